@@ -1,0 +1,71 @@
+"""The sandbox interface: one per episode, holding the agent's work tree and its shell.
+
+Lifecycle (``start``, ``stop``, ``is_alive``) is kept apart from operations (``run``, ``diff``,
+``export_tree``). Every backend keeps the work tree at a host path (``tree``) so that file edits,
+diffs and the user tool work the same on every backend; what differs is where the shell runs.
+"""
+
+from __future__ import annotations
+
+import abc
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["CommandResult", "Sandbox"]
+
+# The user tool's output folder inside the work tree: excluded from the graded diff.
+OUTPUT_DIR = ".swelancer"
+
+
+class CommandResult(BaseModel):
+    """What one shell command did. A failure of the command is data, never a raise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    output: str
+    exit_code: int | None  # None when the command was killed (timeout)
+    timed_out: bool = False
+    oom_killed: bool = False
+    cut_chars: int = 0  # characters dropped from the middle of the output
+    seconds: float = 0.0
+
+
+class Sandbox(abc.ABC):
+    """A work tree plus one persistent shell session."""
+
+    #: host path of the agent's work tree (a git repository with one commit)
+    tree: Path
+    #: the path of the work tree as the agent's shell sees it
+    workdir: str
+
+    @abc.abstractmethod
+    def start(self) -> None:
+        """Start the shell session. Called once, after the work tree exists."""
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """End the shell and everything it started; remove what the sandbox made. Idempotent."""
+
+    @abc.abstractmethod
+    def is_alive(self) -> bool:
+        """Whether the shell session is running."""
+
+    @abc.abstractmethod
+    def run(self, command: str, timeout: float) -> CommandResult:
+        """Run ``command`` in the persistent shell, killing all it started after ``timeout`` s."""
+
+    @abc.abstractmethod
+    def diff(self, paths: list[str] | None = None) -> str:
+        """The agent's change to the starting state as a binary git diff.
+
+        Computed from the harness's own git directory (not the tree's ``.git``, which the agent
+        controls). ``paths`` limits it to those paths; the user tool's output folder is excluded.
+        """
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

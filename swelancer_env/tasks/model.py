@@ -1,0 +1,115 @@
+"""The task record: what a task folder on disk (or a row of the official CSV) becomes."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["App", "Category", "Limits", "Proposal", "Task", "Variant"]
+
+Variant = Literal["ic_swe", "swe_manager"]
+
+
+class Category(str, Enum):
+    """Where a job's bug lives; the bundled tasks spread over all of these."""
+
+    frontend = "frontend"  # rendering
+    client_state = "client_state"
+    api_validation = "api_validation"
+    money = "money"  # currency and arithmetic
+    permissions = "permissions"
+    double_request = "double_request"  # a request sent twice
+    feature = "feature"  # a missing feature
+
+
+class Limits(BaseModel):
+    """Per-episode limits; the env truncates when one is reached."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int = Field(100, gt=0)
+    time_limit_s: float = Field(3600.0, gt=0)
+    command_timeout_s: float = Field(120.0, gt=0)
+    user_tool_timeout_s: float = Field(30.0, gt=0)
+    grading_timeout_s: float = Field(300.0, gt=0)
+
+
+class App(BaseModel):
+    """An app on disk: ``tasks/apps/<name>/app.toml`` plus its source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    root: Path
+    #: shell command run in the app's tree; ``{port}`` and ``{data_dir}`` are filled in
+    start: str
+    #: path polled until it answers 200
+    ready_path: str = "/"
+    ready_timeout_s: float = Field(15.0, gt=0)
+    build: str | None = None
+
+
+class Proposal(BaseModel):
+    """A freelancer's proposal on a manager task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    patch: str = ""
+    #: for a wrong proposal: why it is wrong, in terms a hidden test checks
+    criterion: str | None = None
+
+
+class Task(BaseModel):
+    """One freelance job.
+
+    The fields from ``task.toml`` are checked here; the files beside it (issue, patches, tests)
+    are read by the loader.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    app: str
+    variant: Variant
+    price: float = Field(gt=0)
+    title: str = Field(min_length=1)
+    category: Category
+    #: paths (relative to the app root) whose changes count; everything else is dropped
+    acceptable_paths: list[str] = Field(default_factory=lambda: ["."])
+    limits: Limits = Field(default_factory=Limits)
+    correct_proposal: str | None = None
+
+    # filled by the loader from the task folder, not from task.toml
+    folder: Path | None = None
+    issue: str = ""
+    bug_patch: str = ""
+    user_tool: str = ""
+    proposals: list[Proposal] = Field(default_factory=list)
+
+    @field_validator("acceptable_paths")
+    @classmethod
+    def _relative_paths(cls, paths: list[str]) -> list[str]:
+        for p in paths:
+            if p.startswith("/") or ".." in Path(p).parts:
+                raise ValueError(f"{p!r} must be a path relative to the app root, without '..'")
+        return paths
+
+    @model_validator(mode="after")
+    def _manager_fields(self) -> Task:
+        if self.variant == "swe_manager" and self.correct_proposal is None:
+            raise ValueError("a swe_manager task needs correct_proposal (a proposal id)")
+        if self.variant == "ic_swe" and self.correct_proposal is not None:
+            raise ValueError("correct_proposal is only for swe_manager tasks")
+        return self
+
+    @property
+    def tests_dir(self) -> Path:
+        """The hidden tests; never copied into the agent's sandbox."""
+        if self.folder is None:
+            raise ValueError(f"task {self.id} was not loaded from a folder")
+        return self.folder / "tests"
