@@ -83,6 +83,8 @@ class Task(BaseModel):
     acceptable_paths: list[str] = Field(default_factory=lambda: ["."])
     limits: Limits = Field(default_factory=Limits)
     correct_proposal: str | None = None
+    #: manager: for each wrong proposal, the stated criterion it fails (checked by a hidden test)
+    criteria: dict[str, str] = Field(default_factory=dict)
 
     # filled by the loader from the task folder, not from task.toml
     folder: Path | None = None

@@ -1,0 +1,130 @@
+"""Running a task's app from a tree on a free loopback port.
+
+Example:
+    >>> with AppServer(load_app("tally"), tree) as server:  # doctest: +SKIP
+    ...     print(server.url)
+    http://127.0.0.1:41234
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from swelancer_env.errors import AppStartError
+from swelancer_env.tasks.model import App
+
+__all__ = ["AppServer", "free_port"]
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class AppServer:
+    """One running instance of an app, started from ``tree`` with its own data folder."""
+
+    def __init__(self, app: App, tree: Path, log_lines: int = 40):
+        self.app = app
+        self.tree = Path(tree)
+        self.port = 0
+        self.url = ""
+        self._log_lines = log_lines
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._tmp: Path | None = None
+
+    def start(self) -> AppServer:
+        """Start the app and wait until its ready path answers 200.
+
+        Raises:
+            AppStartError: the app exited or did not become ready in time; the message holds
+                the end of its log.
+        """
+        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-app-"))
+        data_dir = self._tmp / "data"
+        data_dir.mkdir()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = self.app.start.format(port=self.port, data_dir=data_dir)
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        self._log = (self._tmp / "app.log").open("wb")
+        self._proc = subprocess.Popen(
+            ["bash", "-c", f"exec {command}"],
+            cwd=self.tree,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.app.ready_timeout_s
+        ready = self.url + self.app.ready_path
+        proc = self._proc
+        while proc is not None:
+            if proc.poll() is not None:
+                raise AppStartError(
+                    f"The {self.app.name} app exited with code {proc.returncode} before "
+                    f"it was ready. Its log ends with:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(ready, timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise AppStartError(
+                    f"The {self.app.name} app did not answer {self.app.ready_path} within "
+                    f"{self.app.ready_timeout_s:.0f} s. Its log ends with:\n{self.log_tail()}"
+                )
+            time.sleep(0.02)
+
+    def log_tail(self) -> str:
+        """The last lines of the app's output."""
+        if self._tmp is None or not (self._tmp / "app.log").exists():
+            return ""
+        text = (self._tmp / "app.log").read_text(errors="replace")
+        return "\n".join(text.splitlines()[-self._log_lines :])
+
+    def is_alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self) -> None:
+        """Kill the app's whole process group and remove its data. Idempotent."""
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._proc.wait()
+            self._proc = None
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def __enter__(self) -> AppServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,258 @@
+"""SWELancerEnv: one freelance job per episode, as a gymnasium environment.
+
+Example:
+    >>> import gymnasium as gym
+    >>> import swelancer_env  # registers the envs
+    >>> env = gym.make("swelancer/SWELancer-v0")  # doctest: +SKIP
+    >>> obs, info = env.reset(options={"task_id": "tally-split-avatars"})  # doctest: +SKIP
+    >>> obs, reward, terminated, truncated, info = env.step(
+    ...     {"type": "shell", "command": "git status"})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from swelancer_env import actions as A
+from swelancer_env.errors import ConfigError, EpisodeError
+from swelancer_env.grading.grader import Grader
+from swelancer_env.grading.result import GradeResult
+from swelancer_env.prompt import task_prompt
+from swelancer_env.sandbox import edits
+from swelancer_env.sandbox.base import Sandbox
+from swelancer_env.sandbox.factory import make_sandbox
+from swelancer_env.spaces import (
+    DEFAULT_SCREENSHOT_SHAPE,
+    ActionSpace,
+    make_observation_space,
+    sanitize_text,
+)
+from swelancer_env.tasks.loader import load_task
+from swelancer_env.tasks.model import Task
+
+__all__ = ["SWELancerEnv"]
+
+Obs = dict[str, Any]
+
+
+class SWELancerEnv(gym.Env[Obs, Any]):
+    """A freelance software job: fix the app (IC SWE) or choose a proposal (SWE Manager).
+
+    Args:
+        task_id: the task of every episode, unless ``reset(options={"task_id": ...})`` says
+            otherwise.
+        backend: ``"local"`` or ``"docker"``.
+        render_mode: ``"ansi"`` (the text log) or ``"rgb_array"`` (the latest screenshot).
+        partial_credit: reward ``price × fraction of hidden tests passed`` instead of all or
+            nothing.
+        max_steps: overrides the task's step limit.
+        screenshot_shape: ``(height, width)`` of the observation's screenshot.
+        chromium: path of the Chromium to use (else found automatically).
+        sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``).
+    """
+
+    metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 1}
+
+    def __init__(
+        self,
+        task_id: str | None = None,
+        backend: str = "local",
+        render_mode: str | None = None,
+        partial_credit: bool = False,
+        max_steps: int | None = None,
+        screenshot_shape: tuple[int, int] = DEFAULT_SCREENSHOT_SHAPE,
+        chromium: str | None = None,
+        sandbox_options: dict[str, Any] | None = None,
+    ):
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ConfigError(
+                f"render_mode {render_mode!r} is not supported; use one of "
+                f"{self.metadata['render_modes']} or None"
+            )
+        if backend not in ("local", "docker"):
+            raise ConfigError(f"backend {backend!r} is not known; use 'local' or 'docker'")
+        self.task_id = task_id
+        self.backend = backend
+        self.render_mode = render_mode
+        self.partial_credit = partial_credit
+        self.max_steps_override = max_steps
+        self.screenshot_shape = tuple(screenshot_shape)
+        self.chromium = chromium
+        self.sandbox_options = dict(sandbox_options or {})
+        self.observation_space = make_observation_space(self.screenshot_shape)  # type: ignore[arg-type]
+        self.action_space = ActionSpace()
+        self.task: Task | None = None
+        self.sandbox: Sandbox | None = None
+        self._grader = Grader(chromium=chromium, partial_credit=partial_credit)
+        self._user_tool: Any = None
+        self._steps = 0
+        self._started = 0.0
+        self._done = False
+        self._log: list[str] = []
+        self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
+        self._closed = False
+        if task_id is not None:
+            load_task(task_id)  # fail now, with "did you mean", not at reset
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        if seed is not None:
+            self.action_space.seed(seed)
+        started = time.perf_counter()
+        options = dict(options or {})
+        task_id = options.pop("task_id", None) or self.task_id
+        if options:
+            raise ConfigError(f"unknown reset options {sorted(options)}; the only one is 'task_id'")
+        if task_id is None:
+            raise ConfigError(
+                "No task: create the env with task_id=... or call "
+                "reset(options={'task_id': ...}). `swelancer-env tasks` lists the ids."
+            )
+        task = load_task(task_id)
+        self._end_episode()
+        self._closed = False
+        self.task = task
+        self.sandbox = make_sandbox(self.backend, task, **self.sandbox_options)
+        self._steps = 0
+        self._done = False
+        self._started = time.monotonic()
+        self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
+        text = task_prompt(task, self.sandbox.workdir, self._max_steps)
+        self._log = [text]
+        info = {
+            "task_id": task.id,
+            "variant": task.variant,
+            "price": task.price,
+            "title": task.title,
+            "workdir": self.sandbox.workdir,
+            "proposal_ids": [p.id for p in task.proposals],
+            "seconds": time.perf_counter() - started,
+        }
+        return self._obs(text, 0), info
+
+    def close(self) -> None:
+        """End the episode's sandbox and browser. Safe to call twice."""
+        self._end_episode()
+        self._closed = True
+
+    def _end_episode(self) -> None:
+        if self._user_tool is not None:
+            self._user_tool.close()
+            self._user_tool = None
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+    @property
+    def _max_steps(self) -> int:
+        if self.max_steps_override is not None:
+            return self.max_steps_override
+        return self.task.limits.max_steps if self.task else 100
+
+    # -- stepping --------------------------------------------------------------------------
+
+    def step(self, action: Any):
+        if self.sandbox is None or self.task is None:
+            raise EpisodeError("step() before reset(): call env.reset(options={'task_id': ...}) first")
+        if self._done:
+            raise EpisodeError("the episode has ended (submitted or truncated): call env.reset()")
+        started = time.perf_counter()
+        self._steps += 1
+        info: dict[str, Any] = {"task_id": self.task.id, "step": self._steps}
+        reward, terminated = 0.0, False
+        parsed, error = A.parse_action(action)
+        if parsed is None:
+            text, code = error or "Invalid action.", 1
+            info["agent_error"] = text
+        else:
+            info["action"] = parsed.type
+            text, code, reward, terminated = self._dispatch(parsed, info)
+        elapsed = time.monotonic() - self._started
+        truncated = not terminated and (
+            self._steps >= self._max_steps or elapsed >= self.task.limits.time_limit_s
+        )
+        if truncated:
+            why = "step limit" if self._steps >= self._max_steps else "time limit"
+            text += f"\n[episode truncated: {why} reached; nothing was submitted]"
+            info["truncated_by"] = why
+        self._done = terminated or truncated
+        info["seconds"] = time.perf_counter() - started
+        info["elapsed"] = elapsed
+        self._log.append(f"$ step {self._steps} {info.get('action', 'invalid')}\n{text}")
+        return self._obs(text, code), float(reward), terminated, truncated, info
+
+    def _dispatch(self, action: Any, info: dict[str, Any]) -> tuple[str, int, float, bool]:
+        """Run one valid action: (text, exit code, reward, terminated)."""
+        sandbox, task = self.sandbox, self.task
+        if sandbox is None or task is None:
+            raise EpisodeError("no episode")
+        if isinstance(action, A.ShellAction):
+            res = sandbox.run(action.command, action.timeout or task.limits.command_timeout_s)
+            info["command"] = res.model_dump(exclude={"output"})
+            code = -1 if res.exit_code is None else res.exit_code
+            return res.output, code, 0.0, False
+        if isinstance(action, (A.ViewAction, A.CreateAction, A.StrReplaceAction, A.InsertAction)):
+            result = edits.apply_edit(sandbox.tree, sandbox.workdir, action)
+            return result.output, 0 if result.ok else 1, 0.0, False
+        if isinstance(action, A.UserToolAction):
+            return self._run_user_tool(action, info)
+        if isinstance(action, A.SubmitAction):
+            if task.variant == "swe_manager":
+                ids = ", ".join(p.id for p in task.proposals)
+                return f"This is a manager task: end it with choose_proposal (one of: {ids}).", 1, 0.0, False
+            grade = self._grader.grade(task, sandbox.diff(task.acceptable_paths))
+            return self._finish(grade, info)
+        if isinstance(action, A.ChooseProposalAction):
+            if task.variant != "swe_manager":
+                return "choose_proposal is for manager tasks; fix the code and submit.", 1, 0.0, False
+            ids = [p.id for p in task.proposals]
+            if action.proposal_id not in ids:
+                return f"No proposal {action.proposal_id!r}; choose one of: {', '.join(ids)}.", 1, 0.0, False
+            right = action.proposal_id == task.correct_proposal
+            grade = GradeResult(
+                task_id=task.id, passed=right, price=task.price,
+                earned=task.price if right else 0.0, fraction_passed=1.0 if right else 0.0,
+                reason="" if right else "another proposal was the right one",
+            )  # fmt: skip
+            return self._finish(grade, info)
+        raise EpisodeError(f"unhandled action {action!r}")
+
+    def _finish(self, grade: GradeResult, info: dict[str, Any]) -> tuple[str, int, float, bool]:
+        info["grade"] = grade.model_dump()
+        if grade.infra_error:
+            info["infra_error"] = grade.infra_error
+        return grade.summary(), 0 if grade.passed else 1, grade.earned, True
+
+    def _run_user_tool(self, action: A.UserToolAction, info: dict[str, Any]) -> tuple[str, int, float, bool]:
+        from swelancer_env.browser.user_tool import UserToolSession
+
+        if self._user_tool is None:
+            self._user_tool = UserToolSession(self.task, self.sandbox, chromium=self.chromium)
+        report = self._user_tool.run(viewport=action.viewport)
+        info["user_tool"] = report.info()
+        shot = report.screenshot_array(self.screenshot_shape)
+        if shot is not None:
+            self._screenshot = shot
+        return report.text(), 0 if report.ok else 1, 0.0, False
+
+    # -- observation and rendering ---------------------------------------------------------
+
+    def _obs(self, text: str, code: int) -> Obs:
+        return {
+            "output": sanitize_text(text),
+            "exit_code": np.array(max(-1, min(255, code)), dtype=np.int64),
+            "screenshot": self._screenshot.copy(),
+        }
+
+    def render(self) -> str | np.ndarray | None:
+        if self.render_mode == "ansi":
+            return "\n".join(self._log[-20:]) + "\n"
+        if self.render_mode == "rgb_array":
+            return self._screenshot.copy()
+        return None

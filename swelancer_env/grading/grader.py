@@ -1,0 +1,164 @@
+"""Grading a submission outside the agent's sandbox.
+
+The agent's diff (acceptable paths only) is applied to a fresh copy of the starting state; the
+app starts from that copy on a free loopback port; the hidden tests run with pytest and
+Playwright; the verdict is read from JUnit XML. Nothing the agent left in its sandbox (a
+process, a modified test, a forged log) takes part.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from swelancer_env.appserver import AppServer
+from swelancer_env.browser.discovery import find_chromium
+from swelancer_env.errors import AppStartError, BrowserNotFoundError
+from swelancer_env.grading.junit import parse_junit
+from swelancer_env.grading.result import GradeResult
+from swelancer_env.sandbox.worktree import StartingState, git_env
+from swelancer_env.tasks.loader import load_app
+from swelancer_env.tasks.model import Task
+
+__all__ = ["Grader", "verdict"]
+
+PLUGIN = "swelancer_env.grading.plugin"
+
+
+def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> GradeResult:
+    """Fill ``passed``, ``fraction_passed`` and ``earned`` from the test cases, failing closed."""
+    total = len(result.tests)
+    ok = sum(t.outcome == "passed" for t in result.tests)
+    result.fraction_passed = ok / total if total else 0.0
+    result.passed = result.infra_error is None and total > 0 and ok == total
+    if result.infra_error is not None:
+        result.earned = 0.0
+    elif result.passed:
+        result.earned = task.price
+    else:
+        result.earned = round(task.price * result.fraction_passed, 2) if partial_credit else 0.0
+        if not result.reason:
+            result.reason = "no hidden test ran" if total == 0 else (
+                f"{total - ok} of {total} hidden tests did not pass"
+            )
+    return result
+
+
+class Grader:
+    """Grades diffs against a task's hidden tests on this machine."""
+
+    def __init__(self, chromium: str | None = None, partial_credit: bool = False):
+        self.chromium = chromium
+        self.partial_credit = partial_credit
+
+    def grade(self, task: Task, diff: str) -> GradeResult:
+        """Grade ``diff`` (a git diff against the starting state) on ``task``."""
+        started = time.perf_counter()
+        result = GradeResult(task_id=task.id, passed=False, price=task.price, diff_bytes=len(diff))
+        tmp = Path(tempfile.mkdtemp(prefix="swelancer-grade-"))
+        try:
+            self._grade_in(tmp, task, diff, result)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        result.seconds = time.perf_counter() - started
+        return verdict(task, result, self.partial_credit)
+
+    def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
+        app = load_app(task.app)
+        tree = tmp / "tree"
+        StartingState.get(task).materialize_tree(tree)
+        if diff.strip():
+            applied = _apply(tree, diff)
+            if applied:
+                result.infra_error = f"the submission's diff did not apply to the starting state: {applied}"
+                return
+        try:
+            chromium = str(find_chromium(self.chromium))
+        except BrowserNotFoundError as e:
+            result.infra_error = str(e)
+            return
+        hidden = tmp / "hidden"
+        shutil.copytree(task.tests_dir, hidden / "tests")
+        try:
+            server = AppServer(app, tree).start()
+        except AppStartError as e:
+            if diff.strip() and self._starting_state_starts(task):
+                result.reason = f"the app did not start with the submitted change: {e}"
+            else:
+                result.infra_error = str(e)
+            return
+        try:
+            self._run_pytest(tmp, hidden, server.url, chromium, task, result)
+        finally:
+            server.stop()
+
+    def _starting_state_starts(self, task: Task) -> bool:
+        with tempfile.TemporaryDirectory(prefix="swelancer-grade-check-") as d:
+            tree = Path(d) / "tree"
+            StartingState.get(task).materialize_tree(tree)
+            try:
+                AppServer(load_app(task.app), tree).start().stop()
+                return True
+            except AppStartError:
+                return False
+
+    def _run_pytest(
+        self, tmp: Path, hidden: Path, url: str, chromium: str, task: Task, result: GradeResult
+    ) -> None:
+        junit = tmp / "junit.xml"
+        infra_file = tmp / "infra.txt"
+        (hidden / "pytest.ini").write_text("[pytest]\n")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp),
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "SWELANCER_APP_URL": url,
+            "SWELANCER_CHROMIUM": chromium,
+            "SWELANCER_INFRA_FILE": str(infra_file),
+        }
+        for key in ("PLAYWRIGHT_BROWSERS_PATH", "PYTHONPATH", "VIRTUAL_ENV"):
+            if key in os.environ:
+                env[key] = os.environ[key]
+        cmd = [
+            sys.executable, "-m", "pytest", "tests",
+            "-p", PLUGIN, "-p", "no:cacheprovider",
+            "-c", str(hidden / "pytest.ini"), "--rootdir", str(hidden),
+            f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--no-header",
+        ]  # fmt: skip
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=hidden, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            out, _ = proc.communicate(timeout=task.limits.grading_timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+            result.reason = f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
+        result.pytest_seconds = time.perf_counter() - started
+        if infra_file.exists() and infra_file.read_text().strip():
+            result.infra_error = infra_file.read_text().strip()
+            return
+        try:
+            result.tests = parse_junit(junit)
+        except ValueError as e:
+            if not result.reason:
+                tail = out.decode(errors="replace")[-2000:]
+                result.infra_error = f"pytest wrote no verdict ({e}); exit {proc.returncode}; output ends:\n{tail}"
+
+
+def _apply(tree: Path, diff: str) -> str | None:
+    """Apply ``diff`` in ``tree``; the error text if it does not apply."""
+    proc = subprocess.run(
+        ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
+        cwd=tree, input=diff.encode(), capture_output=True, env=git_env(),
+    )  # fmt: skip
+    return proc.stderr.decode(errors="replace").strip() or "git apply failed" if proc.returncode else None

@@ -1,0 +1,157 @@
+"""The pytest plugin that hidden tests run under (``pytest -p swelancer_env.grading.plugin``).
+
+Self-contained (standard library, pytest and Playwright only) so that it can be copied into a
+grading container. The grader sets:
+
+- ``SWELANCER_APP_URL``: where the app under test listens;
+- ``SWELANCER_CHROMIUM``: the Chromium executable (optional);
+- ``SWELANCER_INFRA_FILE``: where to write why the browser could not start, so that the grader
+  reports an infrastructure error instead of an earned 0.
+
+Fixtures: ``app_url``, ``browser``, ``page`` (a fresh context per test at 1280 × 800),
+``login`` (logs ``page`` in through the login form), ``api`` (a JSON client). The app's data is
+reset (``POST /api/dev/reset``) before every test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PASSWORD = "password"
+
+
+def _infra_error(message: str) -> None:
+    path = os.environ.get("SWELANCER_INFRA_FILE")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(message + "\n")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> str:
+    url = os.environ.get("SWELANCER_APP_URL")
+    if not url:
+        _infra_error("SWELANCER_APP_URL is not set")
+        pytest.exit("SWELANCER_APP_URL is not set", returncode=3)
+    return url.rstrip("/")
+
+
+class Api:
+    """A small JSON client for the app's API."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.token: str | None = None
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if self.token:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                status, raw = resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        try:
+            return status, json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            return status, raw.decode(errors="replace")
+
+    def get(self, path: str) -> tuple[int, Any]:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return self.request("POST", path, body if body is not None else {})
+
+    def put(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return self.request("PUT", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return self.request("PATCH", path, body if body is not None else {})
+
+    def delete(self, path: str) -> tuple[int, Any]:
+        return self.request("DELETE", path)
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        status, body = self.post("/api/login", {"email": email, "password": password})
+        if status != 200:
+            raise AssertionError(f"login as {email} failed: {status} {body}")
+        self.token = body["token"]
+        return body["user"]
+
+
+@pytest.fixture(autouse=True)
+def _reset_app(app_url: str) -> None:
+    status, body = Api(app_url).post("/api/dev/reset")
+    if status != 200:
+        raise AssertionError(f"POST /api/dev/reset answered {status}: {body}")
+
+
+@pytest.fixture
+def api(app_url: str) -> Api:
+    return Api(app_url)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    try:
+        pw = sync_playwright().start()
+    except Exception as e:  # noqa: BLE001 - any failure here is the harness's
+        _infra_error(f"Playwright could not start: {e}")
+        raise
+    try:
+        executable = os.environ.get("SWELANCER_CHROMIUM") or None
+        try:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Exception as e:  # noqa: BLE001
+            _infra_error(f"Chromium could not start: {e}")
+            raise
+        yield browser
+        browser.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_url)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page: Any, app_url: str) -> Callable[..., Any]:
+    """``login(email)`` logs ``page`` in through the login form and returns the page."""
+
+    def _login(email: str, password: str = PASSWORD) -> Any:
+        page.goto(app_url + "/")
+        page.get_by_test_id("login-email").fill(email)
+        page.get_by_test_id("login-password").fill(password)
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("login-submit").wait_for(state="detached")
+        return page
+
+    return _login

@@ -1,0 +1,58 @@
+"""The text an agent reads on reset: the job, where the code is, and how to act."""
+
+from __future__ import annotations
+
+from swelancer_env.tasks.model import Task
+
+__all__ = ["task_prompt"]
+
+_IC = """\
+You are a freelance software engineer. You took this job for ${price:,.0f}:
+
+# {title}
+
+{issue}
+
+The app's code is at {workdir} (your shell starts there; it is a git repository at the
+state the reporter saw). Find the cause and change the code so that the issue is fixed.
+Only changes under {paths} count.
+
+Actions: `shell` (a persistent bash session), `view`, `create`, `str_replace`, `insert` (file
+edits), `user_tool` (runs the reporter's reproduction steps in a browser against your current code
+and shows you what the user sees), and `submit` when you are done: hidden end-to-end tests then
+decide whether you earn the ${price:,.0f}. You have {max_steps} steps.
+"""
+
+_MANAGER = """\
+You are the engineering manager for a freelance job worth ${price:,.0f}. Read the issue and the
+freelancers' proposals, and choose the one that best fixes it.
+
+# {title}
+
+{issue}
+
+The app's code is at {workdir} (at the state the reporter saw); you may explore it with
+`shell`, `view` and `user_tool`. End with `choose_proposal` and a proposal id: you earn the
+${price:,.0f} if your choice is the one that correctly fixes the issue. You have {max_steps} steps.
+
+# Proposals
+{proposals}
+"""
+
+
+def task_prompt(task: Task, workdir: str, max_steps: int) -> str:
+    """The reset observation's text for ``task``."""
+    fields = {
+        "price": task.price,
+        "title": task.title,
+        "issue": task.issue.strip(),
+        "workdir": workdir,
+        "max_steps": max_steps,
+        "paths": ", ".join(task.acceptable_paths),
+    }
+    if task.variant == "swe_manager":
+        proposals = "\n".join(
+            f"## Proposal {p.id}\n\n{p.text.strip()}\n" for p in task.proposals
+        )
+        return _MANAGER.format(proposals=proposals, **fields)
+    return _IC.format(**fields)

@@ -1,0 +1,164 @@
+"""Finding and loading tasks from folders on disk.
+
+Example:
+    >>> from swelancer_env.tasks import load_task
+    >>> load_task("tally-split-avatars").price  # doctest: +SKIP
+    1000.0
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from swelancer_env.errors import TaskFormatError, TaskNotFoundError
+from swelancer_env.tasks.model import App, Proposal, Task
+
+__all__ = ["list_tasks", "load_app", "load_task", "load_task_dir", "task_ids", "tasks_root"]
+
+_REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
+
+
+def tasks_root() -> Path:
+    """The folder holding ``apps/`` and one folder per app of tasks.
+
+    ``$SWELANCER_TASKS_DIR`` if set, else the ``tasks/`` folder of this repository.
+    """
+    return Path(os.environ.get("SWELANCER_TASKS_DIR", _REPO_TASKS)).resolve()
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise TaskFormatError(f"{path}: file is missing") from None
+    except tomllib.TOMLDecodeError as e:
+        raise TaskFormatError(f"{path}: not valid TOML: {e}") from None
+
+
+def _format_validation(path: Path, err: ValidationError) -> TaskFormatError:
+    lines = []
+    for e in err.errors():
+        field = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        got = f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], dict) else ""
+        lines.append(f"  field `{field}`: {e['msg']}{got}")
+    return TaskFormatError(f"{path}: invalid task definition:\n" + "\n".join(lines))
+
+
+@functools.cache
+def load_app(name: str, root: Path | None = None) -> App:
+    """Load ``tasks/apps/<name>/app.toml``."""
+    root = root or tasks_root()
+    path = root / "apps" / name / "app.toml"
+    data = _read_toml(path)
+    try:
+        return App(root=path.parent, **data)
+    except ValidationError as e:
+        raise _format_validation(path, e) from None
+
+
+def _read_text(folder: Path, name: str, required: bool = True) -> str:
+    path = folder / name
+    if not path.is_file():
+        if required:
+            raise TaskFormatError(f"{path}: file is missing (every task folder needs {name})")
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def _load_proposals(folder: Path, criteria: dict[str, str]) -> list[Proposal]:
+    pdir = folder / "proposals"
+    if not pdir.is_dir():
+        raise TaskFormatError(f"{pdir}: folder is missing (a swe_manager task needs proposals/)")
+    proposals = []
+    for text_file in sorted(pdir.glob("*.md")):
+        pid = text_file.stem
+        patch_file = text_file.with_suffix(".patch")
+        proposals.append(
+            Proposal(
+                id=pid,
+                text=text_file.read_text(encoding="utf-8"),
+                patch=patch_file.read_text(encoding="utf-8") if patch_file.is_file() else "",
+                criterion=criteria.get(pid),
+            )
+        )
+    if not 3 <= len(proposals) <= 6:
+        raise TaskFormatError(f"{pdir}: expected 3 to 6 proposals (<id>.md + <id>.patch), found {len(proposals)}")
+    return proposals
+
+
+def load_task_dir(folder: Path) -> Task:
+    """Load one task folder (``task.toml`` and the files beside it)."""
+    folder = Path(folder).resolve()
+    toml_path = folder / "task.toml"
+    data = _read_toml(toml_path)
+    criteria = data.get("criteria", {})
+    try:
+        task = Task(**data, folder=folder)
+    except ValidationError as e:
+        raise _format_validation(toml_path, e) from None
+    if task.id != folder.name:
+        raise TaskFormatError(f"{toml_path}: field `id` is {task.id!r} but the folder is {folder.name!r}; make them equal")
+    task.issue = _read_text(folder, "issue.md")
+    task.bug_patch = _read_text(folder, "bug.patch")
+    task.user_tool = _read_text(folder, "user_tool.py", required=False)
+    tests = folder / "tests"
+    if not any(tests.glob("test_*.py")):
+        raise TaskFormatError(f"{tests}: no hidden tests (expected tests/test_*.py)")
+    if task.variant == "swe_manager":
+        task.proposals = _load_proposals(folder, criteria)
+        ids = [p.id for p in task.proposals]
+        if task.correct_proposal not in ids:
+            raise TaskFormatError(
+                f"{toml_path}: field `correct_proposal` is {task.correct_proposal!r}, not one of {ids}"
+            )
+        unknown = set(criteria) - set(ids)
+        if unknown:
+            raise TaskFormatError(f"{toml_path}: field `criteria` names unknown proposals {sorted(unknown)}")
+    elif criteria:
+        raise TaskFormatError(f"{toml_path}: field `criteria` is only for swe_manager tasks")
+    return task
+
+
+def _task_folders(root: Path) -> dict[str, Path]:
+    folders = {}
+    for toml_path in sorted(root.glob("*/*/task.toml")):
+        if toml_path.parent.parent.name == "apps":
+            continue
+        folders[toml_path.parent.name] = toml_path.parent
+    return folders
+
+
+def task_ids(root: Path | None = None) -> list[str]:
+    """Ids of every task under the tasks root."""
+    return sorted(_task_folders(root or tasks_root()))
+
+
+def load_task(task_id: str, root: Path | None = None) -> Task:
+    """Load a task by id.
+
+    Raises:
+        TaskNotFoundError: no such id; the message suggests close ids.
+        TaskFormatError: the folder is malformed; the message names the file and the field.
+    """
+    root = root or tasks_root()
+    folders = _task_folders(root)
+    if task_id not in folders:
+        close = difflib.get_close_matches(task_id, folders, n=3, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise TaskNotFoundError(
+            f"No task {task_id!r} under {root}.{hint} Run `swelancer-env tasks` to list them."
+        )
+    return load_task_dir(folders[task_id])
+
+
+def list_tasks(root: Path | None = None) -> list[Task]:
+    """Every task under the tasks root, sorted by id."""
+    root = root or tasks_root()
+    return [load_task_dir(f) for f in _task_folders(root).values()]
