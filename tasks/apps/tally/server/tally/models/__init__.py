@@ -1,0 +1,1 @@
+"""Data access: plain functions over a sqlite3 connection, returning dicts."""
