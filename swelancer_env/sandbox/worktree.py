@@ -1,0 +1,360 @@
+"""A task's starting state, built once and copied into every sandbox; the agent's diff.
+
+The starting state is the app's source with the task's ``bug.patch`` applied, held twice as git:
+
+- the tree's own ``.git``: a fresh repository with one commit ("Initial commit", fixed author,
+  committer and dates, so the commit hash is the same on every machine), no history, no remote;
+- a private git directory kept outside the tree, with the same commit, from which the harness
+  computes the agent's diff. The agent can rewrite the tree's ``.git``; it never sees this one.
+
+Built states live in ``$SWELANCER_CACHE/states/<task>-<key>`` (default ``~/.cache/swelancer-env``),
+where the key hashes the app's files, the patch and the build procedure, and in a per-process cache
+in front of it. Every git command runs with :func:`git_env` and the ``-c`` settings of
+:data:`SAFE_GIT_CONFIG`: no system or global config, no hooks, no fsmonitor, and a private
+``info/attributes`` that switches off the tree's ``.gitattributes`` filters and drivers, so nothing
+the agent writes in the tree runs on the host.
+
+Example:
+    >>> state = StartingState.get(task)  # doctest: +SKIP
+    >>> state.materialize(tmp / "tree", tmp / "private.git")  # doctest: +SKIP
+    >>> diff_tree(tmp / "tree", tmp / "private.git", ["src"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from swelancer_env.errors import SandboxError, TaskFormatError
+from swelancer_env.sandbox.base import OUTPUT_DIR
+from swelancer_env.tasks.model import Task
+
+__all__ = [
+    "SAFE_GIT_CONFIG",
+    "StartingState",
+    "build_starting_state",
+    "cache_root",
+    "diff_tree",
+    "git_env",
+]
+
+_FORMAT = "1"  # bump when the build procedure changes: old cached states are then ignored
+_IGNORED = frozenset({".git", "__pycache__", ".pytest_cache", OUTPUT_DIR})
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "swelancer-env",
+    "GIT_AUTHOR_EMAIL": "swelancer-env@localhost",
+    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00+0000",
+    "GIT_COMMITTER_NAME": "swelancer-env",
+    "GIT_COMMITTER_EMAIL": "swelancer-env@localhost",
+    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00+0000",
+}
+#: ``-c`` settings given to every git command the harness runs on a tree the agent touched
+SAFE_GIT_CONFIG: tuple[str, ...] = tuple(
+    arg
+    for setting in (
+        "core.fsmonitor=false",
+        "core.hooksPath=/dev/null",
+        "core.excludesFile=/dev/null",
+        "core.attributesFile=/dev/null",
+        "core.autocrlf=false",
+        "core.untrackedCache=false",
+        "safe.directory=*",
+        "diff.external=",
+        "commit.gpgsign=false",
+        "init.defaultBranch=main",
+    )
+    for arg in ("-c", setting)
+)
+# highest-precedence attributes of the private git dir: undo every attribute of the tree's
+# .gitattributes that could run a program (filter, diff driver) or rewrite content on add
+_NEUTRAL_ATTRIBUTES = "* !filter !diff !merge !text !eol !crlf !ident !working-tree-encoding\n"
+
+
+def cache_root() -> Path:
+    """``$SWELANCER_CACHE`` if set, else ``~/.cache/swelancer-env``."""
+    env = os.environ.get("SWELANCER_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "swelancer-env"
+
+
+def git_env() -> dict[str, str]:
+    """The environment for harness git commands: nothing from the host's or agent's git config.
+
+    No ``GIT_*`` variable is inherited; ``HOME`` is an empty folder in the cache; system and
+    global config files are off.
+    """
+    home = cache_root() / "git-home"
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "LC_ALL": "C",
+        **_IDENTITY,
+    }
+
+
+def _git(args: Sequence[str], cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", *SAFE_GIT_CONFIG, *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+    except OSError as e:
+        raise SandboxError(f"could not run git ({e}); install git and put it on PATH") from e
+
+
+def _checked(proc: subprocess.CompletedProcess[bytes], what: str) -> bytes:
+    if proc.returncode:
+        err = proc.stderr.decode(errors="replace").strip()
+        raise SandboxError(f"{what} failed (git exit {proc.returncode}): {err}")
+    return proc.stdout
+
+
+def _app_files(app_root: Path) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(app_root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED)
+        base = Path(dirpath)
+        files.extend(base / f for f in sorted(filenames) if not f.endswith(".pyc"))
+        # a symlink to a directory is listed in dirnames but not followed: keep it as a file
+        files.extend(base / d for d in dirnames if (base / d).is_symlink())
+    return files
+
+
+def _signature(app_root: Path, files: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    sig = []
+    for f in files:
+        st = f.lstat()
+        sig.append((str(f.relative_to(app_root)), st.st_mode, st.st_size, st.st_mtime_ns))
+    return tuple(sig)
+
+
+def _content_key(app_root: Path, files: list[Path], bug_patch: str) -> str:
+    h = hashlib.sha256(f"swelancer-state-{_FORMAT}\0".encode())
+    for f in files:
+        mode = f.lstat().st_mode
+        h.update(str(f.relative_to(app_root)).encode("utf-8", "surrogateescape") + b"\0")
+        if stat.S_ISLNK(mode):
+            h.update(b"L" + os.readlink(f).encode("utf-8", "surrogateescape"))
+        else:
+            h.update(b"X" if mode & 0o111 else b"F")
+            h.update(f.read_bytes())
+        h.update(b"\0")
+    h.update(b"patch\0" + bug_patch.encode())
+    return h.hexdigest()
+
+
+class StartingState(BaseModel):
+    """A built starting state in the cache: ``root/tree`` and ``root/private.git``.
+
+    Treat it as read-only: sandboxes get copies through :meth:`materialize`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    task_id: str
+    #: hash of the app's files, the bug patch and the build procedure
+    key: str
+    root: Path
+
+    @property
+    def tree(self) -> Path:
+        """The template work tree (with its own one-commit ``.git``)."""
+        return self.root / "tree"
+
+    @property
+    def private_git(self) -> Path:
+        """The template of the harness's private git directory."""
+        return self.root / "private.git"
+
+    @classmethod
+    def get(
+        cls, task: Task, app_root: Path | None = None, cache: Path | None = None
+    ) -> StartingState:
+        """The starting state of ``task``, built on first use and cached.
+
+        Args:
+            task: the task (its ``app`` and ``bug_patch`` are used).
+            app_root: the app's source folder; by default ``tasks/apps/<task.app>`` beside the
+                task's folder (or under the tasks root when the task has no folder).
+            cache: the cache folder; default :func:`cache_root`.
+
+        Raises:
+            TaskFormatError: the app folder is missing or ``bug.patch`` does not apply.
+            SandboxError: git failed.
+        """
+        if app_root is None:
+            from swelancer_env.tasks.loader import load_app
+
+            app_root = load_app(task.app, task.folder.parents[1] if task.folder else None).root
+        return build_starting_state(task, app_root, cache)
+
+    def materialize(self, dest_tree: Path, dest_private_git: Path) -> None:
+        """Copy the tree and the private git dir to new (absent or empty) folders."""
+        self.materialize_tree(dest_tree)
+        _copy(self.private_git, Path(dest_private_git))
+
+    def materialize_tree(self, dest_tree: Path) -> None:
+        """Copy only the tree (with its own ``.git``), for a sandbox that needs no diff."""
+        _copy(self.tree, Path(dest_tree))
+
+
+def _copy(src: Path, dest: Path) -> None:
+    try:
+        shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
+    except (OSError, shutil.Error) as e:
+        raise SandboxError(f"could not copy the starting state {src} to {dest}: {e}") from e
+
+
+_lock = threading.Lock()
+_states: dict[tuple[str, str, str, str], tuple[tuple[tuple[str, int, int, int], ...], StartingState]] = {}
+
+
+def build_starting_state(task: Task, app_root: Path, cache: Path | None = None) -> StartingState:
+    """Build (or find in the cache) the starting state of ``task`` from the app at ``app_root``.
+
+    The per-process cache compares the app's file list, sizes and modification times; on a
+    change, the content hash decides whether a state on disk can be reused.
+
+    Raises:
+        TaskFormatError: the app folder is missing or ``bug.patch`` does not apply.
+        SandboxError: git failed.
+    """
+    app_root = Path(app_root).resolve()
+    if not app_root.is_dir():
+        raise TaskFormatError(f"task {task.id}: app folder {app_root} (app {task.app!r}) is missing")
+    states = Path(cache) if cache is not None else cache_root() / "states"
+    patch_hash = hashlib.sha256(task.bug_patch.encode()).hexdigest()
+    mem_key = (task.id, str(app_root), patch_hash, str(states))
+    files = _app_files(app_root)
+    sig = _signature(app_root, files)
+    with _lock:
+        hit = _states.get(mem_key)
+        if hit is not None and hit[0] == sig and hit[1].root.is_dir():
+            return hit[1]
+        key = _content_key(app_root, files, task.bug_patch)
+        root = states / f"{task.id}-{key[:20]}"
+        if not (root / "private.git").is_dir():
+            _build(task, app_root, states, root)
+        state = StartingState(task_id=task.id, key=key, root=root)
+        _states[mem_key] = (sig, state)
+        return state
+
+
+def _build(task: Task, app_root: Path, states: Path, root: Path) -> None:
+    states.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=states))
+    try:
+        tree = tmp / "tree"
+        shutil.copytree(
+            app_root,
+            tree,
+            symlinks=True,
+            ignore=lambda _d, names: [n for n in names if n in _IGNORED or n.endswith(".pyc")],
+        )
+        _checked(_git(["init", "-q", "--template=", "."], tree), "git init")
+        if task.bug_patch.strip():
+            proc = _git(["apply", "--whitespace=nowarn", "-"], tree, task.bug_patch.encode())
+            if proc.returncode:
+                where = task.folder / "bug.patch" if task.folder else f"task {task.id}'s bug.patch"
+                err = proc.stderr.decode(errors="replace").strip()
+                raise TaskFormatError(
+                    f"{where}: does not apply to app {task.app!r} at {app_root}: {err}. "
+                    "Make the patch against the app's current source (git diff in the app folder)."
+                )
+        _checked(_git(["add", "-A", "."], tree), "git add")
+        _checked(
+            _git(["commit", "-q", "--no-verify", "--allow-empty", "-m", "Initial commit"], tree),
+            "git commit",
+        )
+        _checked(_git(["repack", "-a", "-d", "-q"], tree), "git repack")
+        shutil.copytree(tree / ".git", tmp / "private.git", symlinks=True)
+        info = tmp / "private.git" / "info"
+        info.mkdir(exist_ok=True)
+        (info / "attributes").write_text(_NEUTRAL_ATTRIBUTES)
+        try:
+            os.rename(tmp, root)
+        except OSError:  # another process built it first
+            if not (root / "private.git").is_dir():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pathspec(paths: Sequence[str] | None) -> list[str]:
+    spec = [f":(literal){p}" for p in (paths or ["."])]
+    return [*spec, f":(exclude){OUTPUT_DIR}", ":(exclude,glob)**/.git/**"]
+
+
+def _attr_pattern(name: str) -> str:
+    """A .gitattributes pattern matching exactly the path ``name``."""
+    glob = "/" + "".join("\\" + c if c in "*?[\\" else c for c in name)
+    if any(c in glob for c in ' "\t#!') or not glob.isprintable():
+        quoted = glob.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + quoted.replace("\n", "\\n").replace("\t", "\\t") + '"'
+    return glob
+
+
+def diff_tree(tree: Path, private_git: Path, paths: Sequence[str] | None = None) -> str:
+    """The change from the starting state to ``tree`` as a binary git diff.
+
+    New untracked files are included, binary files as ``GIT binary patch``; the user tool's
+    output folder, nested ``.git`` folders and nested repositories are not. A text file that is
+    not UTF-8 comes as a binary patch, so the result is always valid UTF-8 that ``git apply``
+    takes.
+
+    Args:
+        tree: the work tree.
+        private_git: the harness's git dir for it (from :meth:`StartingState.materialize`).
+        paths: paths relative to the tree that count (default: all).
+
+    Raises:
+        SandboxError: git failed.
+    """
+    base = [f"--git-dir={private_git}", f"--work-tree={tree}"]
+    add = _git([*base, "add", "-A", "--ignore-errors", "--", *_pathspec(None)], Path(tree))
+    if add.returncode and b"fatal:" in add.stderr:
+        _checked(add, "git add (computing the diff)")
+    cmd = [
+        *base, "diff", "--cached", "--binary", "--full-index", "--no-textconv", "--no-ext-diff",
+        "--no-color", "--no-renames", "--ignore-submodules=all", "HEAD", "--",
+    ]  # fmt: skip
+    spec = _pathspec(paths)
+    out = _checked(_git([*cmd, *spec], Path(tree)), "git diff")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # some text file is not UTF-8: diff those as binary (a later attributes line wins)
+    names = _checked(_git([*base, "diff", "--cached", "--name-only", "-z", "HEAD", "--", *spec], Path(tree)), "git diff")
+    binary = []
+    for name in filter(None, names.split(b"\0")):
+        one = _checked(_git([*cmd, f":(literal){os.fsdecode(name)}"], Path(tree)), "git diff")
+        try:
+            one.decode("utf-8")
+        except UnicodeDecodeError:
+            binary.append(_attr_pattern(os.fsdecode(name)))
+    attributes = Path(private_git) / "info" / "attributes"
+    attributes.write_text(_NEUTRAL_ATTRIBUTES + "".join(f"{p} binary\n" for p in binary), errors="surrogateescape")
+    try:
+        out = _checked(_git([*cmd, *spec], Path(tree)), "git diff")
+    finally:
+        attributes.write_text(_NEUTRAL_ATTRIBUTES)
+    return out.decode("utf-8", errors="replace")
