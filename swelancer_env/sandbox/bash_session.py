@@ -71,8 +71,12 @@ class ShellTransport(abc.ABC):
         """The shell's exit code, or None while it runs."""
 
     @abc.abstractmethod
-    def kill_command(self) -> None:
-        """Kill every process the shell started, but not the shell itself."""
+    def kill_command(self) -> int | None:
+        """Kill every process the shell started, but not the shell itself.
+
+        Returns:
+            How many processes were killed (None if unknown): 0 means the shell itself is busy.
+        """
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -247,8 +251,8 @@ class PopenTransport(ShellTransport):
     def poll(self) -> int | None:
         return self._proc.poll()
 
-    def kill_command(self) -> None:
-        kill_session_processes(self._proc.pid, self.marker, include_root=False)
+    def kill_command(self) -> int | None:
+        return kill_session_processes(self._proc.pid, self.marker, include_root=False)
 
     def close(self) -> None:
         if self._closed:
@@ -393,8 +397,10 @@ class BashSession:
             exit_code = status
         elif status is _TIMED_OUT:
             timed_out, exit_code = True, None
-            transport.kill_command()
-            recovered = self._read_until(token, time.monotonic() + _RECOVER_S, buf)
+            killed = transport.kill_command()
+            # nothing to kill: the shell itself is busy (a loop in bash); it will hardly answer
+            wait = _RECOVER_S if killed != 0 else 0.25
+            recovered = self._read_until(token, time.monotonic() + wait, buf)
             notes.insert(0, f"[command timed out after {timeout:g} s; its processes were killed]")
             if isinstance(recovered, int):
                 # one more round trip, so that bash's "Killed" notices land in this output
