@@ -28,7 +28,7 @@ __all__ = ["PRIVATE_SOCKET", "START_HINT", "docker_client", "engine_url"]
 PRIVATE_SOCKET = "/run/swelancer-docker.sock"
 #: what to tell a user whose engine is unreachable
 START_HINT = (
-    "run `eval \"$(bash .ci/start-dockerd.sh)\"` from the swelancer-env checkout (as root; it "
+    'run `eval "$(bash .ci/start-dockerd.sh)"` from the swelancer-env checkout (as root; it '
     f"starts a private engine on {PRIVATE_SOCKET}), or start Docker and set DOCKER_HOST"
 )
 

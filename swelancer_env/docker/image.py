@@ -179,12 +179,14 @@ def _build_rootfs(tarball: Path, logfile: Path) -> None:
     root = workdir / "root"
     logfile.write_text("")
     try:
-        _step("debootstrap", logfile, [
-            "debootstrap", "--variant=minbase", SUITE, str(root), mirror])
+        _step(
+            "debootstrap", logfile, ["debootstrap", "--variant=minbase", SUITE, str(root), mirror]
+        )
         (root / "etc/apt/sources.list").write_text(sources)
         # Like the host's apt: a mirror snapshot's Release file may be past its Valid-Until.
         (root / "etc/apt/apt.conf.d/99swelancer-build").write_text(
-            'Acquire::Check-Valid-Until "false";\nAPT::Install-Recommends "false";\n')
+            'Acquire::Check-Valid-Until "false";\nAPT::Install-Recommends "false";\n'
+        )
         (root / "usr/sbin/policy-rc.d").write_text("#!/bin/sh\nexit 101\n")
         (root / "usr/sbin/policy-rc.d").chmod(0o755)
         # pip goes through this machine's TLS setup (its egress may use a private CA).
@@ -193,18 +195,32 @@ def _build_rootfs(tarball: Path, logfile: Path) -> None:
         with _mounted_proc(root):
             _chroot(root, logfile, "apt-get update -q")
             _chroot(root, logfile, "apt-get install -y -q " + " ".join(APT_PACKAGES))
-            _chroot(root, logfile, "PIP_CERT=/tmp/host-ca.crt python3 -m pip install -q "
-                    "--no-cache-dir --break-system-packages " + " ".join(PIP_PACKAGES))
-            _chroot(root, logfile, f"useradd --create-home --uid {AGENT_UID} --shell /bin/bash "
-                    "agent && install -d -o agent -g agent /work/app")
+            _chroot(
+                root,
+                logfile,
+                "PIP_CERT=/tmp/host-ca.crt python3 -m pip install -q "
+                "--no-cache-dir --break-system-packages " + " ".join(PIP_PACKAGES),
+            )
+            _chroot(
+                root,
+                logfile,
+                f"useradd --create-home --uid {AGENT_UID} --shell /bin/bash "
+                "agent && install -d -o agent -g agent /work/app",
+            )
             _chroot(root, logfile, "apt-get clean && rm -rf /var/lib/apt/lists/* /root/.cache")
-        for leftover in ("tmp/host-ca.crt", "usr/sbin/policy-rc.d",
-                         "etc/apt/apt.conf.d/99swelancer-build"):
+        for leftover in (
+            "tmp/host-ca.crt",
+            "usr/sbin/policy-rc.d",
+            "etc/apt/apt.conf.d/99swelancer-build",
+        ):
             (root / leftover).unlink(missing_ok=True)
         (root / "etc/resolv.conf").write_text("")  # the container has no network anyway
         partial = tarball.with_suffix(".partial")
-        _step("tar", logfile, [
-            "tar", "-C", str(root), "--numeric-owner", "--xattrs", "-cf", str(partial), "."])
+        _step(
+            "tar",
+            logfile,
+            ["tar", "-C", str(root), "--numeric-owner", "--xattrs", "-cf", str(partial), "."],
+        )
         partial.rename(tarball)
     finally:
         _remove_root(workdir)
@@ -298,7 +314,8 @@ def _import(tarball: Path, tag: str) -> None:
     repository, version = tag.split(":", 1)
     client = docker_client(timeout=600)
     client.api.import_image_from_file(
-        str(tarball), repository=repository, tag=version, changes=list(_IMPORT_CHANGES))
+        str(tarball), repository=repository, tag=version, changes=list(_IMPORT_CHANGES)
+    )
     if not image_exists(tag):
         raise SandboxError(f"`docker import` of {tarball} did not produce {tag}")
     log.info("import done in %.1f s", time.monotonic() - t)
@@ -314,10 +331,18 @@ def _verify(tag: str) -> None:
     script = "import playwright, pytest\n" + _VERIFY_BROWSER
     try:
         out = client.containers.run(
-            tag, ["python3", "-c", script], remove=True, network_mode="none", init=True,
-            user="agent", read_only=True, labels={"swelancer-env": "1"},
+            tag,
+            ["python3", "-c", script],
+            remove=True,
+            network_mode="none",
+            init=True,
+            user="agent",
+            read_only=True,
+            labels={"swelancer-env": "1"},
             tmpfs={"/tmp": "size=256m", "/home/agent": "size=64m,uid=1000,gid=1000"},
-            environment={"HOME": "/home/agent"}, stdout=True, stderr=True,
+            environment={"HOME": "/home/agent"},
+            stdout=True,
+            stderr=True,
         )
     except docker.errors.ContainerError as exc:
         raise SandboxError(

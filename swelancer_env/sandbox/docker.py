@@ -1,0 +1,396 @@
+"""The Docker sandbox: the episode's shell in a container with no network and hard limits.
+
+The work tree stays on the host (so edits, diffs and the user tool work as on the local backend)
+and is bind-mounted at ``/work/app``, owned by the container's ``agent`` user (uid 1000). The
+container: ``--network none``, memory (no swap), CPU and pid limits, ``docker-init`` as PID 1, a
+read-only root with size-capped tmpfs at ``/tmp`` and ``/home/agent``, no capabilities beyond
+those the warden needs, ``no-new-privileges``, and ``swelancer-env`` labels so that
+:func:`janitor` finds what a crashed run left behind.
+
+One persistent bash runs through one attached exec (see :mod:`swelancer_env.docker.shell`); a
+command past its timeout is ended with every process it started, ``setsid`` daemons included, by
+the container's warden. Out-of-memory kills are read from the container's memory cgroup
+(``oom_kill`` in ``memory.oom_control`` on cgroup v1, ``memory.events`` on v2).
+
+Example:
+    >>> from swelancer_env.sandbox.worktree import StartingState
+    >>> with DockerSandbox(StartingState.get(task), memory="1g") as box:  # doctest: +SKIP
+    ...     box.run("id -u && ls /sys/class/net", timeout=10).output
+    '1000\\nlo\\n'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from swelancer_env.errors import ConfigError, SandboxError
+from swelancer_env.sandbox.base import CommandResult, Sandbox
+from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
+from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+
+if TYPE_CHECKING:
+    import docker
+
+    from swelancer_env.docker.shell import Warden
+    from swelancer_env.sandbox.worktree import StartingState
+
+__all__ = ["DockerSandbox", "DockerSandboxConfig", "current_run_id", "janitor"]
+
+LABEL = "swelancer-env"
+WORKDIR = "/work/app"
+AGENT_UID = 1000
+_SIZE = re.compile(r"^[0-9]+[bkmg]?$", re.IGNORECASE)
+_run_id: str | None = None
+_run_id_lock = threading.Lock()
+
+
+def current_run_id() -> str:
+    """This process's run id (``$SWELANCER_RUN_ID``, else made once): a label on its containers."""
+    global _run_id
+    with _run_id_lock:
+        if _run_id is None:
+            _run_id = os.environ.get("SWELANCER_RUN_ID") or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        return _run_id
+
+
+class DockerSandboxConfig(BaseModel):
+    """Settings of the Docker backend (``sandbox_options`` of the env).
+
+    Attributes:
+        image: the image to run; None builds (once) and uses the recipe's image,
+            :func:`swelancer_env.docker.image.build_image`.
+        memory: memory limit, Docker's syntax (``"2g"``, ``"512m"``); swap is off.
+        cpus: CPUs the container may use.
+        pids_limit: processes and threads at most (a fork bomb stops there).
+        user: who the agent's shell runs as. When the harness is not root it cannot hand the
+            tree to uid 1000, so the shell then runs as the harness's own uid.
+        tmp_size: size of the ``/tmp`` tmpfs (counted in ``memory``).
+        exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
+        output_limit: characters of a command's output kept (head and tail).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["docker"] = "docker"
+    image: str | None = None
+    memory: str = "2g"
+    cpus: float = Field(1.0, gt=0)
+    pids_limit: int = Field(512, ge=32)
+    user: str = "agent"
+    tmp_size: str = "512m"
+    exec_transport: Literal["api", "cli"] = "api"
+    output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
+
+    @field_validator("memory", "tmp_size")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if not _SIZE.match(value):
+            raise ValueError(f"expected a size like '2g' or '512m', got {value!r}")
+        return value.lower()
+
+
+def _config(config: DockerSandboxConfig | None, options: dict[str, Any]) -> DockerSandboxConfig:
+    try:
+        if config is None:
+            return DockerSandboxConfig(**options)
+        return DockerSandboxConfig(**{**config.model_dump(), **options})
+    except ValidationError as exc:
+        fields = ", ".join(DockerSandboxConfig.model_fields)
+        raise ConfigError(f"bad Docker sandbox options: {exc}. The options are: {fields}") from exc
+
+
+class DockerSandbox(Sandbox):
+    """A work tree on the host and one persistent bash in a locked-down container.
+
+    Args:
+        state: the task's starting state, copied into a new temporary folder.
+        config: the settings; ``options`` (the same fields as keywords) override it.
+        run_id: the run id put on the container's labels (default :func:`current_run_id`).
+        task_id: the task id label (default ``state.task_id``).
+    """
+
+    workdir = WORKDIR
+
+    def __init__(
+        self,
+        state: StartingState,
+        config: DockerSandboxConfig | None = None,
+        *,
+        run_id: str | None = None,
+        task_id: str | None = None,
+        **options: Any,
+    ) -> None:
+        self.config = _config(config, options)
+        self.state = state
+        self.run_id = run_id or current_run_id()
+        self.task_id = task_id or state.task_id
+        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-docker-"))
+        self.tree = self._tmp / "tree"
+        self._private_git = self._tmp / "private.git"
+        self.container_id: str | None = None
+        self._session: BashSession | None = None
+        self._warden: Warden | None = None
+        self._oom_path: Path | None = None
+        self._oom_seen = 0
+        self._started = self._stopped = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Copy the starting state, start the container and its shell.
+
+        Raises:
+            SandboxError: the engine is unreachable, the image is missing, or the shell did not
+                start; everything made so far is removed first.
+        """
+        if self._stopped:
+            raise SandboxError("this Docker sandbox was stopped; make a new one")
+        if self._started:
+            return
+        self._started = True
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        from swelancer_env.docker.engine import docker_client, engine_url
+        from swelancer_env.docker.shell import (
+            CONTROL_DIR,
+            WARDEN_SCRIPT,
+            ApiExecTransport,
+            CliExecTransport,
+            Warden,
+        )
+
+        cfg = self.config
+        client = docker_client()
+        image = cfg.image
+        if image is None:
+            from swelancer_env.docker.image import build_image
+
+            image = build_image()
+        self.state.materialize(self.tree, self._private_git)
+        user, uid = cfg.user, AGENT_UID
+        if os.geteuid() == 0:
+            _chown_tree(self.tree, AGENT_UID)
+        else:  # cannot give the tree away: the shell runs as its owner instead
+            uid = os.geteuid()
+            user = f"{uid}:{os.getegid()}"
+        control = self._tmp / "control"
+        control.mkdir(mode=0o700)
+        (control / "warden.sh").write_text(WARDEN_SCRIPT)
+        self._warden = Warden(control)
+        host_config = client.api.create_host_config(
+            binds={
+                str(self.tree): {"bind": WORKDIR, "mode": "rw"},
+                str(control): {"bind": CONTROL_DIR, "mode": "rw"},
+            },
+            network_mode="none",
+            mem_limit=cfg.memory,
+            memswap_limit=cfg.memory,
+            nano_cpus=int(cfg.cpus * 1e9),
+            pids_limit=cfg.pids_limit,
+            init=True,
+            read_only=True,
+            tmpfs={
+                "/tmp": f"size={cfg.tmp_size},mode=1777",
+                "/home/agent": f"size=64m,uid={uid},gid={uid},mode=0700",
+            },
+            cap_drop=["ALL"],
+            cap_add=["KILL", "DAC_OVERRIDE"],  # the warden's: signal and reach any process
+            security_opt=["no-new-privileges"],
+        )
+        labels = {LABEL: "1", f"{LABEL}.run": self.run_id, f"{LABEL}.task": self.task_id}
+        try:
+            created = client.api.create_container(
+                image,
+                ["bash", "--noprofile", "--norc", f"{CONTROL_DIR}/warden.sh"],
+                user="0",
+                working_dir=WORKDIR,
+                labels=labels,
+                host_config=host_config,
+                network_disabled=True,
+            )
+            self.container_id = created["Id"]
+            client.api.start(self.container_id)
+        except Exception as exc:
+            hint = (
+                "; build it with `python -m swelancer_env.docker.image`"
+                if "No such image" in str(exc)
+                else ""
+            )
+            raise SandboxError(f"could not start a container from {image}: {exc}{hint}") from exc
+        self._oom_path = _oom_counter_path(client, self.container_id)
+        self._oom_seen = self._oom_count()
+        env = {
+            "HOME": "/home/agent",
+            "USER": "agent",
+            "LOGNAME": "agent",
+            "TERM": "dumb",
+            "PAGER": "cat",
+            "GIT_PAGER": "cat",
+            "LANG": "C.UTF-8",
+        }
+        cid, warden = self.container_id, self._warden
+        url = engine_url()
+
+        def factory() -> ShellTransport:
+            if cfg.exec_transport == "cli":
+                return CliExecTransport(client, cid, user, WORKDIR, env, warden, engine=url)
+            return ApiExecTransport(client, cid, user, WORKDIR, env, warden)
+
+        self._session = BashSession(factory, output_limit=cfg.output_limit)
+        self._session.start()
+
+    def stop(self) -> None:
+        """Remove the container (killing all in it) and the temporary folders. Idempotent."""
+        self._stopped = True
+        session, self._session = self._session, None
+        if session is not None:
+            transport = session.transport
+            if transport is not None:
+                transport.doomed = True  # type: ignore[attr-defined]
+            session.close()
+        if self._warden is not None:
+            self._warden.close()
+            self._warden = None
+        cid, self.container_id = self.container_id, None
+        if cid is not None:
+            _remove_container(cid)
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def is_alive(self) -> bool:
+        return self._session is not None and self._session.is_alive()
+
+    # -- operations --------------------------------------------------------------------------
+
+    def run(self, command: str, timeout: float) -> CommandResult:
+        """Run ``command`` in the container's persistent shell (see :meth:`Sandbox.run`).
+
+        An out-of-memory kill in the container during the command sets ``oom_killed`` and adds a
+        line to the output.
+
+        Raises:
+            SandboxError: the sandbox is not started, or its shell cannot be restarted.
+        """
+        if self._session is None:
+            raise SandboxError("the Docker sandbox is not running; call start() first")
+        result = self._session.run(command, timeout)
+        count = self._oom_count()
+        if count > self._oom_seen:
+            kills, self._oom_seen = count - self._oom_seen, count
+            note = (
+                f"[out of memory: the container's memory limit ({self.config.memory}) was "
+                f"reached and the kernel killed {kills} process(es)]\n"
+            )
+            text = result.output
+            text += note if not text or text.endswith("\n") else "\n" + note
+            result = result.model_copy(update={"output": text, "oom_killed": True})
+        return result
+
+    def diff(self, paths: list[str] | None = None) -> str:
+        from swelancer_env.sandbox.worktree import diff_tree
+
+        return diff_tree(self.tree, self._private_git, paths)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _oom_count(self) -> int:
+        """The container's ``oom_kill`` counter: from the host's cgroup files, else the warden."""
+        if self._oom_path is not None:
+            try:
+                return _parse_oom(self._oom_path.read_text())
+            except OSError:
+                pass
+        if self._warden is not None:
+            answer = self._warden.call("oom", 2.0)
+            if answer and answer.startswith("oom ") and answer[4:].lstrip("-").isdigit():
+                return max(0, int(answer[4:]))
+        return self._oom_seen
+
+
+def _chown_tree(tree: Path, uid: int) -> None:
+    os.lchown(tree, uid, uid)
+    for dirpath, dirnames, filenames in os.walk(tree):
+        for name in dirnames + filenames:
+            os.lchown(os.path.join(dirpath, name), uid, uid)
+
+
+def _parse_oom(text: str) -> int:
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "oom_kill" and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+def _oom_counter_path(client: docker.DockerClient, container_id: str) -> Path | None:
+    """The host file holding the container's ``oom_kill`` counter, if this host can see it."""
+    try:
+        pid = int(client.api.inspect_container(container_id)["State"]["Pid"])
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            candidate = Path("/sys/fs/cgroup/memory") / path.lstrip("/") / "memory.oom_control"
+        elif controllers == "" and path != "/":
+            candidate = Path("/sys/fs/cgroup") / path.lstrip("/") / "memory.events"
+        else:
+            continue
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _remove_container(container_id: str) -> None:
+    import docker.errors
+
+    from swelancer_env.docker.engine import docker_client
+
+    for attempt in range(3):
+        try:
+            docker_client().api.remove_container(container_id, force=True, v=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if "removal of container" in str(exc) and "already in progress" in str(exc):
+                return
+            if attempt == 2:
+                raise SandboxError(
+                    f"could not remove container {container_id[:12]}: {exc}; remove it with "
+                    f"`docker rm -f {container_id[:12]}` or swelancer_env.sandbox.docker.janitor()"
+                ) from exc
+            time.sleep(0.2)
+
+
+def janitor(run_id: str | None = None) -> int:
+    """Remove every container with the ``swelancer-env`` label (only run ``run_id``'s if given).
+
+    Returns:
+        How many containers were removed.
+
+    Raises:
+        SandboxError: the engine is unreachable, or a container could not be removed.
+    """
+    from swelancer_env.docker.engine import docker_client
+
+    label = f"{LABEL}.run={run_id}" if run_id is not None else LABEL
+    containers = docker_client().api.containers(all=True, filters={"label": label}, quiet=True)
+    for c in containers:
+        _remove_container(c["Id"])
+    return len(containers)
