@@ -1,0 +1,490 @@
+"""The user tool: the reporter's reproduction steps, run in a browser against the agent's code.
+
+An action ``{"type": "user_tool"}`` starts the app from the agent's current work tree, has a
+person-like "user" follow the task's reproduction steps in Chromium, and returns what happened:
+each step and whether it worked, what the user saw, console errors, failed requests, page
+errors, the final URL and screenshots. It never gives a verdict: it shows what a user sees.
+
+Writing ``user_tool.py`` (task authors)::
+
+    \"\"\"Reproduction steps: <what the reporter did>.\"\"\"
+
+    def reproduce(user):
+        user.login("alice@tally.test")          # a step: the login form, password "password"
+        with user.step("Open the report 'Q3 offsite'"):
+            user.page.get_by_text("Q3 offsite").click()
+        with user.step("Read the total"):
+            user.note("Total shown: " + user.page.get_by_test_id("report-total").inner_text())
+
+``user`` has:
+
+- ``user.page``: a Playwright sync ``Page`` in a fresh browser context (no cookies, no storage);
+  every action times out after 3 s (navigation 5 s) so that a hang fails fast.
+- ``user.url(path="/")``: the app's address for ``path``.
+- ``user.step(description)``: a context manager for one thing the user does. It records whether
+  the step worked (or the error), and takes a screenshot after it. A failed step ends the run,
+  like a user who got stuck: the report says which step failed and why.
+- ``user.login(email, password="password")``: a step that opens ``/`` and fills the login form
+  (test ids ``login-email``, ``login-password``, ``login-submit``).
+- ``user.note(text)``: a line the user sees, shown in the report under the current step.
+
+The script is read from the task folder, never from the work tree; it must not assert anything
+(the hidden tests decide). Its prints go nowhere the agent sees.
+
+Per call (``UserToolSession.run``): the app restarts only when the tree changed (paths, mtimes
+and sizes, without ``.git`` and ``.swelancer``), else its data is reset with ``POST
+/api/dev/reset`` (or, if that fails, it restarts); Chromium stays warm in a worker process
+(``swelancer_env.browser.worker``) and each call gets a new context with a Playwright trace.
+Files go to ``<tree>/.swelancer/user_tool/<call>/``: ``step-NN.png``, ``trace.zip``,
+``events.jsonl``, ``console.log`` and ``report.txt``. A call that passes
+``task.limits.user_tool_timeout_s`` is stopped and returns what was recorded until then.
+
+Example:
+    >>> session = UserToolSession(task, sandbox)  # doctest: +SKIP
+    >>> report = session.run(viewport=(1280, 800))  # doctest: +SKIP
+    >>> print(report.text())  # doctest: +SKIP
+    >>> session.close()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from swelancer_env.appserver import AppServer
+from swelancer_env.browser.discovery import CHROMIUM_ARGS, find_chromium
+from swelancer_env.browser.report import UserToolReport, scrub
+from swelancer_env.errors import AppStartError, EpisodeError, InfrastructureError
+from swelancer_env.sandbox.base import OUTPUT_DIR
+from swelancer_env.tasks.loader import load_app
+from swelancer_env.tasks.model import App, Task
+
+__all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"]
+
+#: posted before a call that reuses a running app, to give it fresh data (as the grader does)
+RESET_PATH = "/api/dev/reset"
+DEFAULT_VIEWPORT = (1280, 800)
+_WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
+_WORKER = Path(__file__).with_name("worker.py")
+_DEFAULT_SCRIPT = """
+def reproduce(user):
+    with user.step("Open the app's home page"):
+        user.page.goto(user.url("/"))
+"""
+
+
+def tree_fingerprint(tree: Path) -> str:
+    """A hash of every path, mtime and size under ``tree``, without ``.git`` and ``.swelancer``."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = str(tree)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in (".git", OUTPUT_DIR))
+        rel = os.path.relpath(dirpath, root)
+        for name in sorted(filenames) + [
+            d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
+        ]:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            digest.update(f"{rel}/{name}\0{st.st_mtime_ns}\0{st.st_size}\0{st.st_mode}\n".encode())
+    return digest.hexdigest()
+
+
+# -- processes -----------------------------------------------------------------------------
+
+
+def _proc_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, start time) for every process, from /proc (empty elsewhere)."""
+    table: dict[int, tuple[int, str]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry)] = (int(fields[1]), fields[19].decode())
+    return table
+
+
+def process_tree(pid: int) -> dict[int, str]:
+    """``pid`` and its descendants, each with its start time (to tell a reused pid apart)."""
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in table.items():
+        children.setdefault(parent, []).append(child)
+    found, stack = {}, [pid]
+    while stack:
+        p = stack.pop()
+        if p in table and p not in found:
+            found[p] = table[p][1]
+            stack.extend(children.get(p, []))
+    return found
+
+
+def kill_tree(tree: dict[int, str]) -> None:
+    """Stop, then kill, every process of ``tree`` that is still the same process."""
+    table = _proc_table()
+    alive = [p for p, start in tree.items() if p in table and table[p][1] == start]
+    for sig in (signal.SIGSTOP, signal.SIGKILL):
+        for p in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(p, sig)
+
+
+class WorkerDied(InfrastructureError):
+    """The browser worker exited or broke its protocol."""
+
+
+class _Worker:
+    """The client side of ``swelancer_env.browser.worker``."""
+
+    def __init__(self, executable: Path, tmp: Path):
+        self.stderr_path = tmp / "worker.log"
+        self._stderr = self.stderr_path.open("ab")
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(_WORKER)],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            start_new_session=True,
+        )
+        self._buf = b""
+        self.launched = False
+        self.send({"op": "launch", "executable": str(executable), "args": list(CHROMIUM_ARGS)})
+
+    def send(self, request: dict[str, Any]) -> None:
+        try:
+            stdin = self.proc.stdin
+            if stdin is None:
+                raise OSError("no pipe")
+            stdin.write((json.dumps(request) + "\n").encode())
+            stdin.flush()
+        except OSError as e:
+            raise WorkerDied(f"the browser worker is gone ({e}); {self.stderr_tail()}") from None
+
+    def receive(self, deadline: float) -> dict[str, Any] | None:
+        """The next reply, or None when ``deadline`` (monotonic) passes first."""
+        fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
+        while b"\n" not in self._buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if ready:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    raise WorkerDied(f"the browser worker exited; {self.stderr_tail()}")
+                self._buf += chunk
+        line, _, self._buf = self._buf.partition(b"\n")
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            raise WorkerDied(f"the browser worker wrote {line[:200]!r}") from None
+
+    def wait_launched(self, deadline: float) -> None:
+        if self.launched:
+            return
+        reply = self.receive(deadline)
+        if reply is None:
+            raise InfrastructureError(
+                "Chromium did not start within the user tool's time limit. Check that "
+                f"it runs headless on this machine; {self.stderr_tail()}"
+            )
+        if not reply.get("ok"):
+            raise InfrastructureError(
+                f"Chromium could not start: {reply.get('error')}. Check the browser "
+                "(SWELANCER_CHROMIUM, or `python -m playwright install chromium`)."
+            )
+        self.launched = True
+
+    def stderr_tail(self, lines: int = 15) -> str:
+        with contextlib.suppress(OSError):
+            text = self.stderr_path.read_text(errors="replace").strip()
+            if text:
+                return "its log ends with:\n" + "\n".join(text.splitlines()[-lines:])
+        return "it left no log"
+
+    def close(self, graceful: bool = True) -> None:
+        """End the worker, its Playwright driver and its Chromium. Idempotent.
+
+        Graceful: ask it to quit (it closes Chromium); else SIGTERM, on which it kills and reaps
+        everything below it at once. Whatever is still there after that is killed from here.
+        """
+        tree = process_tree(self.proc.pid)
+        if self.proc.poll() is None:
+            if graceful:
+                with contextlib.suppress(WorkerDied):
+                    self.send({"op": "quit"})
+            else:
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5 if graceful else 2)
+        tree.update(process_tree(self.proc.pid))
+        kill_tree(tree)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
+            with contextlib.suppress(OSError):
+                stream.close()  # type: ignore[union-attr]
+
+
+# -- the session -----------------------------------------------------------------------------
+
+
+def _task_app(task: Task) -> App:
+    """The task's app: beside its task folder (``tasks/apps/<app>``) if there, else by name."""
+    if task.folder is not None:
+        root = Path(task.folder).resolve().parents[1]
+        if (root / "apps" / task.app / "app.toml").is_file():
+            return load_app(task.app, root)
+    return load_app(task.app)
+
+
+def _real_dir(path: Path) -> Path:
+    """``path`` as a real folder: a symlink or file the agent put there is removed first."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    path.mkdir(exist_ok=True)
+    return path
+
+
+class UserToolSession:
+    """The user tool of one episode: a warm browser, and the app of the current work tree.
+
+    Args:
+        task: the task (its ``user_tool.py`` and ``limits.user_tool_timeout_s`` are used).
+        sandbox: anything with ``tree`` (host path of the work tree) and ``workdir`` (the
+            same folder as the agent's shell sees it).
+        chromium: the Chromium executable (else ``find_chromium``).
+
+    Raises:
+        BrowserNotFoundError: no Chromium (at construction).
+    """
+
+    def __init__(self, task: Task, sandbox: Any, chromium: str | os.PathLike[str] | None = None):
+        self.task = task
+        self.sandbox = sandbox
+        self.executable = find_chromium(chromium)
+        self.app = _task_app(task)
+        self.source = task.user_tool or (
+            (task.folder / "user_tool.py").read_text(encoding="utf-8")
+            if task.folder is not None and (task.folder / "user_tool.py").is_file()
+            else ""
+        )
+        self.calls = 0
+        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-usertool-"))
+        self._worker: _Worker | None = None
+        self._server: AppServer | None = None
+        self._fingerprint = ""
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the worker (and its Chromium) and the app. Idempotent."""
+        self._closed = True
+        self._stop_worker(graceful=True)
+        self._stop_app()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> UserToolSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _stop_worker(self, graceful: bool) -> None:
+        if self._worker is not None:
+            self._worker.close(graceful=graceful)
+            self._worker = None
+
+    def _stop_app(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        self._fingerprint = ""
+
+    # -- a call ------------------------------------------------------------------------
+
+    def run(self, viewport: tuple[int, int] | list[int] | None = None) -> UserToolReport:
+        """Run the reproduction steps against the current tree; never raises for the agent's code.
+
+        Raises:
+            InfrastructureError: Chromium could not start.
+            EpisodeError: the session was closed.
+        """
+        if self._closed:
+            raise EpisodeError("this UserToolSession was closed; make a new one")
+        started = time.perf_counter()
+        limit = self.task.limits.user_tool_timeout_s
+        deadline = time.monotonic() + limit
+        self.calls += 1
+        tree = Path(self.sandbox.tree)
+        base = _real_dir(_real_dir(tree / OUTPUT_DIR) / "user_tool")
+        call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
+        out = _real_dir(base / str(call))
+        agent_dir = PurePosixPath(str(self.sandbox.workdir)) / OUTPUT_DIR / "user_tool" / str(call)
+        vp = tuple(viewport) if viewport is not None else DEFAULT_VIEWPORT
+        report = UserToolReport(
+            call=call, viewport=(int(vp[0]), int(vp[1])), screenshots_dir=str(agent_dir)
+        )
+        try:
+            self._run(report, out, agent_dir, deadline, limit)
+        finally:
+            report.seconds = time.perf_counter() - started
+            self._save(report, out, agent_dir)
+        return report
+
+    def _run(
+        self,
+        report: UserToolReport,
+        out: Path,
+        agent_dir: PurePosixPath,
+        deadline: float,
+        limit: float,
+    ) -> None:
+        w, h = report.viewport
+        if not (_WIDTHS[0] <= w <= _WIDTHS[1] and _HEIGHTS[0] <= h <= _HEIGHTS[1]):
+            report.error = (
+                f"viewport [{w}, {h}] is out of range: use a width of {_WIDTHS[0]}-"
+                f"{_WIDTHS[1]} and a height of {_HEIGHTS[0]}-{_HEIGHTS[1]} pixels"
+            )
+            return
+        if self._worker is None:  # launching overlaps the app's start
+            self._worker = _Worker(self.executable, self._tmp)
+        if not self._ensure_app(report, deadline, limit):
+            return
+        self._worker.wait_launched(deadline)
+        if not self.source.strip():
+            report.warnings.append(
+                "this task has no reproduction steps; the user only opened the app's home page"
+            )
+        request = {
+            "op": "run",
+            "source": self.source or _DEFAULT_SCRIPT,
+            "base_url": report.app_url,
+            "out_dir": str(out),
+            "viewport": list(report.viewport),
+            "trace": True,
+            "action_timeout_ms": 3000,
+            "navigation_timeout_ms": 5000,
+        }
+        reply = self._request(request, deadline)
+        report.read_events(out / "events.jsonl", agent_dir)
+        if reply is None:  # the time limit: the worker was killed, its events remain
+            report.timed_out = True
+            report.cut_short(f"the run was stopped at the user tool's {limit:.0f} s limit")
+        elif not reply.get("ok"):
+            report.cut_short(f"the browser stopped during the run: {reply.get('error')}")
+        else:
+            report.final_url = reply.get("final_url")
+            if reply.get("trace"):
+                report.trace_path = str(agent_dir / reply["trace"])
+        server = self._server
+        if server is not None and (
+            not server.is_alive() or any((r.status or 0) >= 500 for r in report.failed_requests)
+        ):
+            if not server.is_alive():
+                report.warnings.append("the app exited during the run")
+            report.app_log = scrub(server.log_tail())
+
+    def _request(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+        """Send a run; None on the time limit. A broken browser is relaunched once."""
+        for attempt in (1, 2):
+            worker = self._worker or _Worker(self.executable, self._tmp)
+            self._worker = worker
+            try:
+                worker.wait_launched(deadline)
+                worker.send(request)
+                reply = worker.receive(deadline)
+            except WorkerDied as e:
+                self._stop_worker(graceful=False)
+                if attempt == 2:
+                    return {"ok": False, "error": str(e)}
+                continue
+            if reply is None:
+                self._stop_worker(graceful=False)
+                return None
+            if reply.get("ok") or attempt == 2:
+                return reply
+            self._stop_worker(graceful=False)  # the browser broke between calls: relaunch
+        return None
+
+    def _ensure_app(self, report: UserToolReport, deadline: float, limit: float) -> bool:
+        """Have an app with fresh data serving the current tree; False (and why) if not."""
+        fingerprint = tree_fingerprint(Path(self.sandbox.tree))
+        server = self._server
+        why = "started"
+        if server is not None:
+            if not server.is_alive():
+                why = "restarted: it had exited"
+            elif fingerprint != self._fingerprint:
+                why = "restarted: files changed since the last call"
+            elif self._reset(server):
+                report.app, report.app_url = "reused, its data reset", server.url
+                return True
+            else:
+                why = f"restarted: POST {RESET_PATH} did not answer 200"
+        self._stop_app()
+        remaining = max(0.5, deadline - time.monotonic())
+        app = self.app.model_copy(
+            update={"ready_timeout_s": min(self.app.ready_timeout_s, remaining)}
+        )
+        server = AppServer(app, Path(self.sandbox.tree))
+        try:
+            server.start()
+        except AppStartError as e:
+            report.app = "did not start"
+            report.error = scrub(f"The app did not start, so the user could not try anything. {e}")
+            report.timed_out = time.monotonic() >= deadline
+            return False
+        self._server, self._fingerprint = server, fingerprint
+        report.app, report.app_url = why, server.url
+        return True
+
+    @staticmethod
+    def _reset(server: AppServer) -> bool:
+        req = urllib.request.Request(
+            server.url + RESET_PATH,
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def _save(self, report: UserToolReport, out: Path, agent_dir: PurePosixPath) -> None:
+        """Write report.txt and console.log beside the screenshots."""
+        with contextlib.suppress(OSError):
+            (out / "console.log").write_text(report.console_log(), encoding="utf-8")
+            report.console_log_path = str(agent_dir / "console.log")
+            report.events_path = (
+                str(agent_dir / "events.jsonl") if (out / "events.jsonl").exists() else None
+            )
+            report.report_path = str(agent_dir / "report.txt")
+            (out / "report.txt").write_text(report.text() + "\n", encoding="utf-8")

@@ -1,0 +1,377 @@
+"""The user tool's browser worker: a long-lived process holding Playwright and a warm Chromium.
+
+Run as ``python -m swelancer_env.browser.worker`` (or by file path); it speaks JSON lines: one
+request per line on stdin, one reply per line on stdout. Anything else that writes to stdout (the
+reproduction script's prints) goes to stderr instead, so the protocol cannot be corrupted.
+
+Requests::
+
+    {"op": "launch", "executable": "/usr/bin/chromium", "args": [...]}
+        -> {"ok": true, "seconds": 0.7} | {"ok": false, "error": "..."}
+    {"op": "run", "source": "<user_tool.py text>", "base_url": "http://127.0.0.1:PORT",
+     "out_dir": "/abs/.swelancer/user_tool/3", "viewport": [1280, 800],
+     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": true}
+        -> {"ok": true, "final_url": "...", "trace": "trace.zip" | null, "seconds": 1.2}
+    {"op": "quit"}
+
+A run gets a new browser context (fresh cookies and storage) and writes every event to
+``<out_dir>/events.jsonl`` the moment it happens (step started/ended with its screenshot, notes,
+console messages, failed requests, page errors), so that a worker killed at the time limit still
+leaves a partial record. The reply only adds what is known at the end.
+
+The module is self-contained (standard library and Playwright) so that it starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import re
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EventLog", "StepFailed", "User", "end_descendants", "main", "run_script"]
+
+PASSWORD = "password"
+SCRIPT_NAME = "user_tool.py"
+MAX_EVENTS = 2000  # per run: a page that logs in a loop cannot fill the disk
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class StepFailed(BaseException):  # noqa: N818 - a control-flow signal, not an error
+    """Ends the run after a failed step (a BaseException: ``except Exception`` can't catch it)."""
+
+
+def describe_error(exc: BaseException, max_lines: int = 8, max_chars: int = 800) -> str:
+    """A short, readable message for ``exc``: its type, message and line in the script."""
+    text = _ANSI.sub("", str(exc)).strip() or "(no message)"
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines] + ["..."]
+    text = "\n".join(lines)
+    if len(text) > max_chars:
+        text = text[: max_chars - 3] + "..."
+    name = type(exc).__name__
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == SCRIPT_NAME:
+            where = f" ({SCRIPT_NAME} line {frame.lineno})"
+            break
+    return f"{name}{where}: {text}"
+
+
+class EventLog:
+    """Appends JSON events to a file, flushed one by one."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.count = 0
+        self._file = path.open("a", encoding="utf-8")
+        self._started = time.perf_counter()
+
+    def write(self, kind: str, **fields: Any) -> None:
+        if self.count >= MAX_EVENTS and kind in ("console", "request", "page_error"):
+            return
+        self.count += 1
+        fields = {"kind": kind, "t": round(time.perf_counter() - self._started, 3), **fields}
+        self._file.write(json.dumps(fields) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class User:
+    """What a reproduction script drives: a person at a browser (see ``user_tool``'s docs)."""
+
+    def __init__(self, page: Any, base_url: str, log: EventLog, out_dir: Path):
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self._log = log
+        self._out_dir = out_dir
+        self._count = 0
+        self._current: int | None = None
+        self._failed = False
+
+    def url(self, path: str = "/") -> str:
+        """The app's address for ``path`` (``user.url("/reports")``)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.base_url + ("" if path.startswith("/") else "/") + path
+
+    @contextlib.contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        """One thing the user does. A failure ends the run; a screenshot is taken either way."""
+        if self._failed:
+            raise StepFailed()
+        self._count += 1
+        index, outer = self._count, self._current
+        self._current = index
+        self._log.write("step_start", index=index, description=str(description))
+        started = time.perf_counter()
+        error: str | None = None
+        try:
+            yield
+        except StepFailed:
+            error = "a step inside it failed"
+        except Exception as exc:  # noqa: BLE001 - any failure of a step is the report's
+            error = describe_error(exc)
+        finally:
+            self._current = outer
+            shot = self._screenshot(index)
+            self._log.write(
+                "step_end",
+                index=index,
+                ok=error is None,
+                error=error,
+                screenshot=shot,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+        if error is not None:
+            self._failed = True
+            raise StepFailed()
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        """A step: open the app and sign in through its login form."""
+        with self.step(f"Log in as {email}"):
+            self.page.goto(self.url("/"))
+            self.page.get_by_test_id("login-email").fill(email)
+            self.page.get_by_test_id("login-password").fill(password)
+            self.page.get_by_test_id("login-submit").click()
+            try:
+                self.page.get_by_test_id("login-submit").wait_for(state="detached")
+            except Exception:  # noqa: BLE001
+                raise RuntimeError(
+                    f"the login form was still shown after submitting it as {email}"
+                ) from None
+
+    def note(self, text: object) -> None:
+        """A line the user sees, shown in the report."""
+        self._log.write("note", step=self._current, after=self._count, text=str(text)[:2000])
+
+    def _screenshot(self, index: int) -> str | None:
+        name = f"step-{index:02d}.png"
+        try:
+            self.page.screenshot(path=str(self._out_dir / name), timeout=3000)
+        except Exception:  # noqa: BLE001 - a crashed or hung page has no picture
+            return None
+        return name
+
+
+def _listen(context: Any, log: EventLog) -> None:
+    def console(msg: Any) -> None:
+        loc = msg.location or {}
+        where = f"{loc.get('url', '')}:{loc.get('lineNumber', '')}" if loc.get("url") else ""
+        log.write("console", type=msg.type, text=msg.text[:2000], location=where)
+
+    def web_error(err: Any) -> None:
+        e = err.error
+        stack = (getattr(e, "stack", None) or "").splitlines()[1:4]
+        text = f"{getattr(e, 'name', '') or 'Error'}: {getattr(e, 'message', '') or e}"
+        log.write("page_error", text=text[:2000], stack="\n".join(s.strip() for s in stack))
+
+    def request_failed(req: Any) -> None:
+        log.write("request", method=req.method, url=req.url, status=None, error=req.failure)
+
+    def response(resp: Any) -> None:
+        if resp.status >= 400:
+            req = resp.request
+            log.write(
+                "request",
+                method=req.method,
+                url=resp.url,
+                status=resp.status,
+                error=resp.status_text or None,
+            )
+
+    context.on("console", console)
+    context.on("weberror", web_error)
+    context.on("requestfailed", request_failed)
+    context.on("response", response)
+
+
+def _load(source: str) -> Any:
+    namespace: dict[str, Any] = {"__name__": "user_tool", "__file__": SCRIPT_NAME}
+    exec(compile(source, SCRIPT_NAME, "exec"), namespace)  # noqa: S102 - the task's own script
+    reproduce = namespace.get("reproduce")
+    if not callable(reproduce):
+        raise TypeError(f"{SCRIPT_NAME} defines no function reproduce(user)")
+    return reproduce
+
+
+def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
+    """One user-tool run in a new context of ``browser``; events go to ``out_dir``."""
+    started = time.perf_counter()
+    out_dir = Path(req["out_dir"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = EventLog(out_dir / "events.jsonl")
+    width, height = req.get("viewport") or (1280, 800)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(req.get("action_timeout_ms", 3000))
+    context.set_default_navigation_timeout(req.get("navigation_timeout_ms", 5000))
+    _listen(context, log)
+    tracing = bool(req.get("trace", True))
+    if tracing:
+        context.tracing.start(screenshots=True, snapshots=True)
+    final_url, trace = None, None
+    try:
+        page = context.new_page()
+        page.on("crash", lambda _p: log.write("page_error", text="The page crashed.", stack=""))
+        user = User(page, req["base_url"], log, out_dir)
+        try:
+            reproduce = _load(req["source"])
+        except Exception as exc:  # noqa: BLE001
+            log.write(
+                "script_error",
+                error="the task's reproduction script could not be loaded: " + describe_error(exc),
+            )
+        else:
+            try:
+                reproduce(user)
+            except StepFailed:
+                pass
+            except Exception as exc:  # noqa: BLE001 - outside any step: still the report's
+                log.write("error", after=user._count, error=describe_error(exc))
+            else:
+                log.write("finished")
+        with contextlib.suppress(Exception):
+            final_url = page.url
+        if tracing:
+            try:
+                context.tracing.stop(path=str(out_dir / "trace.zip"))
+                trace = "trace.zip"
+            except Exception as exc:  # noqa: BLE001
+                log.write("note_internal", text=f"the trace could not be saved: {exc}")
+    finally:
+        with contextlib.suppress(Exception):
+            context.close()
+        log.close()
+    return {
+        "ok": True,
+        "final_url": final_url,
+        "trace": trace,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from /proc (none on systems without it)."""
+    children: dict[int, list[int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as f:
+                        parent = int(f.read().rsplit(b")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def _become_subreaper() -> None:
+    """Adopt orphaned descendants (Chromium's zygotes outlive its main process) to reap them."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def end_descendants(timeout: float = 2.0) -> None:
+    """Kill every process below this one and reap them, leaving neither processes nor zombies."""
+    for pid in _descendants(os.getpid()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.005)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    end_descendants()
+    os._exit(0)
+
+
+def main() -> None:
+    """Serve requests from stdin until ``quit`` or end of input.
+
+    SIGTERM (the caller's way to stop a run at its time limit) ends the browser and every
+    process below the worker at once.
+    """
+    _become_subreaper()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # stray prints (the script's, a library's) go to stderr
+    sys.stdout = sys.stderr
+    pw: Any = None
+    browser: Any = None
+
+    def reply(obj: dict[str, Any]) -> None:
+        proto.write(json.dumps(obj) + "\n")
+        proto.flush()
+
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            req = json.loads(line)
+            op = req.get("op")
+            if op == "quit":
+                break
+            if op == "launch":
+                started = time.perf_counter()
+                try:
+                    from playwright.sync_api import sync_playwright
+
+                    pw = sync_playwright().start()
+                    browser = pw.chromium.launch(
+                        executable_path=req["executable"], args=req.get("args", []), headless=True
+                    )
+                except Exception as exc:  # noqa: BLE001
+                    reply({"ok": False, "error": _ANSI.sub("", f"{type(exc).__name__}: {exc}")})
+                    continue
+                reply({"ok": True, "seconds": round(time.perf_counter() - started, 3)})
+            elif op == "run":
+                if browser is None:
+                    reply({"ok": False, "error": "run before launch"})
+                    continue
+                try:
+                    reply(run_script(browser, req))
+                except Exception as exc:  # noqa: BLE001 - a broken browser: the caller decides
+                    reply(
+                        {
+                            "ok": False,
+                            "error": _ANSI.sub("", traceback.format_exc(limit=3)),
+                            "type": type(exc).__name__,
+                        }
+                    )
+            else:
+                reply({"ok": False, "error": f"unknown op {op!r}"})
+    finally:
+        for closer in (getattr(browser, "close", None), getattr(pw, "stop", None)):
+            if closer is not None:
+                with contextlib.suppress(Exception):
+                    closer()
+        end_descendants()
+
+
+if __name__ == "__main__":
+    main()

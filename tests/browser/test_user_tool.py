@@ -1,0 +1,350 @@
+"""The user tool against a tiny fake app (python http.server) and fake tasks in tmp_path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from swelancer_env.browser.user_tool import UserToolSession, process_tree, tree_fingerprint
+from swelancer_env.errors import BrowserNotFoundError, InfrastructureError
+from swelancer_env.grading.canary import CANARY, contains_canary
+from swelancer_env.tasks.model import Limits, Task
+
+pytestmark = pytest.mark.browser
+
+SERVER = """\
+import http.server, sys
+from pathlib import Path
+
+WWW = str(Path(__file__).resolve().parent / "www")
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k):
+        super().__init__(*a, directory=WWW, **k)
+
+    def log_message(self, *a):
+        sys.stderr.write("request: " + (a[0] % a[1:]) + "\\n")
+
+    def _send(self, code, body=b"{}"):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/health":
+            return self._send(200)
+        if self.path == "/api/boom":
+            sys.stderr.write("Traceback: boom in the handler\\n")
+            return self._send(500, b'{"error": "boom"}')
+        return super().do_GET()
+
+    def do_POST(self):
+        return self._send(200 if self.path == "/api/dev/reset" else 404)
+
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+INDEX = """<!doctype html><html><body style="font: 20px sans-serif; background: #fff">
+<h1>Fake Tally</h1>
+<form id="login" onsubmit="event.preventDefault(); login();">
+  <input data-testid="login-email" name="email"><input data-testid="login-password" type="password">
+  <button data-testid="login-submit">Sign in</button>
+</form>
+<div id="home" hidden><p id="hello"></p><p data-testid="total">Total: $12.00</p>
+  <a href="/errors.html">Errors</a></div>
+<script>
+function login() {
+  document.getElementById("login").remove();
+  document.getElementById("home").hidden = false;
+  document.getElementById("hello").textContent =
+    "Welcome " + document.querySelector("[data-testid=login-email]")?.value;
+}
+</script></body></html>
+"""
+
+ERRORS = """<!doctype html><html><body><h1>Errors page</h1><p id="done"></p>
+<script>
+console.error("boom-console");
+console.warn("careful-warning");
+Promise.all([fetch("/api/boom"), fetch("/missing.json")]).then(() => {
+  setTimeout(() => { document.getElementById("done").textContent = "loaded"; }, 10);
+});
+setTimeout(() => { throw new Error("kaboom"); }, 0);
+</script></body></html>
+"""
+
+CANARY_PAGE = f"""<!doctype html><html><body><p id="secret">{CANARY}</p>
+<script>console.error("leak {CANARY}");</script></body></html>
+"""
+
+LOGIN_SCRIPT = '''\
+"""Reproduction steps: log in and read the total."""
+
+def reproduce(user):
+    user.login("alice@tally.test")
+    with user.step("Read the total"):
+        user.note(user.page.get_by_test_id("total").inner_text())
+'''
+
+
+def make_task(tmp_path: Path, script: str, timeout: float = 20.0) -> tuple[Task, SimpleNamespace]:
+    """A fake app (tasks/apps/fake), a task using it and a sandbox-like work tree."""
+    root = tmp_path / "tasks"
+    app_dir = root / "apps" / "fake"
+    app_dir.mkdir(parents=True)
+    (app_dir / "app.toml").write_text(
+        'name = "fake"\nstart = "python3 server.py {port}"\nready_path = "/health"\n'
+    )
+    folder = root / "fake" / "fake-task"
+    (folder / "tests").mkdir(parents=True)
+    (folder / "tests" / "test_hidden.py").write_text(f"# {CANARY}\ndef test_x():\n    pass\n")
+    (folder / "user_tool.py").write_text(script)
+    tree = tmp_path / "tree"
+    (tree / "www").mkdir(parents=True)
+    (tree / "server.py").write_text(SERVER)
+    (tree / "www" / "index.html").write_text(INDEX)
+    (tree / "www" / "errors.html").write_text(ERRORS)
+    (tree / "www" / "canary.html").write_text(CANARY_PAGE)
+    (tree / ".git").mkdir()
+    task = Task(
+        id="fake-task",
+        app="fake",
+        variant="ic_swe",
+        price=100,
+        title="Fake",
+        category="frontend",
+        limits=Limits(user_tool_timeout_s=timeout),
+        folder=folder,
+        user_tool=script,
+    )
+    return task, SimpleNamespace(tree=tree, workdir="/agent/work")
+
+
+def host(sandbox: SimpleNamespace, agent_path: str) -> Path:
+    """The host path of a path in the agent's view."""
+    return Path(sandbox.tree) / os.path.relpath(agent_path, sandbox.workdir)
+
+
+def snapshot(tree: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(tree)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file() and ".swelancer" not in p.parts
+    }
+
+
+def test_report_lists_steps_notes_and_screenshots(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+    text, info = report.text(), report.info()
+    assert report.ok, text
+    assert "Log in as alice@tally.test" in text and "sees: Total: $12.00" in text
+    assert "All steps ran." in text and "not a verdict" in text
+    assert [s["ok"] for s in info["steps"]] == [True, True]
+    assert info["steps"][1]["notes"] == ["Total: $12.00"]
+    assert info["final_url"].endswith("/") and info["timed_out"] is False
+    for path in info["screenshots"] + [
+        info["trace_path"],
+        info["report_path"],
+        info["console_log_path"],
+    ]:
+        assert path.startswith("/agent/work/.swelancer/user_tool/1/"), path
+        assert host(sandbox, path).is_file(), path
+    assert host(sandbox, info["report_path"]).read_text().strip() == text
+    png = Image.open(host(sandbox, info["last_screenshot"]))
+    assert png.size == (1280, 800)
+    shot = report.screenshot_array((400, 640))
+    assert shot is not None and shot.shape == (400, 640, 3) and shot.dtype == np.uint8
+    assert shot.mean() > 100  # a white page, not black
+    square = report.screenshot_array((300, 300))  # 1280x800 into 300x300: black bands
+    assert square is not None and square.shape == (300, 300, 3)
+    assert square[:50].max() == 0 and square[-50:].max() == 0 and square[150].mean() > 100
+
+
+def test_a_failing_step_ends_the_run(tmp_path: Path) -> None:
+    script = """
+def reproduce(user):
+    with user.step("Open the app"):
+        user.page.goto(user.url("/"))
+    with user.step("Click the missing button"):
+        user.page.get_by_test_id("no-such-button").click()
+    with user.step("Never reached"):
+        user.note("should not appear")
+"""
+    task, sandbox = make_task(tmp_path, script)
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+    text, info = report.text(), report.info()
+    assert not report.ok
+    assert [s["ok"] for s in info["steps"]] == [True, False]
+    assert "FAILED Click the missing button" in text
+    assert "The user got stuck at step 2" in text
+    assert "no-such-button" in info["steps"][1]["error"] and "Timeout" in info["steps"][1]["error"]
+    assert "user_tool.py line 6" in info["steps"][1]["error"]
+    assert (
+        info["steps"][1]["screenshot"] and host(sandbox, info["steps"][1]["screenshot"]).is_file()
+    )
+    assert "should not appear" not in text and "Never reached" not in text
+
+
+def test_console_failed_requests_and_page_errors(tmp_path: Path) -> None:
+    script = """
+def reproduce(user):
+    with user.step("Open the errors page"):
+        user.page.goto(user.url("/errors.html"))
+        user.page.get_by_text("loaded").wait_for()
+"""
+    task, sandbox = make_task(tmp_path, script)
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+    text, info = report.text(), report.info()
+    assert report.ok, text  # the steps ran; what went wrong is shown, not judged
+    assert {"type": "error", "text": "boom-console"}.items() <= info["console"][0].items()
+    assert any(c["type"] == "warning" and c["text"] == "careful-warning" for c in info["console"])
+    statuses = {(r["url"].rsplit("/", 1)[1], r["status"]) for r in info["failed_requests"]}
+    assert {("boom", 500), ("missing.json", 404)} <= statuses
+    assert any("kaboom" in e for e in info["page_errors"])
+    assert "[error] boom-console" in text and "GET /api/boom -> 500" in text
+    assert "Error: kaboom" in text
+    assert "Traceback: boom in the handler" in text  # the app's log, after a 5xx
+    log = host(sandbox, info["console_log_path"]).read_text()
+    assert "[error] boom-console" in log and "[warning] careful-warning" in log
+
+
+def test_a_hanging_step_ends_at_the_limit_with_a_partial_report(tmp_path: Path) -> None:
+    script = """
+def reproduce(user):
+    with user.step("Open the app"):
+        user.page.goto(user.url("/"))
+    with user.step("Wait forever"):
+        import time
+        time.sleep(600)
+"""
+    task, sandbox = make_task(tmp_path, script, timeout=4)
+    with UserToolSession(task, sandbox) as session:
+        started = time.monotonic()
+        report = session.run()
+        took = time.monotonic() - started
+        text, info = report.text(), report.info()
+        assert took < 4 + 2.5, took
+        assert report.timed_out and not report.ok
+        assert [s["ok"] for s in info["steps"]] == [True, None]
+        assert host(sandbox, info["steps"][0]["screenshot"]).is_file()
+        assert "CUT    Wait forever" in text and "4 s limit" in text
+        assert info["trace_path"] is None
+        # the next call gets a new worker and works
+        session.source = LOGIN_SCRIPT
+        assert session.run().ok
+
+
+def test_a_broken_app_is_a_report_not_an_exception(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    server = sandbox.tree / "server.py"
+    good = server.read_text()
+    server.write_text("import sys\nprint('SyntaxError: the agent broke me')\nsys.exit(3)\n")
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+        assert not report.ok and report.info()["app"] == "did not start"
+        assert "The app did not start" in report.text() and "the agent broke me" in report.text()
+        assert report.screenshot_array((400, 640)) is None
+        server.write_text(good)
+        report = session.run()
+        assert report.ok, report.text()
+        assert report.call == 2
+
+
+def test_warm_calls_are_faster_and_the_app_restarts_after_a_change(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox) as session:
+        first = session.run()
+        second = session.run()
+        assert first.ok and second.ok
+        assert first.app == "started" and second.app == "reused, its data reset"
+        assert second.seconds < first.seconds, (first.seconds, second.seconds)
+        (sandbox.tree / "www" / "index.html").write_text(INDEX.replace("$12.00", "$13.00"))
+        third = session.run()
+        assert third.app == "restarted: files changed since the last call"
+        assert "sees: Total: $13.00" in third.text()
+        assert [r.call for r in (first, second, third)] == [1, 2, 3]
+
+
+def test_the_tree_is_unchanged_but_for_the_output_folder(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    before = snapshot(sandbox.tree)
+    fingerprint = tree_fingerprint(sandbox.tree)
+    with UserToolSession(task, sandbox) as session:
+        session.run()
+        session.run(viewport=(800, 600))
+    assert snapshot(sandbox.tree) == before
+    assert tree_fingerprint(sandbox.tree) == fingerprint
+    assert sorted(p.name for p in (sandbox.tree / ".swelancer" / "user_tool").iterdir()) == [
+        "1",
+        "2",
+    ]
+    assert Image.open(sandbox.tree / ".swelancer/user_tool/2/step-02.png").size == (800, 600)
+
+
+def test_no_process_is_left_after_close(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    session = UserToolSession(task, sandbox)
+    session.run()
+    worker = session._worker
+    assert worker is not None and session._server is not None
+    procs = process_tree(worker.proc.pid)
+    procs.update(process_tree(session._server._proc.pid))  # type: ignore[union-attr]
+    assert len(procs) >= 4  # worker, driver, chromium and its helpers, the app
+    session.close()
+    session.close()  # idempotent
+    time.sleep(0.2)
+    left = {p for p, start in procs.items() if process_tree(p).get(p) == start}
+    assert not left
+
+
+def test_the_canary_never_reaches_the_report(tmp_path: Path) -> None:
+    script = """
+def reproduce(user):
+    with user.step("Open the secret page"):
+        user.page.goto(user.url("/canary.html"))
+        user.note(user.page.locator("#secret").inner_text())
+    with user.step("Fail with it"):
+        raise RuntimeError(user.page.locator("#secret").inner_text())
+"""
+    task, sandbox = make_task(tmp_path, script)
+    assert contains_canary((task.folder / "tests" / "test_hidden.py").read_text())
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+    dumped = report.text() + json.dumps(report.info()) + report.console_log()
+    assert "[redacted]" in dumped
+    assert not contains_canary(dumped) and CANARY not in dumped
+    out = sandbox.tree / ".swelancer" / "user_tool" / "1"
+    assert not contains_canary((out / "report.txt").read_text())
+
+
+def test_viewport_out_of_range_is_reported(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox) as session:
+        report = session.run(viewport=(10, 10))
+    assert not report.ok and "out of range" in report.text()
+
+
+def test_missing_or_broken_browser_is_an_infrastructure_error(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with pytest.raises(BrowserNotFoundError):
+        UserToolSession(task, sandbox, chromium=str(tmp_path / "no-chromium"))
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    with UserToolSession(task, sandbox, chromium=str(fake)) as session:
+        with pytest.raises(InfrastructureError, match="Chromium could not start"):
+            session.run()
