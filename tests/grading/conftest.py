@@ -1,0 +1,97 @@
+"""A tiny app and task, built in a temporary folder, for grading tests that need no browser."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from swelancer_env.tasks import load_task_dir
+from swelancer_env.tasks.model import Task
+
+SERVER = '''\
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from greeting import GREETING
+
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def _send(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self._send(200, {"ok": True, "greeting": GREETING})
+
+    def do_POST(self):
+        self._send(200, {"ok": True})
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+'''
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """tasks root with app `mini` (fixed: greets "hello") and task `mini-greeting` (bug: "helo")."""
+    root = tmp_path / "tasks"
+    app = root / "apps" / "mini"
+    app.mkdir(parents=True)
+    (app / "app.toml").write_text(
+        'name = "mini"\nstart = "python3 server.py {port}"\nready_path = "/api/health"\n'
+    )
+    (app / "server.py").write_text(SERVER)
+    (app / "greeting.py").write_text('GREETING = "hello"\n')
+    # bug.patch: made by git from the fixed state to the buggy one
+    work = tmp_path / "patchwork"
+    work.mkdir()
+    (work / "greeting.py").write_text('GREETING = "hello"\n')
+    _git(work, "init", "-q")
+    _git(work, "add", "-A")
+    (work / "greeting.py").write_text('GREETING = "helo"\n')
+    patch = _git(work, "diff")
+    task = root / "mini" / "mini-greeting"
+    (task / "tests").mkdir(parents=True)
+    (task / "task.toml").write_text(
+        textwrap.dedent(
+            """\
+            id = "mini-greeting"
+            app = "mini"
+            variant = "ic_swe"
+            price = 300
+            title = "The greeting is misspelled"
+            category = "frontend"
+            acceptable_paths = ["."]
+            """
+        )
+    )
+    (task / "issue.md").write_text("The greeting says helo.\n")
+    (task / "bug.patch").write_text(patch)
+    (task / "tests" / "test_greeting.py").write_text(
+        "# SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07\n"
+        "def test_greeting(api):\n"
+        "    status, body = api.get('/api/greeting')\n"
+        "    assert status == 200 and body['greeting'] == 'hello'\n"
+        "\n"
+        "def test_health(api):\n"
+        "    assert api.get('/api/health')[0] == 200\n"
+    )
+    return root
+
+
+@pytest.fixture
+def mini_task(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Task:
+    monkeypatch.setenv("SWELANCER_TASKS_DIR", str(mini_root))
+    return load_task_dir(mini_root / "mini" / "mini-greeting")

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from swelancer_env.grading.gold import gold_diff
+from swelancer_env.grading.grader import Grader
+from swelancer_env.grading.junit import parse_junit
+from swelancer_env.tasks.model import Task
+
+
+def test_gold_fix_earns_the_price_and_starting_state_earns_nothing(mini_task: Task) -> None:
+    grader = Grader()
+    start = grader.grade(mini_task, "")
+    assert (start.passed, start.earned, start.infra_error) == (False, 0.0, None)
+    assert [t.outcome for t in start.tests] == ["failed", "passed"]
+    gold = grader.grade(mini_task, gold_diff(mini_task))
+    assert (gold.passed, gold.earned) == (True, 300.0)
+    assert gold.pytest_seconds > 0 and gold.seconds >= gold.pytest_seconds
+
+
+def test_partial_credit_pays_the_fraction_passed(mini_task: Task) -> None:
+    result = Grader(partial_credit=True).grade(mini_task, "")
+    assert not result.passed and result.earned == 150.0
+
+
+def test_skipped_test_fails_closed(mini_task: Task) -> None:
+    (mini_task.tests_dir / "test_skip.py").write_text(
+        "import pytest\n\ndef test_later():\n    pytest.skip('not now')\n"
+    )
+    result = Grader().grade(mini_task, gold_diff(mini_task))
+    assert not result.passed and result.earned == 0.0
+    assert "skipped" in {t.outcome for t in result.tests}
+
+
+def test_no_test_collected_fails_closed(mini_task: Task) -> None:
+    for f in mini_task.tests_dir.glob("test_*.py"):
+        f.write_text("# nothing here\n")
+    result = Grader().grade(mini_task, gold_diff(mini_task))
+    assert not result.passed and result.tests == [] and result.infra_error is None
+    assert result.reason == "no hidden test ran"
+
+
+def test_a_change_that_breaks_the_app_is_a_fail_not_infra(mini_task: Task) -> None:
+    broken = gold_diff(mini_task).replace("+GREETING", "+GREETING = (")
+    result = Grader().grade(mini_task, broken)
+    assert not result.passed and result.infra_error is None
+    assert "did not start" in result.reason
+
+
+def test_app_that_never_starts_is_infra(mini_task: Task, mini_root: Path) -> None:
+    app_toml = mini_root / "apps" / "mini" / "app.toml"
+    app_toml.write_text(app_toml.read_text().replace("python3 server.py", "python3 nothing.py"))
+    from swelancer_env.tasks.loader import load_app
+
+    load_app.cache_clear()
+    try:
+        result = Grader().grade(mini_task, "")
+    finally:
+        load_app.cache_clear()
+    assert result.infra_error and "exited" in result.infra_error
+    assert result.earned == 0.0 and not result.passed
+
+
+def test_changes_outside_acceptable_paths_are_dropped(mini_task: Task) -> None:
+    task = mini_task.model_copy(update={"acceptable_paths": ["server.py"]})
+    diff = gold_diff(task)
+    assert diff == ""  # the fix is in greeting.py, which does not count
+
+
+def test_parse_junit_reads_outcomes(tmp_path: Path) -> None:
+    xml = tmp_path / "j.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="s" tests="3">'
+        '<testcase classname="t" name="a" time="0.1"/>'
+        '<testcase classname="t" name="b"><failure message="boom">x</failure></testcase>'
+        '<testcase classname="t" name="c"><skipped message="later"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    cases = parse_junit(xml)
+    assert [(c.name, c.outcome) for c in cases] == [("t::a", "passed"), ("t::b", "failed"), ("t::c", "skipped")]
+    assert cases[1].message == "boom"
