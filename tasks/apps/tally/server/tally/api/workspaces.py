@@ -151,8 +151,6 @@ def delete_category(request, category_id):
     category, workspace = _load_category(request, category_id)
     require(request.user, "categories.manage", workspace)
     if workspaces.category_in_use(request.conn, category_id):
-        raise BadRequest(
-            f"{category['name']} is used by existing expenses; disable it instead", field="name"
-        )
+        raise BadRequest(f"{category['name']} is used by existing expenses; disable it instead")
     workspaces.delete_category(request.conn, category_id)
     return _category_list(request.conn, workspace["id"])
