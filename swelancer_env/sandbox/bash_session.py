@@ -1,10 +1,11 @@
 """One persistent bash process per episode, framed by sentinels.
 
-Every :meth:`BashSession.run` writes the command to bash's stdin, wrapped so that it reads its stdin
-from ``/dev/null`` and cannot break the framing (``eval 'command' </dev/null 2>&1``: a syntax error,
-an unclosed quote, a missing final newline are just the command's output and exit code), followed by a ``printf`` of a sentinel that is unique to that command and
-carries its exit code. The reader waits on the pipe with a selector (no polling interval), so a
-no-op command costs a fraction of a millisecond. ``cd`` and ``export`` persist between commands.
+Every :meth:`BashSession.run` writes the command to bash's stdin, wrapped so that it reads its
+stdin from ``/dev/null`` and cannot break the framing (``eval 'command' </dev/null 2>&1``: a syntax
+error, an unclosed quote, a missing final newline are just the command's output and exit code),
+followed by a ``printf`` of a sentinel that is unique to that command and carries its exit code.
+The reader waits on the pipe with a selector (no polling interval), so a no-op command costs a
+fraction of a millisecond. ``cd`` and ``export`` persist between commands.
 
 The session talks to the shell through a :class:`ShellTransport`: a readable file descriptor (the
 shell's merged stdout and stderr), a way to write its stdin, and two kill operations. The local one
@@ -111,10 +112,12 @@ def _has_marker(pid: int, needle: bytes) -> bool:
 def kill_session_processes(root: int, marker: str | None = None, *, include_root: bool) -> int:
     """SIGKILL everything a shell started, and wait until none of it runs.
 
-    Targets, found through ``/proc``: the descendants of ``root``; every process in ``root``'s process
-    group or session; every process in the session of a target (a daemon that called ``setsid``
-    and forked); and, when ``marker`` is given, every process with ``SWELANCER_SESSION=<marker>`` in
-    its environment (a daemon whose parent exited, so that its ppid chain no longer leads to root).
+    Targets, found through ``/proc``: the descendants of ``root``; every process in ``root``'s
+    process group or session; every process in the session of a target (a daemon that called
+    ``setsid`` and forked); and, when ``marker`` is given, every process with
+    ``SWELANCER_SESSION=<marker>`` in its environment (a daemon whose parent exited, so that its
+    ppid chain no longer leads to root). With the local transport the shell is also a child
+    subreaper, so such orphans are re-parented to it and stay its descendants.
 
     Args:
         root: the shell's pid (a session and process-group leader).
@@ -371,7 +374,9 @@ class BashSession:
         notes: list[str] = []
         if not self.is_alive():
             if self._transport is not None:
-                notes.append("[the shell had exited; a new shell was started: cd and exports were reset]")
+                notes.append(
+                    "[the shell had exited; a new shell was started: cd and exports were reset]"
+                )
             self._restart()
         if "\0" in command:
             return CommandResult(

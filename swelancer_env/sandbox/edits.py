@@ -109,7 +109,9 @@ class FileEditor:
         except UnicodeEncodeError as e:
             return EditResult(ok=False, output=f"the text cannot be written as UTF-8 ({e.reason})")
         except OSError as e:
-            return EditResult(ok=False, output=f"{e.strerror or e} (errno {e.errno}); check the path")
+            return EditResult(
+                ok=False, output=f"{e.strerror or e} (errno {e.errno}); check the path"
+            )
 
     def _view(self, path: str, view_range: tuple[int, int] | list[int] | None) -> str:
         parts, shown = self._locate(path)
@@ -123,7 +125,9 @@ class FileEditor:
             return cap_output(text, self.output_limit)[0]
         data = self._read(parts, shown)
         if b"\0" in data[:8192]:
-            raise _Refused(f"{shown} is a binary file ({len(data):,} bytes); inspect it with the shell")
+            raise _Refused(
+                f"{shown} is a binary file ({len(data):,} bytes); inspect it with the shell"
+            )
         lines = _lines(data.decode("utf-8", "replace"))
         first = 1
         if view_range is not None:
@@ -158,7 +162,9 @@ class FileEditor:
         parts, shown = self._locate(path, write=True)
         text = self._read_text(parts, shown)
         if not old_str:
-            raise _Refused("old_str is empty; to add text use insert, to write a whole file use create")
+            raise _Refused(
+                "old_str is empty; to add text use insert, to write a whole file use create"
+            )
         if "\r\n" in text and "\r\n" not in old_str:
             old_str, new_str = old_str.replace("\n", "\r\n"), new_str.replace("\n", "\r\n")
         count = text.count(old_str)
@@ -220,7 +226,9 @@ class FileEditor:
         last = first + max(len(_lines(segment)), 1) - 1
         start, end = max(first - _SNIPPET, 1), min(last + _SNIPPET, len(lines))
         body = _numbered(lines[start - 1 : end], start)
-        return cap_output(f"edited {shown}; lines {start}-{end} now read:\n{body}", self.output_limit)[0]
+        return cap_output(
+            f"edited {shown}; lines {start}-{end} now read:\n{body}", self.output_limit
+        )[0]
 
     def _locate(self, path: str, write: bool = False) -> tuple[list[str], str]:
         """The real path's components under the tree, and the path as the agent sees it."""
@@ -240,7 +248,9 @@ class FileEditor:
                 )
         rel = posixpath.normpath(rel)
         if rel == ".." or rel.startswith("../"):
-            raise _Refused(f"{path} leads out of the work tree ({self.workdir}); edit files inside it")
+            raise _Refused(
+                f"{path} leads out of the work tree ({self.workdir}); edit files inside it"
+            )
         shown = self.workdir if rel == "." else posixpath.join(self.workdir, rel)
         real_tree = os.path.realpath(self.tree)
         real = os.path.realpath(os.path.join(real_tree, rel))
@@ -275,7 +285,9 @@ class FileEditor:
                 try:
                     nxt = os.open(name, _DIR_FLAGS, dir_fd=fd)
                 except OSError as e:
-                    raise _Refused(f"{'/'.join(parts)}: {name} is not a folder inside the tree") from e
+                    raise _Refused(
+                        f"{'/'.join(parts)}: {name} is not a folder inside the tree"
+                    ) from e
                 os.close(fd)
                 fd = nxt
             yield fd
@@ -306,7 +318,9 @@ class FileEditor:
                 if not stat.S_ISREG(st.st_mode):
                     raise _Refused(f"{shown} is not a regular file")
                 if st.st_size > MAX_FILE_BYTES:
-                    raise _Refused(f"{shown} has {st.st_size:,} bytes, too many for the edit tool; use the shell")
+                    raise _Refused(
+                        f"{shown} is {st.st_size:,} bytes, too big for the edit tool; use the shell"
+                    )
                 return f.read()
 
     def _read_text(self, parts: list[str], shown: str) -> str:
@@ -324,7 +338,9 @@ class FileEditor:
             except IsADirectoryError:
                 raise _Refused(f"{shown} is a directory; give a file path") from None
             except OSError as e:
-                raise _Refused(f"{shown} cannot be written ({e.strerror}); pick another path") from e
+                raise _Refused(
+                    f"{shown} cannot be written ({e.strerror}); pick another path"
+                ) from e
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     raise _Refused(f"{shown} is not a regular file; pick another path")
@@ -374,4 +390,6 @@ def apply_edit(tree: Path, workdir: str, action: Any) -> EditResult:
         return editor.str_replace(action.path, action.old_str, action.new_str)
     if kind == "insert":
         return editor.insert(action.path, action.insert_line, action.text)
-    return EditResult(ok=False, output=f"{kind!r} is not an edit command; use view, create, str_replace or insert")
+    return EditResult(
+        ok=False, output=f"{kind!r} is not an edit command; use view, create, str_replace or insert"
+    )

@@ -16,6 +16,14 @@ from swelancer_env.sandbox.bash_session import BashSession, PopenTransport
 ENV = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
 
 
+def wait_for_count(marker: str, count: int) -> bool:
+    """Whether ``count`` processes with ``marker`` run within 5 s (a fork takes a moment)."""
+    deadline = time.monotonic() + 5
+    while len(live_with(marker)) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(live_with(marker)) == count
+
+
 def live_with(marker: str) -> list[int]:
     """Pids of processes (not zombies) whose command line contains ``marker``."""
     found = []
@@ -154,7 +162,9 @@ def test_binary_output_is_decoded_with_replacement(session: BashSession) -> None
 
 
 def test_forged_sentinel_does_not_end_the_command(session: BashSession) -> None:
-    res = session.run("printf '\\n__SWL_0123_0__\\n'; echo after; exit_code() { return 5; }; exit_code", 5)
+    res = session.run(
+        "printf '\\n__SWL_0123_0__\\n'; echo after; exit_code() { return 5; }; exit_code", 5
+    )
     assert res.exit_code == 5
     assert res.output.endswith("after\n")
 
@@ -169,7 +179,7 @@ def test_close_kills_everything_and_is_idempotent(tmp_path: Path) -> None:
     session = BashSession.local(cwd=tmp_path, env=ENV)
     mark = sleep_arg()
     session.run(f"sleep {mark} & (setsid sleep {mark} &)", timeout=5)
-    assert len(live_with(mark)) == 2
+    assert wait_for_count(mark, 2)
     transport = session.transport
     assert isinstance(transport, PopenTransport)
     session.close()

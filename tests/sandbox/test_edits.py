@@ -156,7 +156,9 @@ def test_no_writes_in_git_or_output_folder(editor: FileEditor, tree: Path) -> No
     assert editor.view(".git/config").ok  # reading is fine
 
 
-def test_write_refuses_a_symlink_swapped_in_after_the_check(editor: FileEditor, tree: Path, tmp_path: Path) -> None:
+def test_write_refuses_a_symlink_swapped_in_after_the_check(
+    editor: FileEditor, tree: Path, tmp_path: Path
+) -> None:
     # the race the O_NOFOLLOW walk closes: a folder becomes a symlink between check and write
     parts, shown = editor._locate("src/deep/mod.py", write=True)
     os.rename(tree / "src" / "deep", tree / "src" / "deep_moved")
@@ -168,7 +170,11 @@ def test_write_refuses_a_symlink_swapped_in_after_the_check(editor: FileEditor, 
 
 def test_apply_edit_runs_action_models(tree: Path) -> None:
     actions = pytest.importorskip("swelancer_env.actions")
-    res = apply_edit(tree, WORKDIR, actions.StrReplaceAction(path="src/deep/mod.py", old_str="x = 1", new_str="x = 2"))
+    res = apply_edit(
+        tree,
+        WORKDIR,
+        actions.StrReplaceAction(path="src/deep/mod.py", old_str="x = 1", new_str="x = 2"),
+    )
     assert res.ok and (tree / "src" / "deep" / "mod.py").read_text() == "x = 2\n"
     res = apply_edit(tree, WORKDIR, actions.ViewAction(path="src/deep/mod.py", view_range=(1, 1)))
     assert res.ok and res.output == "     1\tx = 2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def state(tmp_path: Path) -> StartingState:
     return build_starting_state(task, app, tmp_path / "cache")
 
 
+def wait_for_count(marker: str, count: int) -> bool:
+    """Whether ``count`` processes with ``marker`` run within 5 s (a fork takes a moment)."""
+    deadline = time.monotonic() + 5
+    while len(live_with(marker)) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(live_with(marker)) == count
+
+
 def live_with(marker: str) -> list[int]:
     found = []
     for name in os.listdir("/proc"):
@@ -62,7 +71,9 @@ def test_episode_in_a_local_sandbox(state: StartingState, tmp_path: Path) -> Non
     assert sandbox.run("git log --oneline | wc -l", timeout=5).output.strip() == "1"
     assert sandbox.run("git status --porcelain", timeout=5).output == ""
     assert sandbox.run("ls -A", timeout=5).output.split() == [".git", "README.md", "src"]
-    sandbox.run("sed -i 's/a - b/a + b/' src/calc.py && mkdir -p .swelancer && echo x > .swelancer/log", 5)
+    sandbox.run(
+        "sed -i 's/a - b/a + b/' src/calc.py && mkdir -p .swelancer && echo x > .swelancer/log", 5
+    )
     diff = sandbox.diff()
     assert "-    return a - b\n+    return a + b" in diff and ".swelancer" not in diff
     assert sandbox.diff(["README.md"]) == ""
@@ -80,7 +91,13 @@ def test_shell_environment_is_clean(state: StartingState, monkeypatch: pytest.Mo
         out = sandbox.run("env", timeout=5).output
         home = sandbox.run("echo $HOME", timeout=5).output.strip()
     assert "hunter2" not in out
-    for line in ("TERM=dumb", "PAGER=cat", "GIT_PAGER=cat", "GIT_CONFIG_NOSYSTEM=1", "PYTHONDONTWRITEBYTECODE=1"):
+    for line in (
+        "TERM=dumb",
+        "PAGER=cat",
+        "GIT_PAGER=cat",
+        "GIT_CONFIG_NOSYSTEM=1",
+        "PYTHONDONTWRITEBYTECODE=1",
+    ):
         assert line in out.splitlines()
     assert home == str(sandbox.home) and Path(home).parent == sandbox.root
 
@@ -89,7 +106,7 @@ def test_stop_leaves_no_folder_and_no_process(state: StartingState, tmp_path: Pa
     mark = f"1000.{random.randrange(10**8, 10**9)}"
     with LocalSandbox(state, temp_root=tmp_path) as sandbox:
         sandbox.run(f"sleep {mark} & (setsid sleep {mark} &) ; chmod -R a-w .", timeout=5)
-        assert len(live_with(mark)) == 2
+        assert wait_for_count(mark, 2)
     assert live_with(mark) == []
     assert not sandbox.root.exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith("swelancer-")] == []

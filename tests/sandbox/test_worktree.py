@@ -158,7 +158,9 @@ def test_diff_limited_to_paths(sandbox_dirs: tuple[Path, Path]) -> None:
     assert diff_tree(tree, private, ["no/such/path"]) == ""
 
 
-def test_diff_applies_to_a_fresh_copy(state: StartingState, sandbox_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+def test_diff_applies_to_a_fresh_copy(
+    state: StartingState, sandbox_dirs: tuple[Path, Path], tmp_path: Path
+) -> None:
     tree, private = sandbox_dirs
     (tree / "src" / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     (tree / "src" / "lib" / "util.py").unlink()
@@ -170,7 +172,11 @@ def test_diff_applies_to_a_fresh_copy(state: StartingState, sandbox_dirs: tuple[
     fresh = tmp_path / "fresh"
     state.materialize_tree(fresh)
     proc = subprocess.run(
-        ["git", "apply", "--binary", "-"], cwd=fresh, input=diff.encode(), capture_output=True, env=git_env()
+        ["git", "apply", "--binary", "-"],
+        cwd=fresh,
+        input=diff.encode(),
+        capture_output=True,
+        env=git_env(),
     )
     assert proc.returncode == 0, proc.stderr
     for rel in ("src/calc.py", "static/logo.png", "docs/latin1.txt"):
@@ -178,14 +184,18 @@ def test_diff_applies_to_a_fresh_copy(state: StartingState, sandbox_dirs: tuple[
     assert not (fresh / "src" / "lib" / "util.py").exists()
 
 
-def test_gitattributes_filters_in_the_tree_do_not_run(sandbox_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+def test_gitattributes_filters_in_the_tree_do_not_run(
+    sandbox_dirs: tuple[Path, Path], tmp_path: Path
+) -> None:
     tree, private = sandbox_dirs
     pwned = tmp_path / "pwned"
     (tree / ".gitattributes").write_text("* filter=evil diff=evil\n")
     with (tree / ".git" / "config").open("a") as f:
         f.write(
-            f'[filter "evil"]\n\tclean = touch {pwned}-clean; cat\n\tsmudge = cat\n\trequired = true\n'
-            f'[diff "evil"]\n\ttextconv = touch {pwned}-textconv; cat\n\tcommand = touch {pwned}-cmd\n'
+            f'[filter "evil"]\n\tclean = touch {pwned}-clean; cat\n'
+            "\tsmudge = cat\n\trequired = true\n"
+            f'[diff "evil"]\n\ttextconv = touch {pwned}-textconv; cat\n'
+            f"\tcommand = touch {pwned}-cmd\n"
             f"[core]\n\tfsmonitor = touch {pwned}-fsmonitor\n\thooksPath = {tmp_path}\n"
         )
     hook = tmp_path / "post-index-change"
