@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import abc
 import ctypes
+import functools
 import os
 import selectors
 import signal
@@ -166,6 +167,7 @@ def kill_session_processes(root: int, marker: str | None = None, *, include_root
     return len(killed)
 
 
+@functools.cache
 def _subreaper_hook() -> Callable[[], None] | None:
     """A ``preexec_fn`` making the shell a child subreaper (kept across ``exec``), if possible.
 
@@ -183,9 +185,6 @@ def _subreaper_hook() -> Callable[[], None] | None:
         prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
     return hook
-
-
-_SUBREAPER = _subreaper_hook()
 
 
 class PopenTransport(ShellTransport):
@@ -218,7 +217,7 @@ class PopenTransport(ShellTransport):
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_SUBREAPER if subreaper else None,
+                preexec_fn=_subreaper_hook() if subreaper else None,
                 bufsize=0,
             )
         except OSError as e:
@@ -252,7 +251,17 @@ class PopenTransport(ShellTransport):
             view = view[written:]
 
     def poll(self) -> int | None:
-        return self._proc.poll()
+        # WNOWAIT: learn the exit code but leave the zombie until close(), so that its pid (the
+        # process group and session id that the kill looks for) cannot be reused meanwhile
+        if self._proc.returncode is not None:
+            return self._proc.returncode
+        try:
+            info = os.waitid(os.P_PID, self._proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return self._proc.poll()
+        if info is None:
+            return None
+        return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
 
     def kill_command(self) -> int | None:
         return kill_session_processes(self._proc.pid, self.marker, include_root=False)
@@ -422,11 +431,12 @@ class BashSession:
                 )
                 self._restart()
         else:  # EOF: the command ended the shell (``exit``, ``exec``)
-            exit_code = self._wait_exit(transport)
-            notes.append(
-                f"[the shell exited with code {exit_code}; a new shell was started: "
-                "cd and exports were reset]"
-            )
+            code = self._wait_exit(transport)
+            how = f"exited with code {code}"
+            if code is not None and code < 0:  # like bash: 128 + the signal's number
+                how, code = f"was killed by signal {-code}", 128 - code
+            exit_code = code
+            notes.append(f"[the shell {how}; a new shell was started: cd and exports were reset]")
             self._restart()
         text, cut = buf.result()
         if notes:

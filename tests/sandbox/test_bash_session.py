@@ -134,6 +134,13 @@ def test_exit_restarts_the_shell(session: BashSession, tmp_path: Path) -> None:
     assert session.run("pwd", timeout=5).output == f"{tmp_path}\n"
 
 
+def test_shell_killed_by_a_signal_is_reported_like_bash(session: BashSession) -> None:
+    res = session.run("kill -9 $$", timeout=5)
+    assert res.exit_code == 137
+    assert "[the shell was killed by signal 9; a new shell was started" in res.output
+    assert session.run("echo ok", timeout=5).output == "ok\n"
+
+
 def test_exit_with_a_background_child_holding_the_pipe(session: BashSession) -> None:
     mark = sleep_arg()
     started = time.monotonic()
