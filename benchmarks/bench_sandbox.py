@@ -43,9 +43,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=300, help="files of the synthetic app")
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--resets", type=int, default=30)
+    parser.add_argument("--temp-root", type=Path, help="where to put the sandboxes (e.g. /dev/shm)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="swelancer-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="swelancer-bench-", dir=args.temp_root) as tmp:
         root = Path(tmp)
         app = args.app.resolve() if args.app else synthetic_app(root, args.files)
         task = Task(
