@@ -26,7 +26,7 @@ function ReceiptCell({ expense, editable, onAttach, onRemove }) {
           onClick=${() => onRemove(expense)}
           data-testid=${`remove-receipt-${expense.id}`}
         >
-          ×
+          <${Icon} name="close" size=${12} />
         </button>`}
       </span>
     `;

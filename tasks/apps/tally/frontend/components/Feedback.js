@@ -1,4 +1,5 @@
 import { html } from '../lib/html.js';
+import { Icon } from './Icon.js';
 
 export function Spinner({ label = 'Loading…' }) {
   return html`<div class="loading" role="status"><span class="spinner"></span>${label}</div>`;
@@ -12,7 +13,7 @@ export function ErrorBanner({ error, testId = 'error-banner', onDismiss }) {
       <span>${message}</span>
       ${onDismiss &&
       html`<button class="icon-button" type="button" aria-label="Dismiss" onClick=${onDismiss}>
-        ×
+        <${Icon} name="close" />
       </button>`}
     </div>
   `;

@@ -11,7 +11,7 @@ export function MessageItem({ message }) {
       <${Avatar} user=${author} />
       <div class="message-main">
         <header class="message-header">
-          <span class="message-author" data-testid=${`message-author-${id}`}>${author.name}</span>
+          <span class="message-author" data-testid=${`author-${id}`}>${author.name}</span>
           <time class="message-time" datetime=${message.created_at}>
             ${formatTimestamp(message.created_at)}
           </time>
@@ -20,7 +20,7 @@ export function MessageItem({ message }) {
           ? html`<${SplitCard} split=${split} />`
           : html`<div
               class="message-body markdown"
-              data-testid=${`message-body-${id}`}
+              data-testid=${`body-${id}`}
               dangerouslySetInnerHTML=${{ __html: renderMarkdown(body) }}
             ></div>`}
       </div>

@@ -14,7 +14,7 @@ export function MessageList({ messages }) {
   }, [lastId]);
 
   return html`
-    <div class="message-list" ref=${listRef} data-testid="message-list">
+    <div class="message-list" ref=${listRef} data-testid="messages">
       ${messages.length === 0
         ? html`<${EmptyState} title="No messages yet" testId="messages-empty">
             Start the conversation below.

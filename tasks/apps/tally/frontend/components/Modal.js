@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { html } from '../lib/html.js';
+import { Icon } from './Icon.js';
 
 export function Modal({ title, onClose, children, testId, width = 480 }) {
   const dialogRef = useRef(null);
@@ -32,7 +33,9 @@ export function Modal({ title, onClose, children, testId, width = 480 }) {
       >
         <header class="modal-header">
           <h2>${title}</h2>
-          <button class="icon-button" type="button" aria-label="Close" onClick=${onClose}>×</button>
+          <button class="icon-button" type="button" aria-label="Close" onClick=${onClose}>
+            <${Icon} name="close" />
+          </button>
         </header>
         <div class="modal-body">${children}</div>
       </div>

@@ -1,6 +1,7 @@
 import { html } from '../lib/html.js';
 import { useStore } from '../state/store.js';
 import { dismissToast, toastStore } from '../state/toasts.js';
+import { Icon } from './Icon.js';
 
 export function Toasts() {
   const { toasts } = useStore(toastStore);
@@ -11,8 +12,13 @@ export function Toasts() {
         (toast) => html`
           <div key=${toast.id} class=${`toast toast-${toast.kind}`} data-testid="toast">
             <span>${toast.text}</span>
-            <button class="icon-button" type="button" onClick=${() => dismissToast(toast.id)}>
-              ×
+            <button
+              class="icon-button"
+              type="button"
+              aria-label="Dismiss"
+              onClick=${() => dismissToast(toast.id)}
+            >
+              <${Icon} name="close" size=${14} />
             </button>
           </div>
         `,

@@ -79,7 +79,7 @@ function ReportRow({ report }) {
       </td>
       <td><${StatusBadge} status=${report.status} testId=${`report-status-${report.id}`} /></td>
       <td class="cell-number">${report.expense_count}</td>
-      <td class="cell-amount" data-testid=${`report-row-total-${report.id}`}>
+      <td class="cell-amount" data-testid=${`report-amount-${report.id}`}>
         ${formatMoney(report.total, report.currency)}
       </td>
     </tr>

@@ -56,7 +56,7 @@ export function SplitPage({ params }) {
                   <span class="member-name">${participant.name}</span>
                   <span class="member-email">${participant.email}</span>
                 </div>
-                <span class="share-amount" data-testid=${`split-share-amount-${participant.id}`}>
+                <span class="share-amount" data-testid=${`share-amount-${participant.id}`}>
                   ${formatMoney(participant.share, split.currency)}
                 </span>
               </li>

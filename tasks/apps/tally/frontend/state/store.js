@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef } from 'preact/hooks';
 
 /**
  * A minimal observable store.
@@ -28,19 +28,26 @@ export function createStore(initialState) {
   };
 }
 
-/** Re-render the calling component when the selected part of the store changes. */
+/**
+ * Read part of a store in a component. The selector runs on every render, and the
+ * component re-renders when a store update changes what it selects.
+ */
 export function useStore(store, selector = (state) => state) {
+  const [, forceRender] = useReducer((count) => count + 1, 0);
+  const selected = selector(store.getState());
   const selectorRef = useRef(selector);
+  const selectedRef = useRef(selected);
   selectorRef.current = selector;
-  const [selected, setSelected] = useState(() => selector(store.getState()));
+  selectedRef.current = selected;
 
   useEffect(() => {
-    const sync = (state) => {
-      const value = selectorRef.current(state);
-      setSelected((previous) => (Object.is(previous, value) ? previous : value));
+    const check = (state) => {
+      if (!Object.is(selectorRef.current(state), selectedRef.current)) forceRender();
     };
-    sync(store.getState());
-    return store.subscribe(sync);
+    const unsubscribe = store.subscribe(check);
+    // The store may have changed between render and subscription.
+    check(store.getState());
+    return unsubscribe;
   }, [store]);
 
   return selected;

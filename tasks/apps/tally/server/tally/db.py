@@ -20,6 +20,7 @@ class Database:
         conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.create_function("casefold", 1, _casefold, deterministic=True)
         return conn
 
@@ -35,6 +36,7 @@ class Database:
         with self._reset_lock:
             conn = self.connect()
             try:
+                conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA foreign_keys = OFF")
                 tables = [
                     row["name"]

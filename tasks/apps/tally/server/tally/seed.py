@@ -114,7 +114,7 @@ MESSAGES = [
     (4, 1, 3, "Heads up: the ~Legacy~ category is disabled. Please use *Travel*, *Meals*, "
      "*Lodging* or *Office*.", None, "2024-05-01T09:30:00Z"),
     (5, 1, 2, "Team lunch at Joe's", 2, "2024-05-02T12:40:00Z"),
-    (6, 1, 7, "Thanks Bob, paying you back today :thumbsup:", None, "2024-05-02T12:45:00Z"),
+    (6, 1, 7, "Thanks Bob, paying you back today", None, "2024-05-02T12:45:00Z"),
     (7, 2, 5, "Who's booking the Berlin flights? Compare fares on https://www.lufthansa.com "
      "first.", None, "2024-05-01T10:00:00Z"),
     (8, 2, 2, "Itinerary:\n```\nLH 401  JFK -> FRA  18:05\nLH 190  FRA -> BER  09:40\n```",

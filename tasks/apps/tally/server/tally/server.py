@@ -80,7 +80,7 @@ class TallyServer(ThreadingHTTPServer):
 def serve(app, port: int, log_requests: bool = False) -> None:
     handler = type("Handler", (TallyRequestHandler,), {"app": app, "log_requests": log_requests})
     httpd = TallyServer((HOST, port), handler)
-    log.warning("Tally listening on http://%s:%d", HOST, port)
+    log.info("Tally listening on http://%s:%d", HOST, port)
     try:
         httpd.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
