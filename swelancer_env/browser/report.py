@@ -47,6 +47,7 @@ class Step(_Record):
     ok: bool | None = None
     error: str | None = None
     screenshot: str | None = None  # agent-view path
+    screenshot_host: str | None = None  # the same file on the host (for a harness or CLI)
     seconds: float = 0.0
     notes: list[str] = Field(default_factory=list)
 
@@ -92,11 +93,13 @@ class UserToolReport(_Record):
     app_log: str = ""
     timed_out: bool = False
     seconds: float = 0.0
+    timings: dict[str, float] = Field(default_factory=dict)  # seconds per phase of the call
     screenshots_dir: str | None = None  # agent-view paths from here on
     trace_path: str | None = None
     report_path: str | None = None
     console_log_path: str | None = None
     events_path: str | None = None
+    script_path: str | None = None  # a copy of the reproduction script (user_tool.py)
     _last_screenshot: Path | None = PrivateAttr(default=None)
 
     @property
@@ -133,6 +136,7 @@ class UserToolReport(_Record):
                 step.ok, step.error, step.seconds = ev["ok"], ev.get("error"), ev.get("seconds", 0)
                 if ev.get("screenshot"):
                     step.screenshot = str(workdir_dir / ev["screenshot"])
+                    step.screenshot_host = str(events.parent / ev["screenshot"])
                     self._last_screenshot = events.parent / ev["screenshot"]
             elif kind == "note":
                 if ev.get("step") in by_index:
@@ -254,8 +258,10 @@ class UserToolReport(_Record):
         if self.screenshots_dir:
             files = "step-NN.png screenshots, " if any(s.screenshot for s in self.steps) else ""
             files += "trace.zip (Playwright trace), " if self.trace_path else ""
+            script = "user_tool.py (the steps), " if self.script_path else ""
             out.append(
-                f"Files: {self.screenshots_dir}/ ({files}console.log, events.jsonl, report.txt)"
+                f"Files: {self.screenshots_dir}/ ({files}{script}console.log, events.jsonl, "
+                "report.txt)"
             )
         out.append(
             f"Took {self.seconds:.2f} s"

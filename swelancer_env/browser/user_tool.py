@@ -372,11 +372,24 @@ class UserToolSession:
                 f"{_WIDTHS[1]} and a height of {_HEIGHTS[0]}-{_HEIGHTS[1]} pixels"
             )
             return
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            report.timings[name] = round(now - mark, 3)
+            mark = now
+
         if self._worker is None:  # launching overlaps the app's start
             self._worker = _Worker(self.executable, self._tmp)
-        if not self._ensure_app(report, deadline, limit):
+        app_ready = self._ensure_app(report, deadline)
+        lap("app")
+        if not app_ready or self._server is None:
             return
+        server = self._server
+        log_from = len(server.log_tail().splitlines())
         self._worker.wait_launched(deadline)
+        lap("browser_launch_wait")
         if not self.source.strip():
             report.warnings.append(
                 "this task has no reproduction steps; the user only opened the app's home page"
@@ -392,6 +405,7 @@ class UserToolSession:
             "navigation_timeout_ms": 5000,
         }
         reply = self._request(request, deadline)
+        lap("run")
         report.read_events(out / "events.jsonl", agent_dir)
         if reply is None:  # the time limit: the worker was killed, its events remain
             report.timed_out = True
@@ -400,15 +414,14 @@ class UserToolSession:
             report.cut_short(f"the browser stopped during the run: {reply.get('error')}")
         else:
             report.final_url = reply.get("final_url")
+            report.timings.update({f"worker_{k}": v for k, v in reply.get("timings", {}).items()})
             if reply.get("trace"):
                 report.trace_path = str(agent_dir / reply["trace"])
-        server = self._server
-        if server is not None and (
-            not server.is_alive() or any((r.status or 0) >= 500 for r in report.failed_requests)
-        ):
-            if not server.is_alive():
+        alive = server.is_alive()
+        if not alive or any((r.status or 0) >= 500 for r in report.failed_requests):
+            if not alive:
                 report.warnings.append("the app exited during the run")
-            report.app_log = scrub(server.log_tail())
+            report.app_log = scrub("\n".join(server.log_tail().splitlines()[log_from:][-20:]))
 
     def _request(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
         """Send a run; None on the time limit. A broken browser is relaunched once."""
@@ -432,7 +445,7 @@ class UserToolSession:
             self._stop_worker(graceful=False)  # the browser broke between calls: relaunch
         return None
 
-    def _ensure_app(self, report: UserToolReport, deadline: float, limit: float) -> bool:
+    def _ensure_app(self, report: UserToolReport, deadline: float) -> bool:
         """Have an app with fresh data serving the current tree; False (and why) if not."""
         fingerprint = tree_fingerprint(Path(self.sandbox.tree))
         server = self._server
@@ -452,7 +465,7 @@ class UserToolSession:
         app = self.app.model_copy(
             update={"ready_timeout_s": min(self.app.ready_timeout_s, remaining)}
         )
-        server = AppServer(app, Path(self.sandbox.tree))
+        server = AppServer(app, Path(self.sandbox.tree), log_lines=1_000_000)
         try:
             server.start()
         except AppStartError as e:
@@ -481,6 +494,9 @@ class UserToolSession:
     def _save(self, report: UserToolReport, out: Path, agent_dir: PurePosixPath) -> None:
         """Write report.txt and console.log beside the screenshots."""
         with contextlib.suppress(OSError):
+            if self.source.strip():
+                (out / "user_tool.py").write_text(self.source, encoding="utf-8")
+                report.script_path = str(agent_dir / "user_tool.py")
             (out / "console.log").write_text(report.console_log(), encoding="utf-8")
             report.console_log_path = str(agent_dir / "console.log")
             report.events_path = (

@@ -221,8 +221,18 @@ def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
     if tracing:
         context.tracing.start(screenshots=True, snapshots=True)
     final_url, trace = None, None
+    timings: dict[str, float] = {}
+    mark = started
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = round(now - mark, 3)
+        mark = now
+
     try:
         page = context.new_page()
+        lap("new_context")
         page.on("crash", lambda _p: log.write("page_error", text="The page crashed.", stack=""))
         user = User(page, req["base_url"], log, out_dir)
         try:
@@ -241,6 +251,7 @@ def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
                 log.write("error", after=user._count, error=describe_error(exc))
             else:
                 log.write("finished")
+        lap("script")
         with contextlib.suppress(Exception):
             final_url = page.url
         if tracing:
@@ -249,14 +260,17 @@ def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
                 trace = "trace.zip"
             except Exception as exc:  # noqa: BLE001
                 log.write("note_internal", text=f"the trace could not be saved: {exc}")
+            lap("trace_save")
     finally:
         with contextlib.suppress(Exception):
             context.close()
         log.close()
+        lap("close")
     return {
         "ok": True,
         "final_url": final_url,
         "trace": trace,
+        "timings": timings,
         "seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -1,0 +1,124 @@
+"""Timing of the user tool: seconds per call, the first (cold) call apart from the warm ones.
+
+Run (after ``pip install -e .``, or with ``PYTHONPATH=.``)::
+
+    python benchmarks/bench_user_tool.py [--calls 8] [--tasks ID ...]
+
+For every bundled task with reproduction steps (or those named), on a local sandbox of its
+starting state: one cold call (worker, Chromium and app started) and ``--calls`` warm ones.
+Also a ``tally (fixed app)`` row: a login-and-browse script on the app in its fixed state,
+so there is a figure before any task exists. Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from swelancer_env.browser.user_tool import UserToolSession
+from swelancer_env.sandbox.factory import make_sandbox
+from swelancer_env.sandbox.worktree import StartingState
+from swelancer_env.tasks.loader import load_task, task_ids, tasks_root
+from swelancer_env.tasks.model import Task
+
+BROWSE_SCRIPT = '''\
+"""Reproduction steps: log in, open the first report, read its total."""
+
+def reproduce(user):
+    user.login("alice@tally.test")
+    with user.step("Open the first report"):
+        user.page.locator("[data-testid^=report-link-]").first.click()
+    with user.step("Read the total"):
+        user.note("Total: " + user.page.get_by_test_id("report-total").inner_text())
+'''
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def time_calls(task: Task, sandbox: object, calls: int) -> dict[str, object]:
+    with UserToolSession(task, sandbox) as session:
+        started = time.perf_counter()
+        first = session.run()
+        cold = time.perf_counter() - started
+        warm = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            report = session.run()
+            warm.append(time.perf_counter() - started)
+    return {
+        "cold": cold,
+        "warm": warm,
+        "steps": len(report.steps),
+        "ok": f"{first.ok}/{report.ok}",
+        "timings": report.timings,
+    }
+
+
+def fixed_app_row(calls: int) -> dict[str, object]:
+    """The browse script on tally in its fixed state (no bug applied)."""
+    root = tasks_root()
+    task = Task(
+        id="bench-tally",
+        app="tally",
+        variant="ic_swe",
+        price=1,
+        title="bench",
+        category="frontend",
+        folder=root / "tally" / "bench-tally",
+        user_tool=BROWSE_SCRIPT,
+    )
+    with tempfile.TemporaryDirectory(prefix="swelancer-bench-") as tmp:
+        tree = Path(tmp) / "tree"
+        StartingState.get(task).materialize_tree(tree)
+        return time_calls(task, SimpleNamespace(tree=tree, workdir=str(tree)), calls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 5)")
+    parser.add_argument("--tasks", nargs="*", help="task ids (default: every bundled task)")
+    args = parser.parse_args()
+    calls = max(5, args.calls)
+
+    rows: list[tuple[str, dict[str, object]]] = [("tally (fixed app)", fixed_app_row(calls))]
+    for task_id in args.tasks or task_ids():
+        task = load_task(task_id)
+        if not task.user_tool.strip():
+            continue
+        sandbox = make_sandbox("local", task)
+        try:
+            rows.append((task_id, time_calls(task, sandbox, calls)))
+        finally:
+            sandbox.stop()
+
+    print(
+        "| task | cold call (s) | warm median (s) | warm p50 (s) | warm p90 (s) | warm calls "
+        "| steps | ok (cold/warm) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    all_warm: list[float] = []
+    for name, row in rows:
+        warm = row["warm"]
+        assert isinstance(warm, list)  # noqa: S101 - a benchmark's own bookkeeping
+        all_warm += warm
+        print(
+            f"| {name} | {row['cold']:.2f} | {statistics.median(warm):.2f} | "
+            f"{percentile(warm, 0.5):.2f} | {percentile(warm, 0.9):.2f} | {len(warm)} | "
+            f"{row['steps']} | {row['ok']} |"
+        )
+    print(
+        f"\nAll warm calls: median {statistics.median(all_warm):.2f} s, p90 "
+        f"{percentile(all_warm, 0.9):.2f} s over {len(all_warm)} calls. Phases of the last "
+        f"call of the last row: {rows[-1][1]['timings']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
