@@ -36,8 +36,12 @@ class TallyRequestHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _read_body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
+        """The request body, or None when it is missing a usable length or is too large."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
+        if length < 0 or length > MAX_BODY_BYTES:
             return None
         return self.rfile.read(length) if length > 0 else b""
 
@@ -46,7 +50,7 @@ class TallyRequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             self.close_connection = True
-            self._send(Response.json({"error": "Request body is too large"}, 413))
+            self._send(Response.json({"error": "Request body is too large or malformed"}, 413))
             return
         request = Request(
             "GET" if head else self.command,

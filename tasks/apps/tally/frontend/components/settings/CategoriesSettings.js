@@ -5,7 +5,7 @@ import { canInWorkspace } from '../../lib/permissions.js';
 import { patchCurrentWorkspace } from '../../state/workspaces.js';
 import { ErrorBanner, FieldError } from '../Feedback.js';
 
-function CategoryRow({ category, manage, busy, run }) {
+function CategoryRow({ category, manage, busy, run, onToggle }) {
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(category.name);
 
@@ -57,10 +57,7 @@ function CategoryRow({ category, manage, busy, run }) {
                 type="checkbox"
                 checked=${category.enabled}
                 disabled=${busy}
-                onChange=${(event) =>
-                  run(() =>
-                    Workspaces.updateCategory(category.id, { enabled: event.currentTarget.checked }),
-                  )}
+                onChange=${(event) => onToggle(category, event.currentTarget.checked)}
                 data-testid=${`category-toggle-${category.id}`}
               />
               <span>${category.enabled ? 'Enabled' : 'Disabled'}</span>
@@ -114,6 +111,16 @@ export function CategoriesSettings({ workspace }) {
     }
   };
 
+  // The switch flips at once; the list goes back if the server refuses.
+  const toggle = async (category, enabled) => {
+    const previous = workspace.categories;
+    patchCurrentWorkspace({
+      categories: previous.map((item) => (item.id === category.id ? { ...item, enabled } : item)),
+    });
+    const saved = await run(() => Workspaces.updateCategory(category.id, { enabled }));
+    if (!saved) patchCurrentWorkspace({ categories: previous });
+  };
+
   const add = async (event) => {
     event.preventDefault();
     const added = await run(() => Workspaces.addCategory(workspace.id, name), {
@@ -136,6 +143,7 @@ export function CategoriesSettings({ workspace }) {
             manage=${manage}
             busy=${busy}
             run=${run}
+            onToggle=${toggle}
           />`,
         )}
       </ul>

@@ -45,6 +45,15 @@ export function MembersSettings({ workspace }) {
     }
   };
 
+  const changeRole = async (member, nextRole) => {
+    const previous = workspace.members;
+    patchCurrentWorkspace({
+      members: previous.map((item) => (item.id === member.id ? { ...item, role: nextRole } : item)),
+    });
+    const saved = await run(() => Workspaces.setMemberRole(workspace.id, member.id, nextRole));
+    if (!saved) patchCurrentWorkspace({ members: previous });
+  };
+
   const add = async (event) => {
     event.preventDefault();
     if (await run(() => Workspaces.addMember(workspace.id, email, role))) {
@@ -74,8 +83,7 @@ export function MembersSettings({ workspace }) {
                 ? html`<${RoleSelect}
                     value=${member.role}
                     disabled=${busy}
-                    onChange=${(next) =>
-                      run(() => Workspaces.setMemberRole(workspace.id, member.id, next))}
+                    onChange=${(next) => changeRole(member, next)}
                     testId=${`member-role-${member.id}`}
                   />`
                 : html`<span class="role-pill" data-testid=${`member-role-${member.id}`}>
