@@ -185,11 +185,13 @@ def test_late_output_of_a_background_job_shows_up_later(session: BashSession) ->
 def test_close_kills_everything_and_is_idempotent(tmp_path: Path) -> None:
     session = BashSession.local(cwd=tmp_path, env=ENV)
     mark = sleep_arg()
-    session.run(f"sleep {mark} & (setsid sleep {mark} &)", timeout=5)
-    assert wait_for_count(mark, 2)
-    transport = session.transport
-    assert isinstance(transport, PopenTransport)
-    session.close()
+    try:
+        session.run(f"sleep {mark} & (setsid sleep {mark} &)", timeout=5)
+        assert wait_for_count(mark, 2)
+        transport = session.transport
+        assert isinstance(transport, PopenTransport)
+    finally:
+        session.close()
     session.close()
     assert live_with(mark) == []
     assert not Path(f"/proc/{transport.pid}").exists() or live_with(str(transport.pid)) == []

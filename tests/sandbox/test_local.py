@@ -63,21 +63,24 @@ def live_with(marker: str) -> list[int]:
 
 def test_episode_in_a_local_sandbox(state: StartingState, tmp_path: Path) -> None:
     sandbox = LocalSandbox(state, temp_root=tmp_path)
-    assert sandbox.root.name.startswith("swelancer-demo-1-")
-    sandbox.start()
-    assert sandbox.is_alive()
-    assert sandbox.workdir == str(sandbox.tree)
-    assert sandbox.run("pwd", timeout=5).output == f"{sandbox.tree}\n"
-    assert sandbox.run("git log --oneline | wc -l", timeout=5).output.strip() == "1"
-    assert sandbox.run("git status --porcelain", timeout=5).output == ""
-    assert sandbox.run("ls -A", timeout=5).output.split() == [".git", "README.md", "src"]
-    sandbox.run(
-        "sed -i 's/a - b/a + b/' src/calc.py && mkdir -p .swelancer && echo x > .swelancer/log", 5
-    )
-    diff = sandbox.diff()
-    assert "-    return a - b\n+    return a + b" in diff and ".swelancer" not in diff
-    assert sandbox.diff(["README.md"]) == ""
-    sandbox.stop()
+    try:
+        assert sandbox.root.name.startswith("swelancer-demo-1-")
+        sandbox.start()
+        assert sandbox.is_alive()
+        assert sandbox.workdir == str(sandbox.tree)
+        assert sandbox.run("pwd", timeout=5).output == f"{sandbox.tree}\n"
+        assert sandbox.run("git log --oneline | wc -l", timeout=5).output.strip() == "1"
+        assert sandbox.run("git status --porcelain", timeout=5).output == ""
+        assert sandbox.run("ls -A", timeout=5).output.split() == [".git", "README.md", "src"]
+        sandbox.run(
+            "sed -i 's/a - b/a + b/' src/calc.py && mkdir -p .swelancer && echo x > .swelancer/log",
+            5,
+        )
+        diff = sandbox.diff()
+        assert "-    return a - b\n+    return a + b" in diff and ".swelancer" not in diff
+        assert sandbox.diff(["README.md"]) == ""
+    finally:
+        sandbox.stop()
     sandbox.stop()
     assert not sandbox.root.exists()
     assert not sandbox.is_alive()
