@@ -1,9 +1,9 @@
 """The ``swelancer-env`` command line.
 
-    swelancer-env tasks
-    swelancer-env run --agent oracle --task tally-split-avatars
-    swelancer-env eval --agent oracle --out runs/oracle
-    swelancer-env validate
+swelancer-env tasks
+swelancer-env run --agent oracle --task tally-split-avatars
+swelancer-env eval --agent oracle --out runs/oracle
+swelancer-env validate
 """
 
 from __future__ import annotations
@@ -67,11 +67,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
 
-    def on_step(n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]) -> None:
-        print(f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({info.get('seconds', 0):.2f} s)")
+    def on_step(
+        n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]
+    ) -> None:
+        print(
+            f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({info.get('seconds', 0):.2f} s)"
+        )
         text = obs["output"].rstrip()
         lines = text.splitlines()
-        shown = lines if len(lines) <= args.lines else lines[: args.lines] + [f"... ({len(lines) - args.lines} more lines)"]
+        shown = (
+            lines
+            if len(lines) <= args.lines
+            else lines[: args.lines] + [f"... ({len(lines) - args.lines} more lines)"]
+        )
         for line in shown:
             print(f"      {line}")
         if shots and "user_tool" in info:
@@ -111,7 +119,13 @@ def _print_summary(summary: dict[str, Any]) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     from agents import make_agent
     from swelancer_env.env import SWELancerEnv
-    from swelancer_env.runner import append_result, read_results, run_episode, summarize, write_summary
+    from swelancer_env.runner import (
+        append_result,
+        read_results,
+        run_episode,
+        summarize,
+        write_summary,
+    )
 
     tasks = _selected_tasks(args.tasks)
     out = Path(args.out)
@@ -135,7 +149,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     result = run_episode(env, make_agent(args.agent), task.id)
                     if result.infra_error is None:
                         break
-                    print(f"  {task.id}: infrastructure error (try {attempt + 1}): {result.infra_error[:200]}")
+                    print(
+                        f"  {task.id}: infrastructure error (try {attempt + 1}): {result.infra_error[:200]}"
+                    )
                 append_result(results_path, result)
                 done[task.id] = result
             mark = "PASS" if result.passed else ("INFRA" if result.infra_error else "fail")
@@ -162,15 +178,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     for task in tasks:
         for check in validate_task(task, chromium=args.chromium):
-            rows.append([task.id, check.name, check.expected, check.got, "ok" if check.ok else "WRONG"])
+            rows.append(
+                [task.id, check.name, check.expected, check.got, "ok" if check.ok else "WRONG"]
+            )
             bad += not check.ok
             infra += check.infra_error is not None
             status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
-            print(f"{task.id:<32} {check.name:<24} expected {check.expected:<5} got {check.got:<5} {status}")
+            print(
+                f"{task.id:<32} {check.name:<24} expected {check.expected:<5} got {check.got:<5} {status}"
+            )
             if not check.ok and check.detail:
                 print("    " + check.detail.replace("\n", "\n    ")[:1500])
             sys.stdout.flush()
-    print(f"\n{len(tasks)} tasks, {len(rows)} checks, {bad} wrong, {time.perf_counter() - started:.0f} s")
+    print(
+        f"\n{len(tasks)} tasks, {len(rows)} checks, {bad} wrong, {time.perf_counter() - started:.0f} s"
+    )
     return 2 if infra else (1 if bad else 0)
 
 
@@ -190,7 +212,9 @@ def cmd_janitor(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="swelancer-env", description="Freelance software jobs as gymnasium environments.")
+    p = argparse.ArgumentParser(
+        prog="swelancer-env", description="Freelance software jobs as gymnasium environments."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     sub.add_parser("tasks", help="list the bundled tasks").set_defaults(func=cmd_tasks)
@@ -208,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(r)
     r.set_defaults(func=cmd_run)
 
-    e = sub.add_parser("eval", help="evaluate an agent on tasks; writes results.jsonl and summary.json")
+    e = sub.add_parser(
+        "eval", help="evaluate an agent on tasks; writes results.jsonl and summary.json"
+    )
     e.add_argument("--agent", required=True)
     e.add_argument("--tasks", nargs="+", help="task ids (default: all)")
     e.add_argument("--out", default="runs/latest")

@@ -159,7 +159,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
 
     def step(self, action: Any):
         if self.sandbox is None or self.task is None:
-            raise EpisodeError("step() before reset(): call env.reset(options={'task_id': ...}) first")
+            raise EpisodeError(
+                "step() before reset(): call env.reset(options={'task_id': ...}) first"
+            )
         if self._done:
             raise EpisodeError("the episode has ended (submitted or truncated): call env.reset()")
         started = time.perf_counter()
@@ -205,15 +207,30 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         if isinstance(action, A.SubmitAction):
             if task.variant == "swe_manager":
                 ids = ", ".join(p.id for p in task.proposals)
-                return f"This is a manager task: end it with choose_proposal (one of: {ids}).", 1, 0.0, False
+                return (
+                    f"This is a manager task: end it with choose_proposal (one of: {ids}).",
+                    1,
+                    0.0,
+                    False,
+                )
             grade = self._grader.grade(task, sandbox.diff(task.acceptable_paths))
             return self._finish(grade, info)
         if isinstance(action, A.ChooseProposalAction):
             if task.variant != "swe_manager":
-                return "choose_proposal is for manager tasks; fix the code and submit.", 1, 0.0, False
+                return (
+                    "choose_proposal is for manager tasks; fix the code and submit.",
+                    1,
+                    0.0,
+                    False,
+                )
             ids = [p.id for p in task.proposals]
             if action.proposal_id not in ids:
-                return f"No proposal {action.proposal_id!r}; choose one of: {', '.join(ids)}.", 1, 0.0, False
+                return (
+                    f"No proposal {action.proposal_id!r}; choose one of: {', '.join(ids)}.",
+                    1,
+                    0.0,
+                    False,
+                )
             right = action.proposal_id == task.correct_proposal
             grade = GradeResult(
                 task_id=task.id, passed=right, price=task.price,
@@ -229,7 +246,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             info["infra_error"] = grade.infra_error
         return grade.summary(), 0 if grade.passed else 1, grade.earned, True
 
-    def _run_user_tool(self, action: A.UserToolAction, info: dict[str, Any]) -> tuple[str, int, float, bool]:
+    def _run_user_tool(
+        self, action: A.UserToolAction, info: dict[str, Any]
+    ) -> tuple[str, int, float, bool]:
         from swelancer_env.browser.user_tool import UserToolSession
 
         if self._user_tool is None:

@@ -51,8 +51,6 @@ def task_prompt(task: Task, workdir: str, max_steps: int) -> str:
         "paths": ", ".join(task.acceptable_paths),
     }
     if task.variant == "swe_manager":
-        proposals = "\n".join(
-            f"## Proposal {p.id}\n\n{p.text.strip()}\n" for p in task.proposals
-        )
+        proposals = "\n".join(f"## Proposal {p.id}\n\n{p.text.strip()}\n" for p in task.proposals)
         return _MANAGER.format(proposals=proposals, **fields)
     return _IC.format(**fields)

@@ -69,7 +69,13 @@ def run_episode(
 
 def summarize(results: Iterable[EpisodeResult]) -> dict[str, Any]:
     """``earned``, ``available`` and, per variant, ``passed``, ``total``, ``earned``, ``available``."""
-    summary: dict[str, Any] = {"earned": 0.0, "available": 0.0, "episodes": 0, "infra_errors": 0, "variants": {}}
+    summary: dict[str, Any] = {
+        "earned": 0.0,
+        "available": 0.0,
+        "episodes": 0,
+        "infra_errors": 0,
+        "variants": {},
+    }
     for r in results:
         v = summary["variants"].setdefault(
             r.variant, {"passed": 0, "total": 0, "earned": 0.0, "available": 0.0}

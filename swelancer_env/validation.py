@@ -45,5 +45,7 @@ def validate_task(task: Task, chromium: str | None = None) -> list[Check]:
     else:
         for p in task.proposals:
             expected = "pass" if p.id == task.correct_proposal else "fail"
-            checks.append(_check(grader, task, f"proposal {p.id}", patch_diff(task, p.patch), expected))
+            checks.append(
+                _check(grader, task, f"proposal {p.id}", patch_diff(task, p.patch), expected)
+            )
     return checks

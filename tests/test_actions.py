@@ -47,7 +47,9 @@ def test_tool_schemas_cover_the_variant() -> None:
     assert names == {"shell", "view", "create", "str_replace", "insert", "user_tool", "submit"}
     manager = {t["function"]["name"] for t in ActionSpace().tool_schemas("swe_manager")}
     assert "choose_proposal" in manager and "submit" not in manager
-    replace = next(t for t in ActionSpace().tool_schemas() if t["function"]["name"] == "str_replace")
+    replace = next(
+        t for t in ActionSpace().tool_schemas() if t["function"]["name"] == "str_replace"
+    )
     assert replace["function"]["parameters"]["required"] == ["path", "old_str"]
     assert StrReplaceAction(path="p", old_str="a").new_str == ""
 

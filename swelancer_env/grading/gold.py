@@ -15,6 +15,8 @@ __all__ = ["apply_patch", "gold_changes", "gold_diff", "patch_diff"]
 
 def apply_patch(tree: Path, patch: str, reverse: bool = False) -> str | None:
     """Apply a patch in ``tree``; the error text when it does not apply."""
+    if not patch.strip():
+        return None
     args = ["git", "apply", "--binary", "--whitespace=nowarn"] + (["-R"] if reverse else []) + ["-"]
     proc = subprocess.run(args, cwd=tree, input=patch.encode(), capture_output=True, env=git_env())
     if proc.returncode:
@@ -30,7 +32,9 @@ def patch_diff(task: Task, patch: str, reverse: bool = False) -> str:
         state.materialize(tree, git)
         error = apply_patch(tree, patch, reverse=reverse)
         if error:
-            raise TaskFormatError(f"task {task.id}: a patch does not apply to the starting state: {error}")
+            raise TaskFormatError(
+                f"task {task.id}: a patch does not apply to the starting state: {error}"
+            )
         return diff_tree(tree, git, task.acceptable_paths)
 
 

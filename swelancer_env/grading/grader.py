@@ -44,8 +44,10 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
     else:
         result.earned = round(task.price * result.fraction_passed, 2) if partial_credit else 0.0
         if not result.reason:
-            result.reason = "no hidden test ran" if total == 0 else (
-                f"{total - ok} of {total} hidden tests did not pass"
+            result.reason = (
+                "no hidden test ran"
+                if total == 0
+                else (f"{total - ok} of {total} hidden tests did not pass")
             )
     return result
 
@@ -76,7 +78,9 @@ class Grader:
         if diff.strip():
             applied = _apply(tree, diff)
             if applied:
-                result.infra_error = f"the submission's diff did not apply to the starting state: {applied}"
+                result.infra_error = (
+                    f"the submission's diff did not apply to the starting state: {applied}"
+                )
                 return
         try:
             chromium = str(find_chromium(self.chromium))
@@ -142,7 +146,9 @@ class Grader:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, _ = proc.communicate()
-            result.reason = f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
+            result.reason = (
+                f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
+            )
         result.pytest_seconds = time.perf_counter() - started
         if infra_file.exists() and infra_file.read_text().strip():
             result.infra_error = infra_file.read_text().strip()
@@ -152,7 +158,9 @@ class Grader:
         except ValueError as e:
             if not result.reason:
                 tail = out.decode(errors="replace")[-2000:]
-                result.infra_error = f"pytest wrote no verdict ({e}); exit {proc.returncode}; output ends:\n{tail}"
+                result.infra_error = (
+                    f"pytest wrote no verdict ({e}); exit {proc.returncode}; output ends:\n{tail}"
+                )
 
 
 def _apply(tree: Path, diff: str) -> str | None:
@@ -161,4 +169,8 @@ def _apply(tree: Path, diff: str) -> str | None:
         ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
         cwd=tree, input=diff.encode(), capture_output=True, env=git_env(),
     )  # fmt: skip
-    return proc.stderr.decode(errors="replace").strip() or "git apply failed" if proc.returncode else None
+    return (
+        proc.stderr.decode(errors="replace").strip() or "git apply failed"
+        if proc.returncode
+        else None
+    )

@@ -48,6 +48,8 @@ def parse_junit(path: Path) -> list[TestCase]:
                 message = (child.get("message") or child.text or "")[:2000]
                 break
         cases.append(
-            TestCase(name=name, outcome=outcome, seconds=float(case.get("time") or 0), message=message)
+            TestCase(
+                name=name, outcome=outcome, seconds=float(case.get("time") or 0), message=message
+            )
         )
     return cases

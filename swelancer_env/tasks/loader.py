@@ -89,7 +89,9 @@ def _load_proposals(folder: Path, criteria: dict[str, str]) -> list[Proposal]:
             )
         )
     if not 3 <= len(proposals) <= 6:
-        raise TaskFormatError(f"{pdir}: expected 3 to 6 proposals (<id>.md + <id>.patch), found {len(proposals)}")
+        raise TaskFormatError(
+            f"{pdir}: expected 3 to 6 proposals (<id>.md + <id>.patch), found {len(proposals)}"
+        )
     return proposals
 
 
@@ -104,7 +106,9 @@ def load_task_dir(folder: Path) -> Task:
     except ValidationError as e:
         raise _format_validation(toml_path, e) from None
     if task.id != folder.name:
-        raise TaskFormatError(f"{toml_path}: field `id` is {task.id!r} but the folder is {folder.name!r}; make them equal")
+        raise TaskFormatError(
+            f"{toml_path}: field `id` is {task.id!r} but the folder is {folder.name!r}; make them equal"
+        )
     task.issue = _read_text(folder, "issue.md")
     task.bug_patch = _read_text(folder, "bug.patch")
     task.user_tool = _read_text(folder, "user_tool.py", required=False)
@@ -120,7 +124,9 @@ def load_task_dir(folder: Path) -> Task:
             )
         unknown = set(criteria) - set(ids)
         if unknown:
-            raise TaskFormatError(f"{toml_path}: field `criteria` names unknown proposals {sorted(unknown)}")
+            raise TaskFormatError(
+                f"{toml_path}: field `criteria` names unknown proposals {sorted(unknown)}"
+            )
     elif criteria:
         raise TaskFormatError(f"{toml_path}: field `criteria` is only for swe_manager tasks")
     return task

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +13,7 @@ __all__ = ["App", "Category", "Limits", "Proposal", "Task", "Variant"]
 Variant = Literal["ic_swe", "swe_manager"]
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """Where a job's bug lives; the bundled tasks spread over all of these."""
 
     frontend = "frontend"  # rendering

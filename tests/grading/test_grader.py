@@ -77,5 +77,9 @@ def test_parse_junit_reads_outcomes(tmp_path: Path) -> None:
         "</testsuite></testsuites>"
     )
     cases = parse_junit(xml)
-    assert [(c.name, c.outcome) for c in cases] == [("t::a", "passed"), ("t::b", "failed"), ("t::c", "skipped")]
+    assert [(c.name, c.outcome) for c in cases] == [
+        ("t::a", "passed"),
+        ("t::b", "failed"),
+        ("t::c", "skipped"),
+    ]
     assert cases[1].message == "boom"

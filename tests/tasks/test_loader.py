@@ -31,7 +31,12 @@ def make_task(root: Path, toml: str = GOOD_TOML, name: str = "demo-task") -> Pat
 def test_loads_a_good_task(tmp_path: Path) -> None:
     folder = make_task(tmp_path)
     task = load_task_dir(folder)
-    assert (task.id, task.variant, task.price, task.category.value) == ("demo-task", "ic_swe", 500, "money")
+    assert (task.id, task.variant, task.price, task.category.value) == (
+        "demo-task",
+        "ic_swe",
+        500,
+        "money",
+    )
     assert task.issue == "It is broken.\n"
     assert task.tests_dir == folder / "tests"
 

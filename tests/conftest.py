@@ -1,4 +1,5 @@
-"""A tiny app and task, built in a temporary folder, for grading tests that need no browser."""
+"""Shared fixtures: a tiny app and task (`mini`), built in a temporary folder, for tests that
+need a real task but no browser."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from swelancer_env.tasks import load_task_dir
 from swelancer_env.tasks.model import Task
 
-SERVER = '''\
+SERVER = """\
 import json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,11 +37,13 @@ class H(BaseHTTPRequestHandler):
         self._send(200, {"ok": True})
 
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-'''
+"""
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture

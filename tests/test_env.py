@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import swelancer_env  # noqa: F401 - registers the envs
+from swelancer_env.env import SWELancerEnv
+from swelancer_env.errors import ConfigError, EpisodeError, TaskNotFoundError
+from swelancer_env.tasks import list_tasks
+from swelancer_env.tasks.model import Task
+
+
+def bundled_ic_task() -> str:
+    return next(t.id for t in list_tasks() if t.variant == "ic_swe")
+
+
+def test_check_env_passes_on_a_bundled_task() -> None:
+    env = SWELancerEnv(task_id=bundled_ic_task(), render_mode="ansi")
+    try:
+        check_env(env, skip_render_check=False)
+    finally:
+        env.close()
+
+
+def test_registered_ids_make_envs() -> None:
+    task_id = bundled_ic_task()
+    assert "swelancer/SWELancer-v0" in gym.registry
+    assert f"swelancer/{task_id}" in gym.registry
+    env = gym.make(f"swelancer/{task_id}")
+    try:
+        obs, info = env.reset(seed=1)
+        assert info["task_id"] == task_id and info["workdir"] in obs["output"]
+        assert obs["screenshot"].shape == (400, 640, 3) and obs["screenshot"].dtype == np.uint8
+    finally:
+        env.close()
+
+
+def test_unknown_task_suggests(mini_task: Task) -> None:
+    with pytest.raises(TaskNotFoundError, match="Did you mean 'mini-greeting'"):
+        SWELancerEnv(task_id="mini-greting")
+    env = SWELancerEnv()
+    with pytest.raises(ConfigError, match="task_id"):
+        env.reset()
+    with pytest.raises(ConfigError, match="unknown reset options"):
+        env.reset(options={"task_id": "mini-greeting", "colour": "red"})
+    env.close()
+
+
+def test_episode_on_mini_task(mini_task: Task) -> None:
+    env = SWELancerEnv(task_id="mini-greeting", render_mode="ansi")
+    with pytest.raises(EpisodeError, match="reset"):
+        env.step({"type": "shell", "command": "ls"})
+    obs, info = env.reset()
+    assert "The greeting says helo." in obs["output"] and info["price"] == 300
+    root = Path(info["workdir"]).parent
+
+    obs, reward, terminated, truncated, info = env.step(
+        '{"type": "shell", "command": "cat greeting.py; exit 3"}'
+    )
+    assert "helo" in obs["output"] and int(obs["exit_code"]) == 3 and reward == 0.0
+
+    for bad, needle in [
+        ("{oops", "not valid JSON"),
+        ({"type": "fly"}, "unknown type 'fly'"),
+        ({"type": "view", "path": "../../etc/passwd"}, "out of the work tree"),
+        ({"type": "create", "path": "/etc/evil", "file_text": "x"}, "work tree"),
+        ({"type": "choose_proposal", "proposal_id": "1"}, "manager tasks"),
+    ]:
+        obs, reward, terminated, truncated, info = env.step(bad)
+        assert needle in obs["output"], obs["output"]
+        assert int(obs["exit_code"]) == 1 and not terminated and not truncated
+
+    obs, *_ = env.step({"type": "shell", "command": "sleep 5", "timeout": 0.5})
+    assert "timed out" in obs["output"] and int(obs["exit_code"]) == -1
+
+    obs, *_ = env.step(
+        {"type": "str_replace", "path": "greeting.py", "old_str": "helo", "new_str": "hello"}
+    )
+    assert int(obs["exit_code"]) == 0
+    assert "step" in env.render()
+    obs, reward, terminated, truncated, info = env.step({"type": "submit"})
+    assert terminated and reward == 300.0 and info["grade"]["passed"]
+    with pytest.raises(EpisodeError, match="ended"):
+        env.step({"type": "shell", "command": "ls"})
+    env.close()
+    env.close()
+    assert not root.exists()
+
+
+def test_step_limit_truncates(mini_task: Task) -> None:
+    env = SWELancerEnv(task_id="mini-greeting", max_steps=2)
+    env.reset()
+    *_, terminated, truncated, _ = env.step({"type": "shell", "command": "true"})
+    assert not truncated
+    obs, reward, terminated, truncated, info = env.step({"type": "shell", "command": "true"})
+    assert truncated and not terminated and reward == 0.0 and info["truncated_by"] == "step limit"
+    env.close()
+
+
+def test_bad_constructor_arguments() -> None:
+    with pytest.raises(ConfigError, match="render_mode"):
+        SWELancerEnv(render_mode="human")
+    with pytest.raises(ConfigError, match="backend"):
+        SWELancerEnv(backend="kubernetes")
+
+
+def test_reset_replaces_the_previous_sandbox(mini_task: Task) -> None:
+    env = SWELancerEnv(task_id="mini-greeting")
+    _, first = env.reset()
+    _, second = env.reset()
+    assert first["workdir"] != second["workdir"]
+    assert not os.path.exists(first["workdir"]) and os.path.exists(second["workdir"])
+    env.close()
