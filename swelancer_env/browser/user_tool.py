@@ -342,7 +342,10 @@ class UserToolSession:
         deadline = time.monotonic() + limit
         self.calls += 1
         tree = Path(self.sandbox.tree)
-        base = _real_dir(_real_dir(tree / OUTPUT_DIR) / "user_tool")
+        top = _real_dir(tree / OUTPUT_DIR)
+        if not (top / ".gitignore").is_file():  # keep `git status` in the tree quiet
+            (top / ".gitignore").write_text("*\n", encoding="utf-8")
+        base = _real_dir(top / "user_tool")
         call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
         out = _real_dir(base / str(call))
         agent_dir = PurePosixPath(str(self.sandbox.workdir)) / OUTPUT_DIR / "user_tool" / str(call)

@@ -37,9 +37,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EventLog", "StepFailed", "User", "end_descendants", "main", "run_script"]
+__all__ = ["EventLog", "Prepared", "StepFailed", "User", "end_descendants", "main", "run_script"]
 
 PASSWORD = "password"
+DEFAULT_VIEWPORT = (1280, 800)
 SCRIPT_NAME = "user_tool.py"
 MAX_EVENTS = 2000  # per run: a page that logs in a loop cannot fill the disk
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -165,7 +166,18 @@ class User:
         return name
 
 
-def _listen(context: Any, log: EventLog) -> None:
+class _Sink:
+    """Where a context's events go: nowhere until its run gives it an event log."""
+
+    def __init__(self) -> None:
+        self.log: EventLog | None = None
+
+    def write(self, kind: str, **fields: Any) -> None:
+        if self.log is not None:
+            self.log.write(kind, **fields)
+
+
+def _listen(context: Any, log: _Sink) -> None:
     def console(msg: Any) -> None:
         loc = msg.location or {}
         where = f"{loc.get('url', '')}:{loc.get('lineNumber', '')}" if loc.get("url") else ""
@@ -175,7 +187,7 @@ def _listen(context: Any, log: EventLog) -> None:
         e = err.error
         stack = (getattr(e, "stack", None) or "").splitlines()[1:4]
         text = f"{getattr(e, 'name', '') or 'Error'}: {getattr(e, 'message', '') or e}"
-        log.write("page_error", text=text[:2000], stack="\n".join(s.strip() for s in stack))
+        log.write("page_error", text=text[:2000], stack="\n".join(ln.strip() for ln in stack))
 
     def request_failed(req: Any) -> None:
         log.write("request", method=req.method, url=req.url, status=None, error=req.failure)
@@ -197,6 +209,31 @@ def _listen(context: Any, log: EventLog) -> None:
     context.on("response", response)
 
 
+class Prepared:
+    """A fresh context (no cookies, no storage), its page and trace, made before a run needs it.
+
+    The worker makes the next one while the agent is busy, so that a call does not wait for it;
+    each is used for one run only.
+    """
+
+    def __init__(self, browser: Any, viewport: tuple[int, int], trace: bool = True):
+        self.viewport, self.trace = tuple(viewport), trace
+        self.sink = _Sink()
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        _listen(self.context, self.sink)
+        if trace:
+            self.context.tracing.start(screenshots=True, snapshots=True)
+        self.page = self.context.new_page()
+        self.page.on("crash", lambda _p: self.sink.write("page_error", text="The page crashed."))
+
+    def fits(self, viewport: tuple[int, int], trace: bool) -> bool:
+        return self.viewport == tuple(viewport) and self.trace == trace
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+
+
 def _load(source: str) -> Any:
     namespace: dict[str, Any] = {"__name__": "user_tool", "__file__": SCRIPT_NAME}
     exec(compile(source, SCRIPT_NAME, "exec"), namespace)  # noqa: S102 - the task's own script
@@ -206,20 +243,29 @@ def _load(source: str) -> Any:
     return reproduce
 
 
-def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
-    """One user-tool run in a new context of ``browser``; events go to ``out_dir``."""
+def _viewport(req: dict[str, Any]) -> tuple[int, int]:
+    width, height = req.get("viewport") or DEFAULT_VIEWPORT
+    return int(width), int(height)
+
+
+def run_script(
+    browser: Any, req: dict[str, Any], prepared: Prepared | None = None
+) -> dict[str, Any]:
+    """One user-tool run in a fresh context (``prepared`` if it fits); events go to ``out_dir``."""
     started = time.perf_counter()
     out_dir = Path(req["out_dir"])
     out_dir.mkdir(parents=True, exist_ok=True)
     log = EventLog(out_dir / "events.jsonl")
-    width, height = req.get("viewport") or (1280, 800)
-    context = browser.new_context(viewport={"width": width, "height": height})
+    viewport = _viewport(req)
+    tracing = bool(req.get("trace", True))
+    if prepared is None or not prepared.fits(viewport, tracing):
+        if prepared is not None:
+            prepared.close()
+        prepared = Prepared(browser, viewport, tracing)
+    prepared.sink.log = log
+    context, page = prepared.context, prepared.page
     context.set_default_timeout(req.get("action_timeout_ms", 3000))
     context.set_default_navigation_timeout(req.get("navigation_timeout_ms", 5000))
-    _listen(context, log)
-    tracing = bool(req.get("trace", True))
-    if tracing:
-        context.tracing.start(screenshots=True, snapshots=True)
     final_url, trace = None, None
     timings: dict[str, float] = {}
     mark = started
@@ -231,9 +277,7 @@ def run_script(browser: Any, req: dict[str, Any]) -> dict[str, Any]:
         mark = now
 
     try:
-        page = context.new_page()
         lap("new_context")
-        page.on("crash", lambda _p: log.write("page_error", text="The page crashed.", stack=""))
         user = User(page, req["base_url"], log, out_dir)
         try:
             reproduce = _load(req["source"])
@@ -337,6 +381,13 @@ def main() -> None:
     sys.stdout = sys.stderr
     pw: Any = None
     browser: Any = None
+    spare: Prepared | None = None
+
+    def prepare(viewport: tuple[int, int], trace: bool) -> Prepared | None:
+        try:
+            return Prepared(browser, viewport, trace)
+        except Exception:  # noqa: BLE001 - the run will make its own and report the error
+            return None
 
     def reply(obj: dict[str, Any]) -> None:
         proto.write(json.dumps(obj) + "\n")
@@ -363,12 +414,14 @@ def main() -> None:
                     reply({"ok": False, "error": _ANSI.sub("", f"{type(exc).__name__}: {exc}")})
                     continue
                 reply({"ok": True, "seconds": round(time.perf_counter() - started, 3)})
+                spare = prepare(DEFAULT_VIEWPORT, True)
             elif op == "run":
                 if browser is None:
                     reply({"ok": False, "error": "run before launch"})
                     continue
+                ready, spare = spare, None
                 try:
-                    reply(run_script(browser, req))
+                    reply(run_script(browser, req, ready))
                 except Exception as exc:  # noqa: BLE001 - a broken browser: the caller decides
                     reply(
                         {
@@ -377,9 +430,15 @@ def main() -> None:
                             "type": type(exc).__name__,
                         }
                     )
+                # the next call's context, made while the caller is busy
+                spare = prepare(
+                    tuple(req.get("viewport") or DEFAULT_VIEWPORT), bool(req.get("trace", True))
+                )
             else:
                 reply({"ok": False, "error": f"unknown op {op!r}"})
     finally:
+        if spare is not None:
+            spare.close()
         for closer in (getattr(browser, "close", None), getattr(pw, "stop", None)):
             if closer is not None:
                 with contextlib.suppress(Exception):

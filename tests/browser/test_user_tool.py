@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -115,7 +116,7 @@ def make_task(tmp_path: Path, script: str, timeout: float = 20.0) -> tuple[Task,
     (tree / "www" / "index.html").write_text(INDEX)
     (tree / "www" / "errors.html").write_text(ERRORS)
     (tree / "www" / "canary.html").write_text(CANARY_PAGE)
-    (tree / ".git").mkdir()
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
     task = Task(
         id="fake-task",
         app="fake",
@@ -287,6 +288,10 @@ def test_the_tree_is_unchanged_but_for_the_output_folder(tmp_path: Path) -> None
         session.run()
         session.run(viewport=(800, 600))
     assert snapshot(sandbox.tree) == before
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=sandbox.tree, capture_output=True, text=True
+    )
+    assert ".swelancer" not in status.stdout
     assert tree_fingerprint(sandbox.tree) == fingerprint
     assert sorted(p.name for p in (sandbox.tree / ".swelancer" / "user_tool").iterdir()) == [
         "1",
