@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from swelancer_env.cli import main
+from swelancer_env.tasks.model import Task
+
+
+def test_tasks_lists_id_variant_price_title(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tasks"]) == 0
+    out = capsys.readouterr().out
+    assert "mini-greeting" in out and "ic_swe" in out and "$300" in out and "misspelled" in out
+
+
+def test_run_prints_each_step(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--agent", "oracle", "--task", "mini-greeting"]) == 0
+    out = capsys.readouterr().out
+    assert "[  1] str_replace(" in out and "submit()" in out
+    assert "PASSED, earned $300 of $300" in out
+
+
+def test_eval_writes_results_and_summary(
+    mini_task: Task, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "run"
+    assert main(["eval", "--agent", "noop", "--out", str(out_dir)]) == 0
+    lines = (out_dir / "results.jsonl").read_text().splitlines()
+    assert len(lines) == 1
+    row = json.loads(lines[0])
+    assert {k: row[k] for k in ("task_id", "variant", "price", "earned", "passed")} == {
+        "task_id": "mini-greeting", "variant": "ic_swe", "price": 300.0, "earned": 0.0, "passed": False,
+    }  # fmt: skip
+    assert row["steps"] == 2 and row["seconds"] > 0
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["earned"] == 0.0 and summary["available"] == 300.0
+    assert summary["variants"]["ic_swe"] == {"passed": 0, "total": 1, "earned": 0.0, "available": 300.0}
+    table = capsys.readouterr().out
+    assert "ic_swe" in table and "0/1" in table
+
+    # a second run into the same folder refuses, losing nothing; --resume keeps what is there
+    assert main(["eval", "--agent", "oracle", "--out", str(out_dir)]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert (out_dir / "results.jsonl").read_text().splitlines() == lines
+    assert main(["eval", "--agent", "oracle", "--out", str(out_dir), "--resume"]) == 0
+    assert (out_dir / "results.jsonl").read_text().splitlines() == lines
+
+
+def test_validate_grades_for_real(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "starting state" in out and "gold fix" in out and "0 wrong" in out
+    # a task whose tests pass on the starting state is reported WRONG
+    (mini_task.folder / "bug.patch").write_text("")
+    assert main(["validate", "--tasks", "mini-greeting"]) == 1
+    assert "WRONG" in capsys.readouterr().out
+
+
+def test_bad_task_id_is_a_clear_error(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--agent", "noop", "--task", "mini-greting"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: No task 'mini-greting'") and "Did you mean 'mini-greeting'" in err
+    assert "Traceback" not in err
+
+
+def test_malformed_task_is_a_clear_error(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = mini_task.folder / "task.toml"
+    toml.write_text(toml.read_text().replace("price = 300", 'price = "lots"'))
+    assert main(["tasks"]) == 2
+    err = capsys.readouterr().err
+    assert "task.toml" in err and "`price`" in err
+
+
+def test_unknown_agent(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--agent", "genius", "--task", "mini-greeting"]) == 2
+    assert "choose one of: noop, random, oracle" in capsys.readouterr().err
