@@ -40,6 +40,7 @@ from swelancer_env.sandbox.base import CommandResult
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT, OutputBuffer
 
 __all__ = [
+    "MARKER_VAR",
     "BashSession",
     "PopenTransport",
     "ShellTransport",

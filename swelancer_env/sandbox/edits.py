@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT, cap_output
 
-__all__ = ["EditResult", "FileEditor", "apply_edit"]
+__all__ = ["MAX_FILE_BYTES", "EditResult", "FileEditor", "apply_edit"]
 
 MAX_FILE_BYTES = 4_000_000  # larger files are for the shell
 _SNIPPET = 4  # lines of context shown around an edit
