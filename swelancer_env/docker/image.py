@@ -151,7 +151,27 @@ def build_image(force: bool = False) -> str:
         _import(tarball, tag)
         _verify(tag)
         log.info("image %s ready in %.1f s", tag, time.monotonic() - started)
+        _prune(tag)
     return tag
+
+
+def _prune(keep: str) -> None:
+    """Remove older recipes' images (when no container uses them) and cached roots."""
+    import docker.errors
+
+    client = docker_client()
+    for image in client.images.list(name=IMAGE_REPOSITORY):
+        for old in image.tags:
+            if old != keep and old.startswith(IMAGE_REPOSITORY + ":"):
+                try:
+                    client.images.remove(old)
+                    log.info("removed the old image %s", old)
+                except docker.errors.APIError as exc:  # in use by a container
+                    log.info("kept the old image %s: %s", old, exc)
+    digest = keep.split(":", 1)[1]
+    for old_root in CACHE_DIR.glob("rootfs-*.tar"):
+        if old_root.name != f"rootfs-{digest}.tar":
+            old_root.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,9 @@ Two transports carry a :class:`~swelancer_env.sandbox.bash_session.BashSession` 
 Killing what a command started is the :class:`Warden`'s job: a root bash that is the container's
 main process (under ``docker-init``) and takes orders over two FIFOs in a host folder mounted at
 :data:`CONTROL_DIR`, which only root can reach. It uses shell builtins only, so it works when a fork
-bomb has used every pid of the container's limit, where a ``docker exec`` would fail. It kills every
+bomb has used every pid of the container's limit, where a ``docker exec`` would fail; the OOM
+killer passes it over, since every shell session raises its own ``oom_score_adj`` (to 500, which
+needs no privilege; lowering the warden's would need ``CAP_SYS_RESOURCE``). It kills every
 process except PID 1, itself and the processes entered from outside the container (their parent
 pid is 0 there: the shell sessions), which covers ``setsid`` daemons and double forks: a process in
 the container cannot make its parent pid 0. When the warden does not answer (the OOM killer took
@@ -50,6 +52,11 @@ CONTROL_DIR = "/run/swl"
 # FIFO as a sleep. "$1" of sweep: a pid to kill even though it was entered from outside (a shell
 # session being closed).
 _SWEEP = r"""
+uid_of() {
+  local k v
+  uid=
+  while read -r k v _; do [[ $k == Uid: ]] && { uid=$v; return; }; done 2>/dev/null <"/proc/$1/status"
+}
 sweep() {
   local pass p line rest state ppid hit total=0
   for ((pass = 0; pass < 3000; pass++)); do
@@ -57,10 +64,12 @@ sweep() {
     for p in /proc/[0-9]*; do
       p=${p#/proc/}
       ((p == 1 || p == $$)) && continue
-      read -r line <"/proc/$p/stat" 2>/dev/null || continue
+      read -r line 2>/dev/null <"/proc/$p/stat" || continue
       rest=${line##*) }; state=${rest%% *}; rest=${rest#* }; ppid=${rest%% *}
       [[ $state == [ZX] ]] && continue
       if ((ppid != 0 || p == ${1:-0})); then
+        # run by hand (not as the warden): spare the warden, PID 1's root child
+        if ((${2:-0} && ppid == 1)); then uid_of "$p"; [[ $uid == 0 ]] && continue; fi
         kill -9 "$p" 2>/dev/null && ((hit++, total++))
       fi
     done
@@ -99,7 +108,7 @@ done
 )
 
 # The same sweep for a `docker exec` as root when the warden is gone (fd 5 is an idle pipe).
-_FALLBACK_SWEEP = "exec 5< <(:)\n" + _SWEEP + 'sweep "$1"\n'
+_FALLBACK_SWEEP = "exec 5< <(:)\n" + _SWEEP + 'sweep "$1" 1\n'
 
 
 class Warden:
@@ -190,7 +199,7 @@ def sweep(
             f"could not kill the processes in container {container_id[:12]}: the warden did not "
             f"answer and `docker exec` exited {code}: {out.decode(errors='replace')[-500:]}"
         )
-    return out.decode(errors="replace").strip()
+    return out.decode(errors="replace").strip().rsplit("\n", 1)[-1]
 
 
 def _read_pid(fd: int, timeout: float) -> int:
@@ -215,7 +224,9 @@ def _read_pid(fd: int, timeout: float) -> int:
 
 
 _GRACE_S = 0.05  # after the shell exits: how long its last output may take to arrive
-_PID_PROBE = b'printf "%s\\n" "$$"\n'
+# first words to a new shell: make it (and all it starts) the OOM killer's first choice, then
+# print its pid
+_PID_PROBE = b'{ echo 500 >/proc/self/oom_score_adj; } 2>/dev/null; printf "%s\\n" "$$"\n'
 
 
 class _ContainerShell:

@@ -77,6 +77,7 @@ class DockerSandboxConfig(BaseModel):
         tmp_size: size of the ``/tmp`` tmpfs (counted in ``memory``).
         exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
         output_limit: characters of a command's output kept (head and tail).
+        env: variables added to (or replacing) the shell's environment.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -90,6 +91,7 @@ class DockerSandboxConfig(BaseModel):
     tmp_size: str = "512m"
     exec_transport: Literal["api", "cli"] = "api"
     output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
+    env: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("memory", "tmp_size")
     @classmethod
@@ -112,11 +114,15 @@ def _config(config: DockerSandboxConfig | None, options: dict[str, Any]) -> Dock
 class DockerSandbox(Sandbox):
     """A work tree on the host and one persistent bash in a locked-down container.
 
+    The tree is copied (and handed to uid 1000) on construction; :meth:`start` starts the
+    container and its shell; :meth:`stop` removes both and the folder.
+
     Args:
         state: the task's starting state, copied into a new temporary folder.
         config: the settings; ``options`` (the same fields as keywords) override it.
         run_id: the run id put on the container's labels (default :func:`current_run_id`).
         task_id: the task id label (default ``state.task_id``).
+        temp_root: where to make the folder (default: the system's temporary folder).
     """
 
     workdir = WORKDIR
@@ -128,26 +134,56 @@ class DockerSandbox(Sandbox):
         *,
         run_id: str | None = None,
         task_id: str | None = None,
+        temp_root: Path | None = None,
         **options: Any,
     ) -> None:
         self.config = _config(config, options)
         self.state = state
         self.run_id = run_id or current_run_id()
         self.task_id = task_id or state.task_id
-        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-docker-"))
-        self.tree = self._tmp / "tree"
-        self._private_git = self._tmp / "private.git"
+        self.root = Path(
+            tempfile.mkdtemp(prefix=f"swelancer-docker-{self.task_id}-", dir=temp_root)
+        )
+        self.tree = self.root / "tree"
+        self.private_git = self.root / "private.git"
         self.container_id: str | None = None
         self._session: BashSession | None = None
         self._warden: Warden | None = None
         self._oom_path: Path | None = None
         self._oom_seen = 0
         self._started = self._stopped = False
+        # the shell's user: uid 1000 owns the tree; a non-root harness cannot give it away, so
+        # its shell runs as the harness's own uid instead
+        self._uid = AGENT_UID if os.geteuid() == 0 else os.geteuid()
+        self._user = self.config.user if os.geteuid() == 0 else f"{os.geteuid()}:{os.getegid()}"
+        try:
+            state.materialize(self.tree, self.private_git)
+            if os.geteuid() == 0:
+                _chown_tree(self.tree, AGENT_UID)
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+
+    def shell_env(self) -> dict[str, str]:
+        """Variables the shell gets on top of the image's (``PATH``, ``LANG``)."""
+        return {
+            "HOME": "/home/agent",
+            "USER": "agent",
+            "LOGNAME": "agent",
+            "LANG": "C.UTF-8",
+            "TERM": "dumb",
+            "PAGER": "cat",
+            "GIT_PAGER": "cat",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "TMPDIR": "/tmp",
+            **self.config.env,
+        }
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Copy the starting state, start the container and its shell.
+        """Start the container and its shell (the tree was copied on construction).
 
         Raises:
             SandboxError: the engine is unreachable, the image is missing, or the shell did not
@@ -181,14 +217,8 @@ class DockerSandbox(Sandbox):
             from swelancer_env.docker.image import build_image
 
             image = build_image()
-        self.state.materialize(self.tree, self._private_git)
-        user, uid = cfg.user, AGENT_UID
-        if os.geteuid() == 0:
-            _chown_tree(self.tree, AGENT_UID)
-        else:  # cannot give the tree away: the shell runs as its owner instead
-            uid = os.geteuid()
-            user = f"{uid}:{os.getegid()}"
-        control = self._tmp / "control"
+        user, uid = self._user, self._uid
+        control = self.root / "control"
         control.mkdir(mode=0o700)
         (control / "warden.sh").write_text(WARDEN_SCRIPT)
         self._warden = Warden(control)
@@ -209,7 +239,7 @@ class DockerSandbox(Sandbox):
                 "/home/agent": f"size=64m,uid={uid},gid={uid},mode=0700",
             },
             cap_drop=["ALL"],
-            cap_add=["KILL", "DAC_OVERRIDE"],  # the warden's: signal and reach any process
+            cap_add=["KILL", "DAC_OVERRIDE"],  # the warden's: signal any process, open its FIFOs
             security_opt=["no-new-privileges"],
         )
         labels = {LABEL: "1", f"{LABEL}.run": self.run_id, f"{LABEL}.task": self.task_id}
@@ -234,15 +264,7 @@ class DockerSandbox(Sandbox):
             raise SandboxError(f"could not start a container from {image}: {exc}{hint}") from exc
         self._oom_path = _oom_counter_path(client, self.container_id)
         self._oom_seen = self._oom_count()
-        env = {
-            "HOME": "/home/agent",
-            "USER": "agent",
-            "LOGNAME": "agent",
-            "TERM": "dumb",
-            "PAGER": "cat",
-            "GIT_PAGER": "cat",
-            "LANG": "C.UTF-8",
-        }
+        env = self.shell_env()
         cid, warden = self.container_id, self._warden
         url = engine_url()
 
@@ -269,7 +291,7 @@ class DockerSandbox(Sandbox):
         cid, self.container_id = self.container_id, None
         if cid is not None:
             _remove_container(cid)
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def is_alive(self) -> bool:
         return self._session is not None and self._session.is_alive()
@@ -303,7 +325,9 @@ class DockerSandbox(Sandbox):
     def diff(self, paths: list[str] | None = None) -> str:
         from swelancer_env.sandbox.worktree import diff_tree
 
-        return diff_tree(self.tree, self._private_git, paths)
+        if self._stopped:
+            raise SandboxError("this sandbox was stopped; its tree is gone")
+        return diff_tree(self.tree, self.private_git, paths)
 
     # -- internals ---------------------------------------------------------------------------
 
