@@ -100,6 +100,7 @@ class UserToolReport(_Record):
     console_log_path: str | None = None
     events_path: str | None = None
     script_path: str | None = None  # a copy of the reproduction script (user_tool.py)
+    end_screenshot: str | None = None  # taken when the run stopped outside any step
     _last_screenshot: Path | None = PrivateAttr(default=None)
 
     @property
@@ -162,6 +163,9 @@ class UserToolReport(_Record):
                 stack = ev.get("stack") or ""
                 self.page_errors.append(ev["text"] + (f"\n{stack}" if stack else ""))
             elif kind in ("error", "script_error"):
+                if ev.get("screenshot"):
+                    self.end_screenshot = str(workdir_dir / ev["screenshot"])
+                    self._last_screenshot = events.parent / ev["screenshot"]
                 after = ev.get("after")
                 where = f"after step {after}, outside any step" if after else "before any step"
                 self.error = (
@@ -256,7 +260,8 @@ class UserToolReport(_Record):
             out.append("App log (last lines):")
             out.extend("  " + ln for ln in self.app_log.splitlines()[-20:])
         if self.screenshots_dir:
-            files = "step-NN.png screenshots, " if any(s.screenshot for s in self.steps) else ""
+            shots = any(s.screenshot for s in self.steps) or self.end_screenshot
+            files = "step-NN.png screenshots, " if shots else ""
             files += "trace.zip (Playwright trace), " if self.trace_path else ""
             script = "user_tool.py (the steps), " if self.script_path else ""
             out.append(
@@ -283,6 +288,8 @@ class UserToolReport(_Record):
         data = self.model_dump(mode="json")
         data["ok"] = self.ok
         data["screenshots"] = [s.screenshot for s in self.steps if s.screenshot]
+        if self.end_screenshot:
+            data["screenshots"].append(self.end_screenshot)
         data["last_screenshot"] = data["screenshots"][-1] if data["screenshots"] else None
         return scrub(data)
 

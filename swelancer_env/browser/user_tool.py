@@ -77,6 +77,7 @@ __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"
 #: posted before a call that reuses a running app, to give it fresh data (as the grader does)
 RESET_PATH = "/api/dev/reset"
 DEFAULT_VIEWPORT = (1280, 800)
+LAUNCH_TIMEOUT_S = 30.0  # Chromium's own start, whatever the call's limit
 _WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
 _WORKER = Path(__file__).with_name("worker.py")
 _DEFAULT_SCRIPT = """
@@ -170,6 +171,7 @@ class _Worker:
         )
         self._buf = b""
         self.launched = False
+        self.spawned = time.monotonic()
         self.send({"op": "launch", "executable": str(executable), "args": list(CHROMIUM_ARGS)})
 
     def send(self, request: dict[str, Any]) -> None:
@@ -202,13 +204,21 @@ class _Worker:
             raise WorkerDied(f"the browser worker wrote {line[:200]!r}") from None
 
     def wait_launched(self, deadline: float) -> None:
+        """Wait for the launch's reply (at least ``LAUNCH_TIMEOUT_S`` from the spawn).
+
+        Raises:
+            InfrastructureError: Chromium did not start, or not in time.
+        """
         if self.launched:
             return
-        reply = self.receive(deadline)
+        try:
+            reply = self.receive(max(deadline, self.spawned + LAUNCH_TIMEOUT_S))
+        except WorkerDied as e:
+            raise InfrastructureError(f"Chromium could not start: {e}") from None
         if reply is None:
             raise InfrastructureError(
-                "Chromium did not start within the user tool's time limit. Check that "
-                f"it runs headless on this machine; {self.stderr_tail()}"
+                f"Chromium did not start within {LAUNCH_TIMEOUT_S:.0f} s. Check that it runs "
+                f"headless on this machine; {self.stderr_tail()}"
             )
         if not reply.get("ok"):
             raise InfrastructureError(
@@ -393,6 +403,10 @@ class UserToolSession:
         log_from = len(server.log_tail().splitlines())
         self._worker.wait_launched(deadline)
         lap("browser_launch_wait")
+        if time.monotonic() >= deadline:
+            report.timed_out = True
+            report.error = f"the app took the whole {limit:.0f} s limit to start"
+            return
         if not self.source.strip():
             report.warnings.append(
                 "this task has no reproduction steps; the user only opened the app's home page"

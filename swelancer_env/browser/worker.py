@@ -19,7 +19,12 @@ A run gets a new browser context (fresh cookies and storage) and writes every ev
 console messages, failed requests, page errors), so that a worker killed at the time limit still
 leaves a partial record. The reply only adds what is known at the end.
 
-The module is self-contained (standard library and Playwright) so that it starts fast.
+The module is self-contained (standard library and Playwright) so that it starts fast: the
+session runs it by file path, which skips importing the package (gymnasium and all).
+
+The worker is a child subreaper: Chromium's helpers that outlive their parent are adopted and
+reaped by it, so that quitting (or SIGTERM, the caller's way to stop a run at its time limit)
+leaves neither processes nor zombies.
 """
 
 from __future__ import annotations
@@ -157,8 +162,8 @@ class User:
         """A line the user sees, shown in the report."""
         self._log.write("note", step=self._current, after=self._count, text=str(text)[:2000])
 
-    def _screenshot(self, index: int) -> str | None:
-        name = f"step-{index:02d}.png"
+    def _screenshot(self, index: int, name: str = "") -> str | None:
+        name = name or f"step-{index:02d}.png"
         try:
             self.page.screenshot(path=str(self._out_dir / name), timeout=3000)
         except Exception:  # noqa: BLE001 - a crashed or hung page has no picture
@@ -292,7 +297,8 @@ def run_script(
             except StepFailed:
                 pass
             except Exception as exc:  # noqa: BLE001 - outside any step: still the report's
-                log.write("error", after=user._count, error=describe_error(exc))
+                shot = user._screenshot(0, "error.png")
+                log.write("error", after=user._count, error=describe_error(exc), screenshot=shot)
             else:
                 log.write("finished")
         lap("script")
@@ -447,4 +453,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # run by path (the session does, to skip the package's imports): not from this folder
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
     main()

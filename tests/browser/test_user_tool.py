@@ -44,6 +44,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/health":
             return self._send(200)
+        if self.path == "/api/die":
+            sys.stderr.write("dying on purpose\\n")
+            sys.stderr.flush()
+            import os
+            os._exit(1)
         if self.path == "/api/boom":
             sys.stderr.write("Traceback: boom in the handler\\n")
             return self._send(500, b'{"error": "boom"}')
@@ -353,3 +358,42 @@ def test_missing_or_broken_browser_is_an_infrastructure_error(tmp_path: Path) ->
     with UserToolSession(task, sandbox, chromium=str(fake)) as session:
         with pytest.raises(InfrastructureError, match="Chromium could not start"):
             session.run()
+
+
+def test_an_app_that_dies_during_the_run_is_reported_and_restarted(tmp_path: Path) -> None:
+    script = """
+def reproduce(user):
+    with user.step("Open the app"):
+        user.page.goto(user.url("/"))
+    with user.step("Press the button that kills the server"):
+        user.page.evaluate("fetch('/api/die').catch(() => null)")
+        user.page.wait_for_timeout(300)
+"""
+    task, sandbox = make_task(tmp_path, script)
+    with UserToolSession(task, sandbox) as session:
+        first = session.run()
+        assert "the app exited during the run" in first.text()
+        assert "dying on purpose" in first.text()  # the app's log
+        second = session.run()
+    assert second.app == "restarted: it had exited"
+    assert [s.ok for s in second.steps] == [True, True]
+
+
+def test_script_errors_outside_steps_and_missing_steps(tmp_path: Path) -> None:
+    task, sandbox = make_task(
+        tmp_path, "def reproduce(user):\n    user.page.goto(user.url('/'))\n    1 / 0\n"
+    )
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+        assert not report.ok
+        assert "before any step" in report.text() and "ZeroDivisionError" in report.text()
+        assert "user_tool.py line 3" in report.text()
+        assert report.info()["last_screenshot"].endswith("/error.png")
+        assert report.screenshot_array((40, 64)) is not None
+        session.source = "def nothing_here():\n    pass\n"
+        report = session.run()
+        assert not report.ok and "defines no function reproduce(user)" in report.text()
+        session.source = ""  # a task without user_tool.py: the user opens the home page
+        report = session.run()
+        assert report.ok and [s.description for s in report.steps] == ["Open the app's home page"]
+        assert "no reproduction steps" in report.text()
