@@ -156,12 +156,17 @@ class DockerSandbox(Sandbox):
         # its shell runs as the harness's own uid instead
         self._uid = AGENT_UID if os.geteuid() == 0 else os.geteuid()
         self._user = self.config.user if os.geteuid() == 0 else f"{os.geteuid()}:{os.getegid()}"
+        # The container starts while the tree is copied: a bind mount needs only the folder.
+        self._launch_error: BaseException | None = None
+        self._launcher = threading.Thread(target=self._launch, name="swl-docker-launch")
         try:
+            self.tree.mkdir()
+            self._launcher.start()
             state.materialize(self.tree, self.private_git)
             if os.geteuid() == 0:
                 _chown_tree(self.tree, AGENT_UID)
         except BaseException:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self.stop()
             raise
 
     def shell_env(self) -> dict[str, str]:
@@ -195,20 +200,24 @@ class DockerSandbox(Sandbox):
             return
         self._started = True
         try:
-            self._start()
+            self._launcher.join()
+            if self._launch_error is not None:
+                raise self._launch_error
+            self._start_shell()
         except BaseException:
             self.stop()
             raise
 
-    def _start(self) -> None:
-        from swelancer_env.docker.engine import docker_client, engine_url
-        from swelancer_env.docker.shell import (
-            CONTROL_DIR,
-            WARDEN_SCRIPT,
-            ApiExecTransport,
-            CliExecTransport,
-            Warden,
-        )
+    def _launch(self) -> None:
+        """Create and start the container (in a thread, while the tree is copied)."""
+        try:
+            self._create_container()
+        except BaseException as exc:  # handed to start()
+            self._launch_error = exc
+
+    def _create_container(self) -> None:
+        from swelancer_env.docker.engine import docker_client
+        from swelancer_env.docker.shell import CONTROL_DIR, WARDEN_SCRIPT, Warden
 
         cfg = self.config
         client = docker_client()
@@ -217,7 +226,7 @@ class DockerSandbox(Sandbox):
             from swelancer_env.docker.image import build_image
 
             image = build_image()
-        user, uid = self._user, self._uid
+        uid = self._uid
         control = self.root / "control"
         control.mkdir(mode=0o700)
         (control / "warden.sh").write_text(WARDEN_SCRIPT)
@@ -264,6 +273,15 @@ class DockerSandbox(Sandbox):
             raise SandboxError(f"could not start a container from {image}: {exc}{hint}") from exc
         self._oom_path = _oom_counter_path(client, self.container_id)
         self._oom_seen = self._oom_count()
+
+    def _start_shell(self) -> None:
+        from swelancer_env.docker.engine import docker_client, engine_url
+        from swelancer_env.docker.shell import ApiExecTransport, CliExecTransport
+
+        cfg, client = self.config, docker_client()
+        user = self._user
+        if self.container_id is None:  # pragma: no cover - _launch sets it or fails
+            raise SandboxError("the container did not start")
         env = self.shell_env()
         cid, warden = self.container_id, self._warden
         url = engine_url()
@@ -279,6 +297,8 @@ class DockerSandbox(Sandbox):
     def stop(self) -> None:
         """Remove the container (killing all in it) and the temporary folders. Idempotent."""
         self._stopped = True
+        if self._launcher.ident is not None:
+            self._launcher.join()
         session, self._session = self._session, None
         if session is not None:
             transport = session.transport
