@@ -6,8 +6,12 @@ Layout of the folder ``$TMPDIR/swelancer-<task>-<random>/``::
     private.git/   the harness's git dir for computing the diff; the agent is not told of it
     home/          the shell's HOME
 
-This backend isolates nothing: the shell runs as the host user. It is for development, tests and
-trusted agents; the Docker backend is the one for untrusted code.
+Isolation (``isolation=``): with ``"auto"`` (the default) the shell runs inside bubblewrap when the
+machine can run it (see :mod:`swelancer_env.sandbox.isolation`: the tree writable, the system
+read-only, no network, the tasks, hidden tests, caches and temporary folders hidden); ``"bwrap"``
+demands it; ``"none"`` runs the shell as the host user with no isolation, which a warning says once
+per process. ``sandbox.isolation`` tells which one runs. Even isolated, this backend has no memory,
+CPU or process limits; the Docker backend is the one for untrusted code at scale.
 
 Example:
     >>> state = StartingState.get(task)  # doctest: +SKIP
@@ -18,22 +22,59 @@ Example:
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Literal
 
-from swelancer_env.errors import SandboxError
+from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, Sandbox
-from swelancer_env.sandbox.bash_session import BashSession, PopenTransport
+from swelancer_env.sandbox.bash_session import BashSession, PopenTransport, ShellTransport
+from swelancer_env.sandbox.isolation import (
+    INSTALL_HINT,
+    BwrapTransport,
+    IsolationWarning,
+    bwrap_argv,
+    bwrap_available,
+    hidden_paths,
+    interpreter_paths,
+)
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
 
 __all__ = ["LocalSandbox"]
 
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_MODES = ("auto", "bwrap", "none")
+_warn_lock = threading.Lock()
+_warned = False
+
+
+def _warn_unisolated(why: str) -> None:
+    """Say once per process, plainly, what an unisolated local sandbox does not isolate."""
+    global _warned
+    with _warn_lock:
+        if _warned:
+            return
+        _warned = True
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    warnings.warn(
+        f"the local sandbox runs the agent's shell as {user} on this machine with no isolation "
+        f"({why}): it can read any file this user can (including the hidden tests), write "
+        "outside its work tree, reach the network, and leave processes behind; use "
+        f"backend='docker', or {INSTALL_HINT}",
+        IsolationWarning,
+        stacklevel=3,
+    )
 
 
 class LocalSandbox(Sandbox):
@@ -47,6 +88,11 @@ class LocalSandbox(Sandbox):
         output_limit: characters of a command's output kept (head and tail).
         temp_root: where to make the folder (default: the system's temporary folder).
         env: variables added to (or replacing) the shell's environment.
+        isolation: ``"auto"`` (bubblewrap if it runs here, else none), ``"bwrap"`` or ``"none"``.
+        hide: more folders to hide from an isolated shell (task folders kept elsewhere).
+
+    Raises:
+        ConfigError: an unknown ``isolation``, or ``"bwrap"`` where bubblewrap cannot run.
     """
 
     def __init__(
@@ -56,7 +102,31 @@ class LocalSandbox(Sandbox):
         output_limit: int = DEFAULT_OUTPUT_LIMIT,
         temp_root: Path | None = None,
         env: Mapping[str, str] | None = None,
+        isolation: Literal["auto", "bwrap", "none"] = "auto",
+        hide: Iterable[str | os.PathLike[str]] = (),
     ) -> None:
+        if isolation not in _MODES:
+            raise ConfigError(
+                f"isolation must be one of {', '.join(map(repr, _MODES))}, got {isolation!r}"
+            )
+        if isolation == "bwrap" and not bwrap_available():
+            raise ConfigError(
+                "isolation='bwrap' was asked but bubblewrap cannot make a sandbox here: "
+                f"{INSTALL_HINT}; or use isolation='auto' or backend='docker'"
+            )
+        #: ``"bwrap"`` or ``"none"``: how the agent's shell is isolated
+        self.isolation: Literal["bwrap", "none"] = (
+            "bwrap"
+            if isolation == "bwrap" or (isolation == "auto" and bwrap_available())
+            else "none"
+        )
+        if self.isolation == "none":
+            _warn_unisolated(
+                "isolation='none' was asked"
+                if isolation == "none"
+                else "bubblewrap cannot run here"
+            )
+        self._hide = list(hide)
         self.state = state
         self.root = Path(tempfile.mkdtemp(prefix=f"swelancer-{state.task_id}-", dir=temp_root))
         self.tree = self.root / "tree"
@@ -88,7 +158,10 @@ class LocalSandbox(Sandbox):
             "GIT_PAGER": "cat",
             "GIT_CONFIG_NOSYSTEM": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "TMPDIR": os.environ.get("TMPDIR", tempfile.gettempdir()),
+            # isolated, the host's temporary folder is hidden and /tmp is a private tmpfs
+            "TMPDIR": "/tmp"
+            if self.isolation == "bwrap"
+            else os.environ.get("TMPDIR", tempfile.gettempdir()),
             **self._extra_env,
         }
 
@@ -103,7 +176,18 @@ class LocalSandbox(Sandbox):
         if self._session is not None:
             return
         env, cwd = self.shell_env(), self.tree
-        session = BashSession(lambda: PopenTransport(cwd, env), self._output_limit)
+        factory: Callable[[], ShellTransport]
+        if self.isolation == "bwrap":
+            argv = bwrap_argv(
+                self.tree,
+                self.home,
+                hidden_paths([self.root, *self._hide]),
+                interpreter_paths(),
+            )
+            factory = lambda: BwrapTransport(cwd, env, argv)  # noqa: E731
+        else:
+            factory = lambda: PopenTransport(cwd, env)  # noqa: E731
+        session = BashSession(factory, self._output_limit)
         session.start()
         self._session = session
 

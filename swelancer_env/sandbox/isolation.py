@@ -1,0 +1,260 @@
+"""Isolating the local sandbox's shell with bubblewrap (``bwrap``), when the machine has it.
+
+The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is started inside
+``bwrap`` (only the shell: each command then costs what it costs without isolation). Inside:
+
+- the whole system read-only (``--ro-bind / /``), a fresh ``/dev``, ``/proc`` and ``/tmp``;
+- the work tree and the shell's home writable, at their host paths (so the paths the agent sees
+  are the ones the edit tool, the diff and the user tool use);
+- no network: new network namespace with only a loopback (``--unshare-all``), no
+  ``--share-net``; new pid, ipc, uts, cgroup and user namespaces; all capabilities dropped; no
+  nested user namespaces where bwrap can forbid them;
+- an empty tmpfs over everything that could reveal a task's hidden tests, gold patch or another
+  task's tree: the tasks root, this package's own checkout, the starting-state cache, the
+  sandbox's own folder (its private git dir), the host's temporary folders (grading works
+  there), ``/root``, ``/home``, ``/run`` (Docker's socket) and Docker's storage. The Python that
+  runs swelancer-env is bound back read-only when it lives under a hidden folder, so that the
+  agent can run ``python`` and ``pytest``.
+
+The shell is PID 1 of its pid namespace (``--as-pid-1``), so every process it starts, a
+``setsid`` daemon too, stays its descendant, and killing it ends them all. It is in its own
+session (``--new-session``), so a timeout kills what it started and never the ``bwrap`` above it.
+
+Example:
+    >>> if bwrap_available():  # doctest: +SKIP
+    ...     argv = bwrap_argv(tree, home, hidden_paths(extra=[sandbox_root]))
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from swelancer_env.sandbox.bash_session import PopenTransport, kill_session_processes
+
+__all__ = [
+    "INSTALL_HINT",
+    "BwrapTransport",
+    "IsolationWarning",
+    "bwrap_argv",
+    "bwrap_available",
+    "bwrap_path",
+    "hidden_paths",
+    "interpreter_paths",
+]
+
+#: how to make bubblewrap work, for messages
+INSTALL_HINT = (
+    "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`) and allow user namespaces "
+    "(`sysctl kernel.unprivileged_userns_clone=1`; on Ubuntu >= 23.10 also "
+    "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`)"
+)
+# folders the agent has no business reading that may hold hidden tests, other tasks' trees,
+# grading folders or a way out (Docker's socket and storage)
+_SYSTEM_HIDDEN = (
+    "/root",
+    "/home",
+    "/run",
+    "/tmp",
+    "/var/tmp",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/swelancer-docker",
+)
+_BASE_OPTIONS = (
+    "--unshare-all",  # user, ipc, pid, net (a loopback only), uts, cgroup
+    "--unshare-user",  # explicit, so that --disable-userns is accepted
+    "--cap-drop",
+    "ALL",  # as root, bwrap would otherwise keep every capability (umount the hiding tmpfs)
+    "--die-with-parent",
+    "--new-session",
+    "--as-pid-1",
+)
+
+
+class IsolationWarning(UserWarning):
+    """The local sandbox runs the agent's shell without isolation (said once per process)."""
+
+
+def bwrap_path() -> str | None:
+    """The ``bwrap`` executable on ``PATH`` (or in ``/usr/bin``), if any."""
+    found = shutil.which("bwrap")
+    if found is None and os.access("/usr/bin/bwrap", os.X_OK):
+        found = "/usr/bin/bwrap"
+    return found
+
+
+@functools.cache
+def _probe() -> tuple[str, tuple[str, ...]] | None:
+    """``(bwrap, options)`` if a trial sandbox runs, trying the strictest options first."""
+    exe = bwrap_path()
+    if exe is None:
+        return None
+    mounts = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for options in ((*_BASE_OPTIONS, "--disable-userns"), _BASE_OPTIONS):
+        try:
+            proc = subprocess.run(
+                [exe, *options, *mounts, "true"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if proc.returncode == 0:
+            return exe, options
+    return None
+
+
+def bwrap_available() -> bool:
+    """Whether ``bwrap`` is installed and can make a sandbox here (cached for the process).
+
+    Being installed is not enough: in some containers, or with AppArmor's restriction of
+    unprivileged user namespaces, it cannot create the namespaces; a trial run decides.
+    """
+    return _probe() is not None
+
+
+def _resolved(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p).resolve()
+        if path != Path("/") and path not in out:
+            out.append(path)
+    return out
+
+
+def _checkout_root() -> Path | None:
+    """This package's repository checkout (an editable install): it holds ``tasks/``, tests."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() or (root / ".git").exists():
+        return root
+    return None
+
+
+def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
+    """The folders the isolated shell gets an empty tmpfs over (resolved, existing or not).
+
+    Args:
+        extra: more folders to hide (the sandbox's own folder, task folders elsewhere).
+    """
+    from swelancer_env.sandbox.worktree import cache_root
+    from swelancer_env.tasks.loader import tasks_root
+
+    candidates: list[str | os.PathLike[str]] = [tasks_root(), cache_root(), *_SYSTEM_HIDDEN]
+    repo = _checkout_root()
+    candidates.append(repo if repo is not None else Path(__file__).resolve().parents[2] / "tasks")
+    candidates += [tempfile.gettempdir(), Path.home(), *extra]
+    return _resolved(candidates)
+
+
+def interpreter_paths() -> list[Path]:
+    """The Python running swelancer-env (venv and base install), bound back read-only if hidden."""
+    exe_dir = Path(sys.executable).parent
+    real_prefix = Path(os.path.realpath(sys.executable)).parents[1]
+    return _resolved(
+        [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, exe_dir, real_prefix]
+    )
+
+
+def _under(path: Path, folders: Iterable[Path]) -> bool:
+    return any(path == f or f in path.parents for f in folders)
+
+
+def bwrap_argv(
+    tree: Path,
+    home: Path,
+    hide: Sequence[Path],
+    keep: Sequence[Path] = (),
+    *,
+    options: Sequence[str] | None = None,
+    exe: str | None = None,
+) -> list[str]:
+    """The ``bwrap ...`` prefix that runs a command isolated, with ``tree`` and ``home`` writable.
+
+    Args:
+        tree: the work tree (bound read-write at the same path; the starting directory).
+        home: the shell's home (bound read-write at the same path).
+        hide: folders to cover with an empty tmpfs (an inner one of a hidden folder is skipped).
+        keep: folders bound back read-only when under a hidden folder (the Python install).
+        options: namespace options (default: those the trial run accepted).
+        exe: the bwrap executable (default: the one found).
+    """
+    if options is None or exe is None:
+        probed = _probe()
+        exe = exe or (probed[0] if probed else "bwrap")
+        options = options if options is not None else (probed[1] if probed else _BASE_OPTIONS)
+    tree, home = Path(tree).resolve(), Path(home).resolve()
+    argv = [exe, *options, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    # outer folders first; one that holds the tree or home is hidden too (both are bound back
+    # below); a missing one needs no hiding (and bwrap could not make it on a read-only /)
+    covered: list[Path] = []
+    for folder in sorted(_resolved(hide), key=lambda p: len(p.parts)):
+        if folder in (Path("/dev"), Path("/proc")) or _under(folder, covered):
+            continue
+        if folder.is_dir():
+            covered.append(folder)
+            argv += ["--tmpfs", str(folder)]
+    kept: list[Path] = []
+    for folder in sorted(_resolved(keep), key=lambda p: len(p.parts)):
+        if _under(folder, covered) and not _under(folder, kept) and folder.is_dir():
+            kept.append(folder)
+            argv += ["--ro-bind", str(folder), str(folder)]
+    argv += ["--bind", str(home), str(home), "--bind", str(tree), str(tree), "--chdir", str(tree)]
+    return argv
+
+
+class BwrapTransport(PopenTransport):
+    """A bash inside ``bwrap``: kills through the shell's host pid, never the ``bwrap`` above it.
+
+    The shell is PID 1 of its pid namespace, so everything the agent starts, however detached,
+    is its descendant; a timeout kills those, and :meth:`close` kills the shell (the kernel then
+    kills whatever is left in the namespace) and ``bwrap``.
+
+    Args:
+        cwd: the shell's starting directory (the work tree).
+        env: the shell's whole environment.
+        argv: the ``bwrap`` prefix (:func:`bwrap_argv`).
+    """
+
+    def __init__(
+        self, cwd: str | os.PathLike[str], env: Mapping[str, str], argv: Sequence[str]
+    ) -> None:
+        super().__init__(cwd, env, argv_prefix=argv, subreaper=False)
+        self._shell_pid: int | None = None
+
+    def shell_pid(self) -> int | None:
+        """The host pid of the bash inside (the first process in a new pid namespace)."""
+        if self._shell_pid is not None:
+            return self._shell_pid
+        try:
+            own_ns = os.readlink("/proc/self/ns/pid")
+        except OSError:
+            return None
+        queue = [self.pid]
+        while queue:
+            pid = queue.pop(0)
+            try:
+                if os.readlink(f"/proc/{pid}/ns/pid") != own_ns:
+                    self._shell_pid = pid
+                    return pid
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    queue += [int(c) for c in f.read().split()]
+            except (OSError, ValueError):
+                continue
+        return None
+
+    def kill_command(self) -> int | None:
+        shell = self.shell_pid()
+        if shell is None:
+            return None
+        # no marker: bwrap itself carries it in its environment, and everything in the
+        # namespace is a descendant of the shell anyway
+        return kill_session_processes(shell, None, include_root=False)
