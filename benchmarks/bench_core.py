@@ -36,7 +36,7 @@ def main() -> None:
         else next(t for t in list_tasks() if t.variant == "ic_swe")
     )
 
-    env = SWELancerEnv(task_id=task.id, backend=args.backend)
+    env = SWELancerEnv(task_id=task.id, backend=args.backend, max_steps=10**6)
     env.reset()  # builds and caches the starting state
     resets = []
     for _ in range(args.resets):

@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]
     ) -> None:
         print(
-            f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({info.get('seconds', 0):.2f} s)"
+            f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({info.get('timings', {}).get('step_s', 0):.2f} s)"
         )
         text = obs["output"].rstrip()
         lines = text.splitlines()

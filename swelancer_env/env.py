@@ -53,6 +53,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         screenshot_shape: ``(height, width)`` of the observation's screenshot.
         chromium: path of the Chromium to use (else found automatically).
         sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``).
+        info_timings: put wall-clock timings in ``info["timings"]``. They differ between two
+            runs of the same step, so pass ``False`` for infos that are equal for equal
+            seeds and actions (what gymnasium's ``check_env`` asks).
     """
 
     metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 1}
@@ -67,6 +70,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         screenshot_shape: tuple[int, int] = DEFAULT_SCREENSHOT_SHAPE,
         chromium: str | None = None,
         sandbox_options: dict[str, Any] | None = None,
+        info_timings: bool = True,
     ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
@@ -83,6 +87,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self.screenshot_shape = tuple(screenshot_shape)
         self.chromium = chromium
         self.sandbox_options = dict(sandbox_options or {})
+        self.info_timings = info_timings
         self.observation_space = make_observation_space(self.screenshot_shape)  # type: ignore[arg-type]
         self.action_space = ActionSpace()
         self.task: Task | None = None
@@ -123,7 +128,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._done = False
         self._started = time.monotonic()
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
-        text = task_prompt(task, self.sandbox.workdir, self._max_steps)
+        text = task_prompt(task, self._max_steps)
         self._log = [text]
         info = {
             "task_id": task.id,
@@ -132,8 +137,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             "title": task.title,
             "workdir": self.sandbox.workdir,
             "proposal_ids": [p.id for p in task.proposals],
-            "seconds": time.perf_counter() - started,
         }
+        if self.info_timings:
+            info["timings"] = {"reset_s": time.perf_counter() - started}
         return self._obs(text, 0), info
 
     def close(self) -> None:
@@ -184,8 +190,12 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             text += f"\n[episode truncated: {why} reached; nothing was submitted]"
             info["truncated_by"] = why
         self._done = terminated or truncated
-        info["seconds"] = time.perf_counter() - started
-        info["elapsed"] = elapsed
+        if self.info_timings:
+            timings = info.setdefault("timings", {})
+            timings["step_s"] = time.perf_counter() - started
+            timings["elapsed_s"] = elapsed
+        else:
+            info.pop("timings", None)
         self._log.append(f"$ step {self._steps} {info.get('action', 'invalid')}\n{text}")
         return self._obs(text, code), float(reward), terminated, truncated, info
 
@@ -196,7 +206,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             raise EpisodeError("no episode")
         if isinstance(action, A.ShellAction):
             res = sandbox.run(action.command, action.timeout or task.limits.command_timeout_s)
-            info["command"] = res.model_dump(exclude={"output"})
+            info["command"] = res.model_dump(exclude={"output", "seconds"})
+            info["timings"] = {"command_s": res.seconds}
             code = -1 if res.exit_code is None else res.exit_code
             return res.output, code, 0.0, False
         if isinstance(action, (A.ViewAction, A.CreateAction, A.StrReplaceAction, A.InsertAction)):

@@ -13,9 +13,9 @@ You are a freelance software engineer. You took this job for ${price:,.0f}:
 
 {issue}
 
-The app's code is at {workdir} (your shell starts there; it is a git repository at the
-state the reporter saw). Find the cause and change the code so that the issue is fixed.
-Only changes under {paths} count.
+The app's code is your shell's working directory (`pwd` shows it; file edits take paths relative
+to it): a git repository at the state the reporter saw. Find the cause and change the code so
+that the issue is fixed. Only changes under {paths} count.
 
 Actions: `shell` (a persistent bash session), `view`, `create`, `str_replace`, `insert` (file
 edits), `user_tool` (runs the reporter's reproduction steps in a browser against your current code
@@ -31,8 +31,8 @@ freelancers' proposals, and choose the one that best fixes it.
 
 {issue}
 
-The app's code is at {workdir} (at the state the reporter saw); you may explore it with
-`shell`, `view` and `user_tool`. End with `choose_proposal` and a proposal id: you earn the
+The app's code is your shell's working directory, at the state the reporter saw; you may
+explore it with `shell`, `view` and `user_tool`. End with `choose_proposal` and a proposal id: you earn the
 ${price:,.0f} if your choice is the one that correctly fixes the issue. You have {max_steps} steps.
 
 # Proposals
@@ -40,13 +40,15 @@ ${price:,.0f} if your choice is the one that correctly fixes the issue. You have
 """
 
 
-def task_prompt(task: Task, workdir: str, max_steps: int) -> str:
-    """The reset observation's text for ``task``."""
+def task_prompt(task: Task, max_steps: int) -> str:
+    """The reset observation's text for ``task``.
+
+    It names no temporary path, so that equal seeds give equal reset observations.
+    """
     fields = {
         "price": task.price,
         "title": task.title,
         "issue": task.issue.strip(),
-        "workdir": workdir,
         "max_steps": max_steps,
         "paths": ", ".join(task.acceptable_paths),
     }
