@@ -49,30 +49,41 @@ __all__ = [
 CONTROL_DIR = "/run/swl"
 
 # Builtins only from the first `sweep` on: `read` from /proc, `kill`, and `read -t` on an idle
-# FIFO as a sleep. "$1" of sweep: a pid to kill even though it was entered from outside (a shell
-# session being closed).
+# FIFO as a sleep. `sweep [also] [spare_root]`: also, a pid to kill even though it was entered
+# from outside (a shell session being closed); spare_root, set when not run by the warden itself.
 _SWEEP = r"""
 uid_of() {
   local k v
   uid=
   while read -r k v _; do [[ $k == Uid: ]] && { uid=$v; return; }; done 2>/dev/null <"/proc/$1/status"
 }
+# One pass over /proc: send SIG$1 to every target whose state does not match the glob $2.
+# Targets: all but PID 1, this shell and processes entered from outside (parent pid 0), plus
+# $also; with $spare_root, a root child of PID 1 (the warden) is spared too.
+pass_over() {
+  local p line rest state ppid
+  hit=0
+  for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    ((p == 1 || p == $$)) && continue
+    read -r line 2>/dev/null <"/proc/$p/stat" || continue
+    rest=${line##*) }; state=${rest%% *}; rest=${rest#* }; ppid=${rest%% *}
+    [[ $state == [ZX] || $state == $2 ]] && continue
+    ((ppid != 0 || p == also)) || continue
+    if ((spare_root && ppid == 1)); then uid_of "$p"; [[ $uid == 0 ]] && continue; fi
+    kill "-$1" "$p" 2>/dev/null && ((hit++))
+  done
+}
 sweep() {
-  local pass p line rest state ppid hit total=0
+  local also=${1:-0} spare_root=${2:-0} hit total=0 pass
+  # stop them all first: a stopped process cannot fork, so a fork bomb stops refilling
+  for ((pass = 0; pass < 200; pass++)); do
+    pass_over STOP '[TtD]'
+    ((hit)) || break
+  done
   for ((pass = 0; pass < 3000; pass++)); do
-    hit=0
-    for p in /proc/[0-9]*; do
-      p=${p#/proc/}
-      ((p == 1 || p == $$)) && continue
-      read -r line 2>/dev/null <"/proc/$p/stat" || continue
-      rest=${line##*) }; state=${rest%% *}; rest=${rest#* }; ppid=${rest%% *}
-      [[ $state == [ZX] ]] && continue
-      if ((ppid != 0 || p == ${1:-0})); then
-        # run by hand (not as the warden): spare the warden, PID 1's root child
-        if ((${2:-0} && ppid == 1)); then uid_of "$p"; [[ $uid == 0 ]] && continue; fi
-        kill -9 "$p" 2>/dev/null && ((hit++, total++))
-      fi
-    done
+    pass_over KILL '[ZX]'
+    ((total += hit))
     ((hit)) || break
     ((pass > 1)) && { read -t 0.002 -u 5 _ 2>/dev/null || true; }
   done
@@ -83,6 +94,8 @@ sweep() {
 #: the container's main process: answers ``sweep [pid]``, ``oom`` and ``ping`` on its FIFOs
 WARDEN_SCRIPT = (
     f"exec 3<>{CONTROL_DIR}/req 4<>{CONTROL_DIR}/resp 5<>{CONTROL_DIR}/nap\n"
+    # first in line for the CPU: a fork bomb shares the container's CPU quota with the warden
+    + "renice -n -20 -p $$ >/dev/null 2>&1\n"
     + _SWEEP
     + r"""
 oomfile=
