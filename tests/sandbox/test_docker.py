@@ -165,6 +165,16 @@ def test_fork_bomb_is_contained(box: DockerSandbox) -> None:
     assert _processes(box) == []
 
 
+@pytest.mark.slow
+def test_fork_loop_at_the_default_limits(engine: str, state: StartingState) -> None:
+    bomb = "python3 -c 'import os\nwhile True:\n  try: os.fork()\n  except OSError: pass'"
+    with DockerSandbox(state, image=engine) as box:
+        res = box.run(bomb, timeout=2)
+        assert res.timed_out
+        assert box.run("echo survived", timeout=30).output.endswith("survived\n")
+        assert _processes(box) == []
+
+
 def test_output_flood_is_capped(box: DockerSandbox) -> None:
     res = box.run("yes | head -c 50000000; echo end", timeout=60)
     assert res.exit_code == 0
