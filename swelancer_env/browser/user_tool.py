@@ -67,7 +67,8 @@ from typing import Any
 from swelancer_env.appserver import AppServer
 from swelancer_env.browser.discovery import CHROMIUM_ARGS, find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
-from swelancer_env.errors import AppStartError, EpisodeError, InfrastructureError
+from swelancer_env.browser.worker import TRACE_MODES
+from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, InfrastructureError
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import App, Task
@@ -288,13 +289,25 @@ class UserToolSession:
         sandbox: anything with ``tree`` (host path of the work tree) and ``workdir`` (the
             same folder as the agent's shell sees it).
         chromium: the Chromium executable (else ``find_chromium``).
+        trace: the Playwright trace of each call (``trace.zip``): ``"snapshots"`` (a DOM
+            snapshot per action: the trace viewer shows every state), ``"full"`` (adds the
+            screencast: slower), or ``"off"``.
 
     Raises:
         BrowserNotFoundError: no Chromium (at construction).
     """
 
-    def __init__(self, task: Task, sandbox: Any, chromium: str | os.PathLike[str] | None = None):
+    def __init__(
+        self,
+        task: Task,
+        sandbox: Any,
+        chromium: str | os.PathLike[str] | None = None,
+        trace: str = "snapshots",
+    ):
+        if trace not in TRACE_MODES:
+            raise ConfigError(f"trace {trace!r} is not known; use one of {TRACE_MODES}")
         self.task = task
+        self.trace = trace
         self.sandbox = sandbox
         self.executable = find_chromium(chromium)
         self.app = _task_app(task)
@@ -417,7 +430,7 @@ class UserToolSession:
             "base_url": report.app_url,
             "out_dir": str(out),
             "viewport": list(report.viewport),
-            "trace": True,
+            "trace": self.trace,
             "action_timeout_ms": 3000,
             "navigation_timeout_ms": 5000,
         }

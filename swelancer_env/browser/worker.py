@@ -10,7 +10,7 @@ Requests::
         -> {"ok": true, "seconds": 0.7} | {"ok": false, "error": "..."}
     {"op": "run", "source": "<user_tool.py text>", "base_url": "http://127.0.0.1:PORT",
      "out_dir": "/abs/.swelancer/user_tool/3", "viewport": [1280, 800],
-     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": true}
+     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "snapshots"}
         -> {"ok": true, "final_url": "...", "trace": "trace.zip" | null, "seconds": 1.2}
     {"op": "quit"}
 
@@ -46,6 +46,9 @@ __all__ = ["EventLog", "Prepared", "StepFailed", "User", "end_descendants", "mai
 
 PASSWORD = "password"
 DEFAULT_VIEWPORT = (1280, 800)
+#: "snapshots": a DOM snapshot per action (the trace viewer shows each state); "full" adds the
+#: screencast (costly on a busy machine); "off": no trace
+TRACE_MODES = ("off", "snapshots", "full")
 SCRIPT_NAME = "user_tool.py"
 MAX_EVENTS = 2000  # per run: a page that logs in a loop cannot fill the disk
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -221,17 +224,17 @@ class Prepared:
     each is used for one run only.
     """
 
-    def __init__(self, browser: Any, viewport: tuple[int, int], trace: bool = True):
+    def __init__(self, browser: Any, viewport: tuple[int, int], trace: str = "snapshots"):
         self.viewport, self.trace = tuple(viewport), trace
         self.sink = _Sink()
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         _listen(self.context, self.sink)
-        if trace:
-            self.context.tracing.start(screenshots=True, snapshots=True)
+        if trace in TRACE_MODES and trace != "off":
+            self.context.tracing.start(screenshots=trace == "full", snapshots=True)
         self.page = self.context.new_page()
         self.page.on("crash", lambda _p: self.sink.write("page_error", text="The page crashed."))
 
-    def fits(self, viewport: tuple[int, int], trace: bool) -> bool:
+    def fits(self, viewport: tuple[int, int], trace: str) -> bool:
         return self.viewport == tuple(viewport) and self.trace == trace
 
     def close(self) -> None:
@@ -248,6 +251,11 @@ def _load(source: str) -> Any:
     return reproduce
 
 
+def _trace_mode(req: dict[str, Any]) -> str:
+    mode = req.get("trace", "snapshots")
+    return mode if mode in TRACE_MODES else "snapshots"
+
+
 def _viewport(req: dict[str, Any]) -> tuple[int, int]:
     width, height = req.get("viewport") or DEFAULT_VIEWPORT
     return int(width), int(height)
@@ -262,7 +270,7 @@ def run_script(
     out_dir.mkdir(parents=True, exist_ok=True)
     log = EventLog(out_dir / "events.jsonl")
     viewport = _viewport(req)
-    tracing = bool(req.get("trace", True))
+    tracing = _trace_mode(req)
     if prepared is None or not prepared.fits(viewport, tracing):
         if prepared is not None:
             prepared.close()
@@ -304,7 +312,7 @@ def run_script(
         lap("script")
         with contextlib.suppress(Exception):
             final_url = page.url
-        if tracing:
+        if tracing != "off":
             try:
                 context.tracing.stop(path=str(out_dir / "trace.zip"))
                 trace = "trace.zip"
@@ -389,7 +397,7 @@ def main() -> None:
     browser: Any = None
     spare: Prepared | None = None
 
-    def prepare(viewport: tuple[int, int], trace: bool) -> Prepared | None:
+    def prepare(viewport: tuple[int, int], trace: str) -> Prepared | None:
         try:
             return Prepared(browser, viewport, trace)
         except Exception:  # noqa: BLE001 - the run will make its own and report the error
@@ -420,7 +428,7 @@ def main() -> None:
                     reply({"ok": False, "error": _ANSI.sub("", f"{type(exc).__name__}: {exc}")})
                     continue
                 reply({"ok": True, "seconds": round(time.perf_counter() - started, 3)})
-                spare = prepare(DEFAULT_VIEWPORT, True)
+                spare = prepare(DEFAULT_VIEWPORT, "snapshots")
             elif op == "run":
                 if browser is None:
                     reply({"ok": False, "error": "run before launch"})
@@ -437,9 +445,7 @@ def main() -> None:
                         }
                     )
                 # the next call's context, made while the caller is busy
-                spare = prepare(
-                    tuple(req.get("viewport") or DEFAULT_VIEWPORT), bool(req.get("trace", True))
-                )
+                spare = prepare(_viewport(req), _trace_mode(req))
             else:
                 reply({"ok": False, "error": f"unknown op {op!r}"})
     finally:
