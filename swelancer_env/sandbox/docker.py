@@ -301,18 +301,23 @@ class DockerSandbox(Sandbox):
         if self._launcher.ident is not None:
             self._launcher.join()
         session, self._session = self._session, None
-        if session is not None:
-            transport = session.transport
-            if transport is not None:
-                transport.doomed = True  # type: ignore[attr-defined]
-            session.close()
-        if self._warden is not None:
-            self._warden.close()
-            self._warden = None
-        cid, self.container_id = self.container_id, None
-        if cid is not None:
-            _remove_container(cid)
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            if session is not None:
+                transport = session.transport
+                if transport is not None:
+                    transport.doomed = True  # type: ignore[attr-defined]
+                session.close()
+        finally:
+            if self._warden is not None:
+                self._warden.close()
+                self._warden = None
+            cid, self.container_id = self.container_id, None
+            try:
+                if cid is not None:
+                    _remove_container(cid)
+            finally:
+                if self.root.exists():
+                    shutil.rmtree(self.root, onerror=_force_remove)
 
     def is_alive(self) -> bool:
         return self._session is not None and self._session.is_alive()
@@ -371,6 +376,19 @@ def _chown_tree(tree: Path, uid: int) -> None:
     for dirpath, dirnames, filenames in os.walk(tree):
         for name in dirnames + filenames:
             os.lchown(os.path.join(dirpath, name), uid, uid)
+
+
+def _force_remove(func: object, path: str, exc_info: object) -> None:
+    """Remove what the agent made read-only (``chmod -w``) as well."""
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def _parse_oom(text: str) -> int:
