@@ -136,6 +136,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             "price": task.price,
             "title": task.title,
             "workdir": self.sandbox.workdir,
+            "isolation": getattr(self.sandbox, "isolation", "container"),
             "proposal_ids": [p.id for p in task.proposals],
         }
         if self.info_timings:
