@@ -50,13 +50,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import select
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -65,10 +60,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from swelancer_env.appserver import AppServer
-from swelancer_env.browser.discovery import CHROMIUM_ARGS, find_chromium
+from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import TRACE_MODES
-from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, InfrastructureError
+from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
+from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import App, Task
@@ -78,9 +74,7 @@ __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"
 #: posted before a call that reuses a running app, to give it fresh data (as the grader does)
 RESET_PATH = "/api/dev/reset"
 DEFAULT_VIEWPORT = (1280, 800)
-LAUNCH_TIMEOUT_S = 30.0  # Chromium's own start, whatever the call's limit
 _WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
-_WORKER = Path(__file__).with_name("worker.py")
 _DEFAULT_SCRIPT = """
 def reproduce(user):
     with user.step("Open the app's home page"):
@@ -104,161 +98,6 @@ def tree_fingerprint(tree: Path) -> str:
                 continue
             digest.update(f"{rel}/{name}\0{st.st_mtime_ns}\0{st.st_size}\0{st.st_mode}\n".encode())
     return digest.hexdigest()
-
-
-# -- processes -----------------------------------------------------------------------------
-
-
-def _proc_table() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, start time) for every process, from /proc (empty elsewhere)."""
-    table: dict[int, tuple[int, str]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            table[int(entry)] = (int(fields[1]), fields[19].decode())
-    return table
-
-
-def process_tree(pid: int) -> dict[int, str]:
-    """``pid`` and its descendants, each with its start time (to tell a reused pid apart)."""
-    table = _proc_table()
-    children: dict[int, list[int]] = {}
-    for child, (parent, _) in table.items():
-        children.setdefault(parent, []).append(child)
-    found, stack = {}, [pid]
-    while stack:
-        p = stack.pop()
-        if p in table and p not in found:
-            found[p] = table[p][1]
-            stack.extend(children.get(p, []))
-    return found
-
-
-def kill_tree(tree: dict[int, str]) -> None:
-    """Stop, then kill, every process of ``tree`` that is still the same process."""
-    table = _proc_table()
-    alive = [p for p, start in tree.items() if p in table and table[p][1] == start]
-    for sig in (signal.SIGSTOP, signal.SIGKILL):
-        for p in alive:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(p, sig)
-
-
-class WorkerDied(InfrastructureError):
-    """The browser worker exited or broke its protocol."""
-
-
-class _Worker:
-    """The client side of ``swelancer_env.browser.worker``."""
-
-    def __init__(self, executable: Path, tmp: Path):
-        self.stderr_path = tmp / "worker.log"
-        self._stderr = self.stderr_path.open("ab")
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, str(_WORKER)],
-            cwd=tmp,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            start_new_session=True,
-        )
-        self._buf = b""
-        self.launched = False
-        self.spawned = time.monotonic()
-        self.send({"op": "launch", "executable": str(executable), "args": list(CHROMIUM_ARGS)})
-
-    def send(self, request: dict[str, Any]) -> None:
-        try:
-            stdin = self.proc.stdin
-            if stdin is None:
-                raise OSError("no pipe")
-            stdin.write((json.dumps(request) + "\n").encode())
-            stdin.flush()
-        except OSError as e:
-            raise WorkerDied(f"the browser worker is gone ({e}); {self.stderr_tail()}") from None
-
-    def receive(self, deadline: float) -> dict[str, Any] | None:
-        """The next reply, or None when ``deadline`` (monotonic) passes first."""
-        fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
-        while b"\n" not in self._buf:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    raise WorkerDied(f"the browser worker exited; {self.stderr_tail()}")
-                self._buf += chunk
-        line, _, self._buf = self._buf.partition(b"\n")
-        try:
-            return json.loads(line)
-        except json.JSONDecodeError:
-            raise WorkerDied(f"the browser worker wrote {line[:200]!r}") from None
-
-    def wait_launched(self, deadline: float) -> None:
-        """Wait for the launch's reply (at least ``LAUNCH_TIMEOUT_S`` from the spawn).
-
-        Raises:
-            InfrastructureError: Chromium did not start, or not in time.
-        """
-        if self.launched:
-            return
-        try:
-            reply = self.receive(max(deadline, self.spawned + LAUNCH_TIMEOUT_S))
-        except WorkerDied as e:
-            raise InfrastructureError(f"Chromium could not start: {e}") from None
-        if reply is None:
-            raise InfrastructureError(
-                f"Chromium did not start within {LAUNCH_TIMEOUT_S:.0f} s. Check that it runs "
-                f"headless on this machine; {self.stderr_tail()}"
-            )
-        if not reply.get("ok"):
-            raise InfrastructureError(
-                f"Chromium could not start: {reply.get('error')}. Check the browser "
-                "(SWELANCER_CHROMIUM, or `python -m playwright install chromium`)."
-            )
-        self.launched = True
-
-    def stderr_tail(self, lines: int = 15) -> str:
-        with contextlib.suppress(OSError):
-            text = self.stderr_path.read_text(errors="replace").strip()
-            if text:
-                return "its log ends with:\n" + "\n".join(text.splitlines()[-lines:])
-        return "it left no log"
-
-    def close(self, graceful: bool = True) -> None:
-        """End the worker, its Playwright driver and its Chromium. Idempotent.
-
-        Graceful: ask it to quit (it closes Chromium); else SIGTERM, on which it kills and reaps
-        everything below it at once. Whatever is still there after that is killed from here.
-        """
-        tree = process_tree(self.proc.pid)
-        if self.proc.poll() is None:
-            if graceful:
-                with contextlib.suppress(WorkerDied):
-                    self.send({"op": "quit"})
-            else:
-                with contextlib.suppress(ProcessLookupError):
-                    self.proc.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=5 if graceful else 2)
-        tree.update(process_tree(self.proc.pid))
-        kill_tree(tree)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
-            with contextlib.suppress(OSError):
-                stream.close()  # type: ignore[union-attr]
 
 
 # -- the session -----------------------------------------------------------------------------
@@ -318,7 +157,7 @@ class UserToolSession:
         )
         self.calls = 0
         self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-usertool-"))
-        self._worker: _Worker | None = None
+        self._worker: WorkerClient | None = None
         self._server: AppServer | None = None
         self._fingerprint = ""
         self._closed = False
@@ -407,7 +246,7 @@ class UserToolSession:
             mark = now
 
         if self._worker is None:  # launching overlaps the app's start
-            self._worker = _Worker(self.executable, self._tmp)
+            self._worker = WorkerClient(self.executable, self._tmp)
         app_ready = self._ensure_app(report, deadline)
         lap("app")
         if not app_ready or self._server is None:
@@ -456,7 +295,7 @@ class UserToolSession:
     def _request(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
         """Send a run; None on the time limit. A broken browser is relaunched once."""
         for attempt in (1, 2):
-            worker = self._worker or _Worker(self.executable, self._tmp)
+            worker = self._worker or WorkerClient(self.executable, self._tmp)
             self._worker = worker
             try:
                 worker.wait_launched(deadline)

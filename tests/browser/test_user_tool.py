@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from swelancer_env.browser.user_tool import UserToolSession, process_tree, tree_fingerprint
+from swelancer_env.browser.user_tool import UserToolSession, tree_fingerprint
+from swelancer_env.browser.worker_client import process_tree
 from swelancer_env.errors import BrowserNotFoundError, InfrastructureError
 from swelancer_env.grading.canary import CANARY, contains_canary
 from swelancer_env.tasks.model import Limits, Task
