@@ -2,7 +2,8 @@
 
 Run (after ``pip install -e .``, or with ``PYTHONPATH=.``)::
 
-    python benchmarks/bench_sandbox.py [--app tasks/apps/tally] [--steps 500] [--resets 30]
+    python benchmarks/bench_sandbox.py [--app tasks/apps/tally] [--steps 500] [--resets 30] \
+        [--isolation auto|bwrap|none]
 
 Prints a markdown table. Without ``--app`` it builds a synthetic app of ``--files`` small files.
 """
@@ -44,7 +45,11 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--resets", type=int, default=30)
     parser.add_argument("--temp-root", type=Path, help="where to put the sandboxes (e.g. /dev/shm)")
+    parser.add_argument(
+        "--isolation", choices=["auto", "bwrap", "none"], default="auto", help="of the shell"
+    )
     args = parser.parse_args()
+    opts = {"isolation": args.isolation}
 
     with tempfile.TemporaryDirectory(prefix="swelancer-bench-", dir=args.temp_root) as tmp:
         root = Path(tmp)
@@ -58,7 +63,8 @@ def main() -> None:
         n_files = sum(1 for p in state.tree.rglob("*") if p.is_file() and ".git" not in p.parts)
 
         rows = []
-        with LocalSandbox(state, temp_root=root) as sandbox:
+        with LocalSandbox(state, temp_root=root, **opts) as sandbox:
+            isolation = sandbox.isolation
             for _ in range(20):
                 sandbox.run("true", timeout=10)
             steps = []
@@ -75,18 +81,23 @@ def main() -> None:
                 diffs.append(time.perf_counter() - t)
             rows.append(("diff of a one-file change (20 runs)", *stats(diffs)))
 
-        resets, materialize = [], []
+        resets, materialize, starts = [], [], []
         for _ in range(args.resets):
             t = time.perf_counter()
-            sandbox = LocalSandbox(state, temp_root=root)
+            sandbox = LocalSandbox(state, temp_root=root, **opts)
             materialize.append(time.perf_counter() - t)
             sandbox.start()
             resets.append(time.perf_counter() - t)
+            starts.append(resets[-1] - materialize[-1])
             sandbox.stop()
         rows.append((f"materialize ({args.resets} runs)", *stats(materialize)))
+        rows.append((f"start bash ({args.resets} runs)", *stats(starts)))
         rows.append((f"reset: materialize + start bash ({args.resets} runs)", *stats(resets)))
 
-    print(f"app: {app.name}, {n_files} files; first build of its starting state {build_s:.3f} s\n")
+    print(
+        f"app: {app.name}, {n_files} files; first build of its starting state {build_s:.3f} s; "
+        f"isolation: {isolation}\n"
+    )
     print("| what | median ms | p99 ms |")
     print("| --- | ---: | ---: |")
     for name, median, p99 in rows:
