@@ -164,6 +164,16 @@ class UserToolSession:
 
     # -- lifecycle ---------------------------------------------------------------------
 
+    def prewarm(self) -> None:
+        """Start the browser worker now, without waiting (e.g. at reset): the first call is warm.
+
+        Its launch goes on in the worker process while the caller does other things.
+        """
+        if self._closed:
+            raise EpisodeError("this UserToolSession was closed; make a new one")
+        if self._worker is None:
+            self._worker = WorkerClient(self.executable, self._tmp)
+
     def close(self) -> None:
         """Stop the worker (and its Chromium) and the app. Idempotent."""
         self._closed = True

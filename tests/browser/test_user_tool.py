@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
 import subprocess
 import time
 from pathlib import Path
@@ -277,6 +278,7 @@ def test_warm_calls_are_faster_and_the_app_restarts_after_a_change(tmp_path: Pat
         first = session.run()
         second = session.run()
         assert first.ok and second.ok
+        assert first.timings["browser_launch_wait"] > 0.05  # cold: Chromium was launched
         assert first.app == "started" and second.app == "reused, its data reset"
         assert second.seconds < first.seconds, (first.seconds, second.seconds)
         (sandbox.tree / "www" / "index.html").write_text(INDEX.replace("$12.00", "$13.00"))
@@ -398,3 +400,15 @@ def test_script_errors_outside_steps_and_missing_steps(tmp_path: Path) -> None:
         report = session.run()
         assert report.ok and [s.description for s in report.steps] == ["Open the app's home page"]
         assert "no reproduction steps" in report.text()
+
+
+def test_prewarm_starts_the_browser_ahead(tmp_path: Path) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox) as session:
+        session.prewarm()
+        worker = session._worker
+        assert worker is not None and worker.proc.stdout is not None
+        # the agent thinks; Chromium launches meanwhile (its reply is waiting when run() comes)
+        assert select.select([worker.proc.stdout], [], [], 60)[0]
+        report = session.run()
+    assert report.ok and report.timings["browser_launch_wait"] < 0.05
