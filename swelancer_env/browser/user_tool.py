@@ -215,8 +215,9 @@ class UserToolSession:
         self.calls += 1
         tree = Path(self.sandbox.tree)
         top = _real_dir(tree / OUTPUT_DIR)
-        if not (top / ".gitignore").is_file():  # keep `git status` in the tree quiet
-            (top / ".gitignore").write_text("*\n", encoding="utf-8")
+        ignore = top / ".gitignore"  # keeps `git status` in the tree quiet
+        if not ignore.is_symlink() and not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
         base = _real_dir(top / "user_tool")
         call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
         out = _real_dir(base / str(call))
