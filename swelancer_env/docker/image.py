@@ -144,6 +144,7 @@ def build_image(force: bool = False) -> str:
         if not force and image_exists(tag):  # built by another process while we waited
             return tag
         started = time.monotonic()
+        _clean_stale_builds()
         if force or not tarball.exists():
             _build_rootfs(tarball, CACHE_DIR / f"build-{digest}.log")
         else:
@@ -169,9 +170,9 @@ def _prune(keep: str) -> None:
                 except docker.errors.APIError as exc:  # in use by a container
                     log.info("kept the old image %s: %s", old, exc)
     digest = keep.split(":", 1)[1]
-    for old_root in CACHE_DIR.glob("rootfs-*.tar"):
-        if old_root.name != f"rootfs-{digest}.tar":
-            old_root.unlink(missing_ok=True)
+    for old in (*CACHE_DIR.glob("rootfs-*.tar"), *CACHE_DIR.glob("build-*.log")):
+        if digest not in old.name:
+            old.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -315,6 +316,19 @@ def _mounted_proc(root: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["umount", "-l", str(proc)], check=False)
+
+
+def _clean_stale_builds() -> None:
+    """Remove the build folders of builds that were killed (called under the build lock)."""
+    for stale in CACHE_DIR.glob("build-*"):
+        if not stale.is_dir():
+            continue
+        prefix = str(stale.resolve()) + "/"
+        mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+        for mount in sorted((m for m in mounts if m.startswith(prefix)), reverse=True):
+            subprocess.run(["umount", "-l", mount], check=False)
+        log.info("removing the folder of an interrupted build: %s", stale)
+        _remove_root(stale)
 
 
 def _remove_root(workdir: Path) -> None:
