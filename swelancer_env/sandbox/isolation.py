@@ -12,7 +12,10 @@ The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is s
 - an empty tmpfs over everything that could reveal a task's hidden tests, gold patch or another
   task's tree: the tasks root, this package's own checkout, the starting-state cache, the
   sandbox's own folder (its private git dir), the host's temporary folders (grading works
-  there), ``/root``, ``/home``, ``/run`` (Docker's socket) and Docker's storage. The Python that
+  there), ``/root``, ``/home``, ``/run`` (Docker's socket), Docker's storage, the Docker image
+  build cache, and every other ``proc`` mount of the host (a build chroot's ``/proc`` would show
+  the host's processes, their environments and, through ``/proc/<pid>/root``, their files;
+  ``--ro-bind / /`` binds every mount under ``/``). The Python that
   runs swelancer-env is bound back read-only when it lives under a hidden folder, so that the
   agent can run ``python`` and ``pytest``.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +49,7 @@ __all__ = [
     "bwrap_argv",
     "bwrap_available",
     "bwrap_path",
+    "foreign_proc_mounts",
     "hidden_paths",
     "interpreter_paths",
 ]
@@ -67,6 +72,7 @@ _SYSTEM_HIDDEN = (
     "/var/lib/containerd",
     "/var/lib/swelancer-docker",
 )
+_IMAGE_CACHE = ("SWELANCER_IMAGE_CACHE", "/var/cache/swelancer-env")  # swelancer_env.docker.image
 _BASE_OPTIONS = (
     "--unshare-all",  # user, ipc, pid, net (a loopback only), uts, cgroup
     "--unshare-user",  # explicit, so that --disable-userns is accepted
@@ -139,6 +145,30 @@ def _checkout_root() -> Path | None:
     return None
 
 
+def _unescape(field: str) -> str:
+    """A mount point from ``/proc/self/mountinfo`` (spaces and such come as ``\\040``)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def foreign_proc_mounts(mountinfo: str = "/proc/self/mountinfo") -> list[Path]:
+    """Mount points of ``proc`` file systems other than ``/proc`` (a chroot's, a build's)."""
+    try:
+        with open(mountinfo) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        fields, sep, rest = line.partition(" - ")
+        parts = fields.split()
+        if not sep or len(parts) < 5 or rest.split(" ", 1)[0] != "proc":
+            continue
+        point = Path(_unescape(parts[4]))
+        if point != Path("/proc") and Path("/proc") not in point.parents:
+            found.append(point)
+    return found
+
+
 def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """The folders the isolated shell gets an empty tmpfs over (resolved, existing or not).
 
@@ -151,7 +181,8 @@ def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     candidates: list[str | os.PathLike[str]] = [tasks_root(), cache_root(), *_SYSTEM_HIDDEN]
     repo = _checkout_root()
     candidates.append(repo if repo is not None else Path(__file__).resolve().parents[2] / "tasks")
-    candidates += [tempfile.gettempdir(), Path.home(), *extra]
+    candidates += [tempfile.gettempdir(), Path.home(), os.environ.get(*_IMAGE_CACHE)]
+    candidates += [*foreign_proc_mounts(), *extra]
     return _resolved(candidates)
 
 
