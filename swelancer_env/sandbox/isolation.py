@@ -20,8 +20,10 @@ The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is s
   agent can run ``python`` and ``pytest``.
 
 The shell is PID 1 of its pid namespace (``--as-pid-1``), so every process it starts, a
-``setsid`` daemon too, stays its descendant, and killing it ends them all. It is in its own
-session (``--new-session``), so a timeout kills what it started and never the ``bwrap`` above it.
+``setsid`` daemon too, stays its descendant, and killing it ends them all (as PID 1 it ignores
+its own ``kill -9 $$``; ``exit`` ends it). It is in its own session (``--new-session``), so a
+timeout kills what it started and never the ``bwrap`` above it. The shell's ``/tmp`` is private
+and starts empty again when the shell is restarted.
 
 Example:
     >>> if bwrap_available():  # doctest: +SKIP
@@ -205,6 +207,8 @@ def bwrap_argv(
     hide: Sequence[Path],
     keep: Sequence[Path] = (),
     *,
+    writable: Sequence[Path] = (),
+    network: bool = False,
     options: Sequence[str] | None = None,
     exe: str | None = None,
 ) -> list[str]:
@@ -215,6 +219,9 @@ def bwrap_argv(
         home: the shell's home (bound read-write at the same path).
         hide: folders to cover with an empty tmpfs (an inner one of a hidden folder is skipped).
         keep: folders bound back read-only when under a hidden folder (the Python install).
+        writable: more folders bound read-write at their own paths (an app's data folder).
+        network: keep the host's network (for an app server a browser outside must reach);
+            the agent's shell never gets it.
         options: namespace options (default: those the trial run accepted).
         exe: the bwrap executable (default: the one found).
     """
@@ -223,7 +230,8 @@ def bwrap_argv(
         exe = exe or (probed[0] if probed else "bwrap")
         options = options if options is not None else (probed[1] if probed else _BASE_OPTIONS)
     tree, home = Path(tree).resolve(), Path(home).resolve()
-    argv = [exe, *options, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    argv = [exe, *options, *(["--share-net"] if network else [])]
+    argv += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     # outer folders first; one that holds the tree or home is hidden too (both are bound back
     # below); a missing one needs no hiding (and bwrap could not make it on a read-only /)
     covered: list[Path] = []
@@ -238,7 +246,9 @@ def bwrap_argv(
         if _under(folder, covered) and not _under(folder, kept) and folder.is_dir():
             kept.append(folder)
             argv += ["--ro-bind", str(folder), str(folder)]
-    argv += ["--bind", str(home), str(home), "--bind", str(tree), str(tree), "--chdir", str(tree)]
+    for folder in [home, *_resolved(writable), tree]:
+        argv += ["--bind", str(folder), str(folder)]
+    argv += ["--chdir", str(tree)]
     return argv
 
 

@@ -165,6 +165,12 @@ class LocalSandbox(Sandbox):
             **self._extra_env,
         }
 
+    def bwrap_argv(self) -> list[str]:
+        """The ``bwrap`` prefix that starts the isolated shell (a new one at each restart)."""
+        return bwrap_argv(
+            self.tree, self.home, hidden_paths([self.root, *self._hide]), interpreter_paths()
+        )
+
     def start(self) -> None:
         """Start the shell in the work tree. Does nothing if it runs already.
 
@@ -178,13 +184,8 @@ class LocalSandbox(Sandbox):
         env, cwd = self.shell_env(), self.tree
         factory: Callable[[], ShellTransport]
         if self.isolation == "bwrap":
-            argv = bwrap_argv(
-                self.tree,
-                self.home,
-                hidden_paths([self.root, *self._hide]),
-                interpreter_paths(),
-            )
-            factory = lambda: BwrapTransport(cwd, env, argv)  # noqa: E731
+            # the folders to hide are looked up again at each (re)start: mounts come and go
+            factory = lambda: BwrapTransport(cwd, env, self.bwrap_argv())  # noqa: E731
         else:
             factory = lambda: PopenTransport(cwd, env)  # noqa: E731
         session = BashSession(factory, self._output_limit)

@@ -212,6 +212,13 @@ def test_bwrap_argv_hides_tasks_cache_and_sandbox_folder(tmp_path: Path) -> None
     last_cover = max(i for i, a in enumerate(argv) if a == "--tmpfs")
     assert argv.index("--bind") > last_cover
     assert ("--bind", str(tree.resolve())) in pairs and ("--bind", str(home.resolve())) in pairs
+    # an app server's variant: its data folder writable, the host's loopback reachable
+    data = tmp_path / "data"
+    data.mkdir()
+    served = bwrap_argv(tree, home, [], writable=[data], network=True)
+    assert "--share-net" in served and ("--bind", str(data.resolve())) in zip(
+        served, served[1:], strict=False
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a proc file system needs root")
