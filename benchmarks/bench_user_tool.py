@@ -13,12 +13,14 @@ so there is a figure before any task exists. Prints a markdown table.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.user_tool import UserToolSession
 from swelancer_env.sandbox.factory import make_sandbox
 from swelancer_env.sandbox.worktree import StartingState
@@ -42,8 +44,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def time_calls(task: Task, sandbox: object, calls: int) -> dict[str, object]:
-    with UserToolSession(task, sandbox) as session:
+def time_calls(
+    task: Task, sandbox: object, calls: int, chromium: str | None = None
+) -> dict[str, object]:
+    with UserToolSession(task, sandbox, chromium=chromium) as session:
         started = time.perf_counter()
         first = session.run()
         cold = time.perf_counter() - started
@@ -61,7 +65,7 @@ def time_calls(task: Task, sandbox: object, calls: int) -> dict[str, object]:
     }
 
 
-def fixed_app_row(calls: int) -> dict[str, object]:
+def fixed_app_row(calls: int, chromium: str | None = None) -> dict[str, object]:
     """The browse script on tally in its fixed state (no bug applied)."""
     root = tasks_root()
     task = Task(
@@ -77,24 +81,28 @@ def fixed_app_row(calls: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="swelancer-bench-") as tmp:
         tree = Path(tmp) / "tree"
         StartingState.get(task).materialize_tree(tree)
-        return time_calls(task, SimpleNamespace(tree=tree, workdir=str(tree)), calls)
+        return time_calls(task, SimpleNamespace(tree=tree, workdir=str(tree)), calls, chromium)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 5)")
     parser.add_argument("--tasks", nargs="*", help="task ids (default: every bundled task)")
+    parser.add_argument("--chromium", help="the Chromium to use (default: find_chromium)")
     args = parser.parse_args()
     calls = max(5, args.calls)
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
-    rows: list[tuple[str, dict[str, object]]] = [("tally (fixed app)", fixed_app_row(calls))]
+    rows: list[tuple[str, dict[str, object]]] = [
+        ("tally (fixed app)", fixed_app_row(calls, args.chromium))
+    ]
     for task_id in args.tasks or task_ids():
         task = load_task(task_id)
         if not task.user_tool.strip():
             continue
         sandbox = make_sandbox("local", task)
         try:
-            rows.append((task_id, time_calls(task, sandbox, calls)))
+            rows.append((task_id, time_calls(task, sandbox, calls, args.chromium)))
         finally:
             sandbox.stop()
 
@@ -113,8 +121,9 @@ def main() -> None:
             f"{percentile(warm, 0.5):.2f} | {percentile(warm, 0.9):.2f} | {len(warm)} | "
             f"{row['steps']} | {row['ok']} |"
         )
+    print(f"\nChromium: {find_chromium(args.chromium)}; load average before: {load}")
     print(
-        f"\nAll warm calls: median {statistics.median(all_warm):.2f} s, p90 "
+        f"All warm calls: median {statistics.median(all_warm):.2f} s, p90 "
         f"{percentile(all_warm, 0.9):.2f} s over {len(all_warm)} calls. Phases of the last "
         f"call of the last row: {rows[-1][1]['timings']}"
     )
