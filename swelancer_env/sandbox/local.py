@@ -70,7 +70,8 @@ def _warn_unisolated(why: str) -> None:
     warnings.warn(
         f"the local sandbox runs the agent's shell as {user} on this machine with no isolation "
         f"({why}): it can read any file this user can (including the hidden tests), write "
-        "outside its work tree, reach the network, and leave processes behind; use "
+        "outside its work tree, reach the network, and see and signal this user's other "
+        "processes; use "
         f"backend='docker', or {INSTALL_HINT}",
         IsolationWarning,
         stacklevel=3,
