@@ -33,11 +33,19 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One running instance of an app, started from ``tree`` with its own data folder."""
+    """One running instance of an app, started from ``tree`` with its own data folder.
 
-    def __init__(self, app: App, tree: Path, log_lines: int = 40):
+    The app runs the agent's code. With ``isolate`` (the default when bubblewrap works) it runs
+    in bubblewrap: the system read-only, the tree and its data folder the only places it can
+    write, and the task folders, the state cache and the host's temporary folder (where grading
+    keeps the hidden tests and the JUnit report) hidden. It keeps the host's loopback network so
+    that a browser outside can reach it.
+    """
+
+    def __init__(self, app: App, tree: Path, log_lines: int = 40, isolate: bool | None = None):
         self.app = app
         self.tree = Path(tree)
+        self.isolate = isolate
         self.port = 0
         self.url = ""
         self._log_lines = log_lines
@@ -54,13 +62,14 @@ class AppServer:
         self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-app-"))
         data_dir = self._tmp / "data"
         data_dir.mkdir()
+        (self._tmp / "home").mkdir()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = self.app.start.format(port=self.port, data_dir=data_dir)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
         self._log = (self._tmp / "app.log").open("wb")
         self._proc = subprocess.Popen(
-            ["bash", "-c", f"exec {command}"],
+            [*self._prefix(data_dir), "bash", "-c", f"exec {command}"],
             cwd=self.tree,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -74,6 +83,26 @@ class AppServer:
             self.stop()
             raise
         return self
+
+    def _prefix(self, data_dir: Path) -> list[str]:
+        from swelancer_env.sandbox import isolation
+
+        isolate = isolation.bwrap_available() if self.isolate is None else self.isolate
+        if not isolate:
+            return []
+        if not isolation.bwrap_available():
+            raise AppStartError(
+                "isolate=True but bubblewrap does not work here: apt-get install bubblewrap"
+            )
+        tmp = self._tmp or data_dir
+        return isolation.bwrap_argv(
+            self.tree,
+            tmp / "home",
+            hide=isolation.hidden_paths(),
+            keep=isolation.interpreter_paths(),
+            writable=[data_dir],
+            network=True,
+        )
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.app.ready_timeout_s
