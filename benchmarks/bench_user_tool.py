@@ -2,7 +2,7 @@
 
 Run (after ``pip install -e .``, or with ``PYTHONPATH=.``)::
 
-    python benchmarks/bench_user_tool.py [--calls 8] [--tasks ID ...]
+    python benchmarks/bench_user_tool.py [--calls 8] [--think 0] [--chromium PATH] [--tasks ID ...]
 
 For every bundled task with reproduction steps (or those named), on a local sandbox of its
 starting state: one cold call (worker, Chromium and app started) and ``--calls`` warm ones.
@@ -45,7 +45,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def time_calls(
-    task: Task, sandbox: object, calls: int, chromium: str | None = None
+    task: Task, sandbox: object, calls: int, chromium: str | None = None, think: float = 0.0
 ) -> dict[str, object]:
     with UserToolSession(task, sandbox, chromium=chromium) as session:
         started = time.perf_counter()
@@ -53,6 +53,7 @@ def time_calls(
         cold = time.perf_counter() - started
         warm = []
         for _ in range(calls):
+            time.sleep(think)  # the agent reads the report: not timed
             started = time.perf_counter()
             report = session.run()
             warm.append(time.perf_counter() - started)
@@ -65,7 +66,7 @@ def time_calls(
     }
 
 
-def fixed_app_row(calls: int, chromium: str | None = None) -> dict[str, object]:
+def fixed_app_row(calls: int, chromium: str | None = None, think: float = 0.0) -> dict[str, object]:
     """The browse script on tally in its fixed state (no bug applied)."""
     root = tasks_root()
     task = Task(
@@ -81,7 +82,9 @@ def fixed_app_row(calls: int, chromium: str | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="swelancer-bench-") as tmp:
         tree = Path(tmp) / "tree"
         StartingState.get(task).materialize_tree(tree)
-        return time_calls(task, SimpleNamespace(tree=tree, workdir=str(tree)), calls, chromium)
+        return time_calls(
+            task, SimpleNamespace(tree=tree, workdir=str(tree)), calls, chromium, think
+        )
 
 
 def main() -> None:
@@ -89,12 +92,19 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 5)")
     parser.add_argument("--tasks", nargs="*", help="task ids (default: every bundled task)")
     parser.add_argument("--chromium", help="the Chromium to use (default: find_chromium)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between calls, not timed, as an agent reads a report (default 0: "
+        "back to back, the worst case)",
+    )
     args = parser.parse_args()
     calls = max(5, args.calls)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
     rows: list[tuple[str, dict[str, object]]] = [
-        ("tally (fixed app)", fixed_app_row(calls, args.chromium))
+        ("tally (fixed app)", fixed_app_row(calls, args.chromium, args.think))
     ]
     for task_id in args.tasks or task_ids():
         task = load_task(task_id)
@@ -102,7 +112,7 @@ def main() -> None:
             continue
         sandbox = make_sandbox("local", task)
         try:
-            rows.append((task_id, time_calls(task, sandbox, calls, args.chromium)))
+            rows.append((task_id, time_calls(task, sandbox, calls, args.chromium, args.think)))
         finally:
             sandbox.stop()
 
@@ -121,7 +131,10 @@ def main() -> None:
             f"{percentile(warm, 0.5):.2f} | {percentile(warm, 0.9):.2f} | {len(warm)} | "
             f"{row['steps']} | {row['ok']} |"
         )
-    print(f"\nChromium: {find_chromium(args.chromium)}; load average before: {load}")
+    print(
+        f"\nChromium: {find_chromium(args.chromium)}; --think {args.think}; load average "
+        f"before: {load}"
+    )
     print(
         f"All warm calls: median {statistics.median(all_warm):.2f} s, p90 "
         f"{percentile(all_warm, 0.9):.2f} s over {len(all_warm)} calls. Phases of the last "

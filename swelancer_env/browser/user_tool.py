@@ -62,7 +62,7 @@ from typing import Any
 from swelancer_env.appserver import AppServer
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
-from swelancer_env.browser.worker import TRACE_MODES
+from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
 from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
 from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
 from swelancer_env.sandbox.base import OUTPUT_DIR
@@ -73,7 +73,6 @@ __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"
 
 #: posted before a call that reuses a running app, to give it fresh data (as the grader does)
 RESET_PATH = "/api/dev/reset"
-DEFAULT_VIEWPORT = (1280, 800)
 _WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
 _DEFAULT_SCRIPT = """
 def reproduce(user):

@@ -42,7 +42,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EventLog", "Prepared", "StepFailed", "User", "end_descendants", "main", "run_script"]
+__all__ = [
+    "DEFAULT_VIEWPORT",
+    "TRACE_MODES",
+    "EventLog",
+    "Prepared",
+    "StepFailed",
+    "User",
+    "end_descendants",
+    "main",
+    "run_script",
+]
 
 PASSWORD = "password"
 DEFAULT_VIEWPORT = (1280, 800)
