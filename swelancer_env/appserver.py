@@ -66,7 +66,16 @@ class AppServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = self.app.start.format(port=self.port, data_dir=data_dir)
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        # the app runs the agent's code: it gets a minimal environment, not the harness's
+        # (which may hold API keys)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": str(self._tmp / "home"),
+            "LANG": "C.UTF-8",
+            "TZ": os.environ.get("TZ", "UTC"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
         self._log = (self._tmp / "app.log").open("wb")
         self._proc = subprocess.Popen(
             [*self._prefix(data_dir), "bash", "-c", f"exec {command}"],

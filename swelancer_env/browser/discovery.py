@@ -28,7 +28,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-_SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Debian's headless shell first: it renders the same and costs about half the CPU
+_SYSTEM_NAMES = (
+    "chromium-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
 
 
 def _playwright_chromium() -> Path | None:
@@ -78,11 +85,15 @@ def find_chromium(setting: str | os.PathLike[str] | None = None) -> Path:
     raise BrowserNotFoundError(
         "No Chromium found. Install one of:\n"
         "  - Playwright's:  python -m playwright install chromium\n"
-        "  - the system's:  apt-get install chromium   (Debian/Ubuntu)\n"
+        "  - the system's:  apt-get install chromium-headless-shell   (Debian/Ubuntu; or chromium)\n"
         "or point SWELANCER_CHROMIUM at a Chromium executable."
     )
 
 
 def launch_options(setting: str | os.PathLike[str] | None = None) -> dict[str, object]:
     """Keyword arguments for ``playwright.chromium.launch``."""
-    return {"executable_path": str(find_chromium(setting)), "args": list(CHROMIUM_ARGS), "headless": True}
+    return {
+        "executable_path": str(find_chromium(setting)),
+        "args": list(CHROMIUM_ARGS),
+        "headless": True,
+    }

@@ -1,7 +1,7 @@
 """The bundled tally app, run as a real server on a loopback port.
 
 The app is started with the command from its app.toml, from its own source tree, the way
-the grader starts it. Browser tests need Debian's Chromium at /usr/bin/chromium.
+the grader starts it. Browser tests use the Chromium that swelancer_env.browser finds.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
-import shutil
 import socket
 import subprocess
 import time
@@ -23,15 +22,6 @@ from pathlib import Path
 import pytest
 
 APP_ROOT = Path(__file__).resolve().parents[2] / "tasks" / "apps" / "tally"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def free_port() -> int:
@@ -457,11 +447,12 @@ def test_running_the_app_writes_nothing_into_its_tree(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("Chromium is not installed")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    from playwright.sync_api import sync_playwright
+
+    from swelancer_env.browser import launch_options
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(**launch_options())
         yield instance
         instance.close()
 
