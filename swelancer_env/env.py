@@ -249,7 +249,14 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                 earned=task.price if right else 0.0, fraction_passed=1.0 if right else 0.0,
                 reason="" if right else "another proposal was the right one",
             )  # fmt: skip
-            return self._finish(grade, info)
+            text, code, reward, done = self._finish(grade, info)
+            verdict = "the right choice" if right else "not the proposal that fixes the issue"
+            return (
+                f"Proposal {action.proposal_id} was {verdict}: earned ${grade.earned:,.2f}.",
+                code,
+                reward,
+                done,
+            )
         raise EpisodeError(f"unhandled action {action!r}")
 
     def _finish(self, grade: GradeResult, info: dict[str, Any]) -> tuple[str, int, float, bool]:
