@@ -7,6 +7,10 @@ out are refused, and so are writes inside any ``.git`` folder or the ``.swelance
 Files are opened component by component with ``O_NOFOLLOW`` under the resolved real path, so a
 symlink swapped in by a process in the sandbox between the check and the write is refused too.
 
+A file or folder the tool creates belongs to the tree's owner when the harness runs as root and
+the tree is someone else's (the Docker backend's ``agent``, uid 1000), so the agent's shell can
+change it; existing files keep their owner.
+
 An agent's mistake comes back as ``EditResult(ok=False, output=<what to do>)``; nothing here
 raises for it. Edited files keep their line endings (``\\r\\n`` files stay ``\\r\\n``).
 
@@ -277,9 +281,11 @@ class FileEditor:
         fd = os.open(os.path.realpath(self.tree), _DIR_FLAGS)
         try:
             for name in parts[:-1]:
+                made = False
                 if make_dirs:
                     try:
                         os.mkdir(name, dir_fd=fd)
+                        made = True
                     except FileExistsError:
                         pass
                 try:
@@ -290,6 +296,8 @@ class FileEditor:
                     ) from e
                 os.close(fd)
                 fd = nxt
+                if made:
+                    self._give(fd)
             yield fd
         finally:
             os.close(fd)
@@ -332,9 +340,14 @@ class FileEditor:
     def _write(self, parts: list[str], shown: str, text: str, make_dirs: bool = False) -> None:
         data = text.encode("utf-8", "surrogateescape")
         with self._parent(parts, make_dirs) as dfd:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            made = False
             try:
-                fd = os.open(parts[-1], flags, 0o644, dir_fd=dfd)
+                try:
+                    fd = os.open(parts[-1], flags | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=dfd)
+                    made = True
+                except FileExistsError:
+                    fd = os.open(parts[-1], flags, dir_fd=dfd)
             except IsADirectoryError:
                 raise _Refused(f"{shown} is a directory; give a file path") from None
             except OSError as e:
@@ -344,12 +357,20 @@ class FileEditor:
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     raise _Refused(f"{shown} is not a regular file; pick another path")
+                if made:
+                    self._give(fd)
                 os.ftruncate(fd, 0)
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
             finally:
                 os.close(fd)
+
+    def _give(self, fd: int) -> None:
+        """Hand a file or folder the harness just made to the tree's owner (see ``_tree_owner``)."""
+        owner = _tree_owner(self.tree)
+        if owner is not None:
+            os.fchown(fd, *owner)
 
     def _listing(self, parts: list[str], shown: str) -> str:
         root = os.path.join(os.path.realpath(self.tree), *parts)
@@ -370,6 +391,24 @@ class FileEditor:
 
         walk(root, shown.rstrip("/"), 1)
         return "\n".join(out)
+
+
+def _tree_owner(tree: Path) -> tuple[int, int] | None:
+    """Who should own what the edit tool creates: the tree root's owner, if that is not us.
+
+    Only a root harness can (and must) give files away: on the Docker backend the tree belongs
+    to the container's ``agent`` (uid 1000), whose shell could not otherwise change a file the
+    edit tool created. None: leave new files to the harness's own uid.
+    """
+    if os.geteuid() != 0:
+        return None
+    try:
+        st = os.stat(os.path.realpath(tree))
+    except OSError:
+        return None
+    if (st.st_uid, st.st_gid) == (os.geteuid(), os.getegid()):
+        return None
+    return st.st_uid, st.st_gid
 
 
 def apply_edit(tree: Path, workdir: str, action: Any) -> EditResult:

@@ -178,3 +178,29 @@ def test_apply_edit_runs_action_models(tree: Path) -> None:
     assert res.ok and (tree / "src" / "deep" / "mod.py").read_text() == "x = 2\n"
     res = apply_edit(tree, WORKDIR, actions.ViewAction(path="src/deep/mod.py", view_range=(1, 1)))
     assert res.ok and res.output == "     1\tx = 2"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root harness gives files away")
+def test_created_files_and_folders_belong_to_the_trees_owner(
+    editor: FileEditor, tree: Path
+) -> None:
+    for path in [tree, *tree.rglob("*")]:
+        os.lchown(path, 1000, 1000)
+    (tree / "root_owned.py").write_text("z = 1\n")  # the harness's own file, before the episode
+    assert editor.create("new/deeper/mod.py", "a = 1\n").ok
+    assert editor.create("top.py", "b = 2\n").ok
+    for made in ("new", "new/deeper", "new/deeper/mod.py", "top.py"):
+        st = (tree / made).stat()
+        assert (st.st_uid, st.st_gid) == (1000, 1000), made
+    assert editor.str_replace("root_owned.py", "z = 1", "z = 2").ok
+    assert editor.create("root_owned.py", "z = 3\n").ok
+    assert (tree / "root_owned.py").stat().st_uid == 0  # an existing file keeps its owner
+    assert (tree / "root_owned.py").read_text() == "z = 3\n"
+
+
+def test_created_files_stay_the_harness_own_when_it_owns_the_tree(
+    editor: FileEditor, tree: Path
+) -> None:
+    assert editor.create("mine/a.py", "a = 1\n").ok
+    assert (tree / "mine" / "a.py").stat().st_uid == os.geteuid()
+    assert (tree / "mine").stat().st_uid == os.geteuid()
