@@ -45,14 +45,17 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     Args:
         task_id: the task of every episode, unless ``reset(options={"task_id": ...})`` says
             otherwise.
-        backend: ``"local"`` or ``"docker"``.
+        backend: ``"local"`` or ``"docker"``. On ``"docker"`` the agent's shell, the grading
+            and the user tool (app and Chromium) each run in a container of their own.
         render_mode: ``"ansi"`` (the text log) or ``"rgb_array"`` (the latest screenshot).
         partial_credit: reward ``price × fraction of hidden tests passed`` instead of all or
             nothing.
         max_steps: overrides the task's step limit.
         screenshot_shape: ``(height, width)`` of the observation's screenshot.
-        chromium: path of the Chromium to use (else found automatically).
-        sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``).
+        chromium: path of the Chromium to use on this machine (else found automatically; the
+            Docker backend uses the image's).
+        sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``); on
+            Docker the grading and user tool containers get the same image and limits.
         info_timings: put wall-clock timings in ``info["timings"]``. They differ between two
             runs of the same step, so pass ``False`` for infos that are equal for equal
             seeds and actions (what gymnasium's ``check_env`` asks).
@@ -92,7 +95,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self.action_space = ActionSpace()
         self.task: Task | None = None
         self.sandbox: Sandbox | None = None
-        self._grader = Grader(chromium=chromium, partial_credit=partial_credit)
+        self._grader = self._make_grader()
         self._user_tool: Any = None
         self._steps = 0
         self._started = 0.0
@@ -268,16 +271,33 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     def _run_user_tool(
         self, action: A.UserToolAction, info: dict[str, Any]
     ) -> tuple[str, int, float, bool]:
-        from swelancer_env.browser.user_tool import UserToolSession
-
         if self._user_tool is None:
-            self._user_tool = UserToolSession(self.task, self.sandbox, chromium=self.chromium)
+            self._user_tool = self._make_user_tool()
         report = self._user_tool.run(viewport=action.viewport)
         info["user_tool"] = report.info()
         shot = report.screenshot_array(self.screenshot_shape)
         if shot is not None:
             self._screenshot = shot
         return report.text(), 0 if report.ok else 1, 0.0, False
+
+    # -- the backend's parts ----------------------------------------------------------------
+    # local: grading and the user tool on this machine; docker: each in a container of its own
+
+    def _make_grader(self) -> Grader:
+        if self.backend == "docker":
+            from swelancer_env.grading.docker_grader import DockerGrader
+
+            return DockerGrader(partial_credit=self.partial_credit, **self.sandbox_options)
+        return Grader(chromium=self.chromium, partial_credit=self.partial_credit)
+
+    def _make_user_tool(self) -> Any:
+        if self.backend == "docker":
+            from swelancer_env.browser.docker_user_tool import DockerUserToolSession
+
+            return DockerUserToolSession(self.task, self.sandbox)
+        from swelancer_env.browser.user_tool import UserToolSession
+
+        return UserToolSession(self.task, self.sandbox, chromium=self.chromium)
 
     # -- observation and rendering ---------------------------------------------------------
 

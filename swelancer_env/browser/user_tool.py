@@ -147,7 +147,7 @@ class UserToolSession:
         self.task = task
         self.trace = trace
         self.sandbox = sandbox
-        self.executable = find_chromium(chromium)
+        self.executable = self._browser(chromium)
         self.app = _task_app(task)
         self.source = task.user_tool or (
             (task.folder / "user_tool.py").read_text(encoding="utf-8")
@@ -171,7 +171,7 @@ class UserToolSession:
         if self._closed:
             raise EpisodeError("this UserToolSession was closed; make a new one")
         if self._worker is None:
-            self._worker = WorkerClient(self.executable, self._tmp)
+            self._worker = self._new_worker()
 
     def close(self) -> None:
         """Stop the worker (and its Chromium) and the app. Idempotent."""
@@ -212,14 +212,8 @@ class UserToolSession:
         limit = self.task.limits.user_tool_timeout_s
         deadline = time.monotonic() + limit
         self.calls += 1
-        tree = Path(self.sandbox.tree)
-        top = _real_dir(tree / OUTPUT_DIR)
-        ignore = top / ".gitignore"  # keeps `git status` in the tree quiet
-        if not ignore.is_symlink() and not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
-        base = _real_dir(top / "user_tool")
-        call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
-        out = _real_dir(base / str(call))
+        out = self._output_dir(Path(self.sandbox.tree))
+        call = int(out.name)
         agent_dir = PurePosixPath(str(self.sandbox.workdir)) / OUTPUT_DIR / "user_tool" / str(call)
         vp = tuple(viewport) if viewport is not None else DEFAULT_VIEWPORT
         report = UserToolReport(
@@ -230,7 +224,58 @@ class UserToolSession:
         finally:
             report.seconds = time.perf_counter() - started
             self._save(report, out, agent_dir)
+            self._output_done(out)
         return report
+
+    # -- what a backend provides: the browser, the app, the output folder ----------------
+    # This class runs both on this machine (the app in bubblewrap when it works); the Docker
+    # backend's session (swelancer_env.browser.docker_user_tool) runs them in a container.
+
+    def _browser(self, chromium: str | os.PathLike[str] | None) -> Path:
+        """The Chromium the worker launches."""
+        return find_chromium(chromium)
+
+    def _new_worker(self) -> WorkerClient:
+        """Spawn a worker; it starts launching Chromium at once."""
+        return WorkerClient(self.executable, self._tmp)
+
+    def _output_dir(self, tree: Path) -> Path:
+        """Make ``<tree>/.swelancer/user_tool/<next call>/`` (the name is the call's number)."""
+        top = _real_dir(tree / OUTPUT_DIR)
+        ignore = top / ".gitignore"  # keeps `git status` in the tree quiet
+        if not ignore.is_symlink() and not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        base = _real_dir(top / "user_tool")
+        call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
+        return _real_dir(base / str(call))
+
+    def _worker_out(self, out: Path) -> str:
+        """The output folder as the worker names it."""
+        return str(out)
+
+    def _collect(self, out: Path) -> Path:
+        """Bring the worker's files into ``out``; the events file to read (the harness's copy)."""
+        return out / "events.jsonl"
+
+    def _write_out(self, out: Path, name: str, text: str) -> None:
+        """Write one file of the report into the output folder."""
+        (out / name).write_text(text, encoding="utf-8")
+
+    def _output_done(self, out: Path) -> None:
+        """The call is over: nothing more goes into ``out``."""
+
+    def _app_log_mark(self) -> int:
+        """How many lines the app's log has now."""
+        return len(self._server.log_tail().splitlines()) if self._server is not None else 0
+
+    def _app_alive(self) -> bool:
+        return self._server is not None and self._server.is_alive()
+
+    def _app_log_since(self, mark: int, lines: int = 20) -> str:
+        """The app's log lines after ``mark`` (the last ``lines`` of them)."""
+        if self._server is None:
+            return ""
+        return "\n".join(self._server.log_tail().splitlines()[mark:][-lines:])
 
     def _run(
         self,
@@ -256,13 +301,12 @@ class UserToolSession:
             mark = now
 
         if self._worker is None:  # launching overlaps the app's start
-            self._worker = WorkerClient(self.executable, self._tmp)
+            self._worker = self._new_worker()
         app_ready = self._ensure_app(report, deadline)
         lap("app")
-        if not app_ready or self._server is None:
+        if not app_ready:
             return
-        server = self._server
-        log_from = len(server.log_tail().splitlines())
+        log_from = self._app_log_mark()
         self._worker.wait_launched(deadline)
         lap("browser_launch_wait")
         if time.monotonic() >= deadline:
@@ -277,7 +321,7 @@ class UserToolSession:
             "op": "run",
             "source": self.source or _DEFAULT_SCRIPT,
             "base_url": report.app_url,
-            "out_dir": str(out),
+            "out_dir": self._worker_out(out),
             "viewport": list(report.viewport),
             "trace": self.trace,
             "action_timeout_ms": 3000,
@@ -285,7 +329,8 @@ class UserToolSession:
         }
         reply = self._request(request, deadline)
         lap("run")
-        report.read_events(out / "events.jsonl", agent_dir)
+        report.read_events(self._collect(out), agent_dir)
+        lap("collect")
         if reply is None:  # the time limit: the worker was killed, its events remain
             report.timed_out = True
             report.cut_short(f"the run was stopped at the user tool's {limit:.0f} s limit")
@@ -296,16 +341,16 @@ class UserToolSession:
             report.timings.update({f"worker_{k}": v for k, v in reply.get("timings", {}).items()})
             if reply.get("trace"):
                 report.trace_path = str(agent_dir / reply["trace"])
-        alive = server.is_alive()
+        alive = self._app_alive()
         if not alive or any((r.status or 0) >= 500 for r in report.failed_requests):
             if not alive:
                 report.warnings.append("the app exited during the run")
-            report.app_log = scrub("\n".join(server.log_tail().splitlines()[log_from:][-20:]))
+            report.app_log = scrub(self._app_log_since(log_from))
 
     def _request(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
         """Send a run; None on the time limit. A broken browser is relaunched once."""
         for attempt in (1, 2):
-            worker = self._worker or WorkerClient(self.executable, self._tmp)
+            worker = self._worker or self._new_worker()
             self._worker = worker
             try:
                 worker.wait_launched(deadline)
@@ -374,12 +419,12 @@ class UserToolSession:
         """Write report.txt and console.log beside the screenshots."""
         with contextlib.suppress(OSError):
             if self.source.strip():
-                (out / "user_tool.py").write_text(self.source, encoding="utf-8")
+                self._write_out(out, "user_tool.py", self.source)
                 report.script_path = str(agent_dir / "user_tool.py")
-            (out / "console.log").write_text(report.console_log(), encoding="utf-8")
+            self._write_out(out, "console.log", report.console_log())
             report.console_log_path = str(agent_dir / "console.log")
             report.events_path = (
                 str(agent_dir / "events.jsonl") if (out / "events.jsonl").exists() else None
             )
             report.report_path = str(agent_dir / "report.txt")
-            (out / "report.txt").write_text(report.text() + "\n", encoding="utf-8")
+            self._write_out(out, "report.txt", report.text() + "\n")

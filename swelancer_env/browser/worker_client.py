@@ -22,10 +22,19 @@ from typing import Any
 from swelancer_env.browser.discovery import CHROMIUM_ARGS
 from swelancer_env.errors import InfrastructureError
 
-__all__ = ["LAUNCH_TIMEOUT_S", "WorkerClient", "WorkerDied", "kill_tree", "process_tree"]
+__all__ = [
+    "LAUNCH_TIMEOUT_S",
+    "WORKER_FILE",
+    "WorkerClient",
+    "WorkerDied",
+    "kill_tree",
+    "process_tree",
+]
 
 LAUNCH_TIMEOUT_S = 30.0  # Chromium's own start, whatever the call's limit
-_WORKER = Path(__file__).with_name("worker.py")
+#: the worker's source file: self-contained, so it can be copied and run by path anywhere
+WORKER_FILE = Path(__file__).with_name("worker.py")
+_WORKER = WORKER_FILE
 
 
 def _proc_table() -> dict[int, tuple[int, str]]:
@@ -77,16 +86,18 @@ class WorkerClient:
     """The client side of ``swelancer_env.browser.worker``: spawned, it starts launching Chromium.
 
     Args:
-        executable: the Chromium to launch.
+        executable: the Chromium to launch (as the worker sees it).
         tmp: a folder for the worker's log (its working directory too).
+        argv: the command that runs the worker (default: this Python on ``worker.py``); e.g.
+            a ``docker exec -i`` of it in a container.
     """
 
-    def __init__(self, executable: Path, tmp: Path):
+    def __init__(self, executable: Path, tmp: Path, argv: list[str] | None = None):
         self.stderr_path = tmp / "worker.log"
         self._stderr = self.stderr_path.open("ab")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, str(_WORKER)],
+            argv or [sys.executable, str(_WORKER)],
             cwd=tmp,
             env=env,
             stdin=subprocess.PIPE,

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from swelancer_env.appserver import AppServer
@@ -26,7 +27,14 @@ from swelancer_env.sandbox.worktree import StartingState, git_env
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
 
-__all__ = ["Grader", "verdict"]
+__all__ = [
+    "Grader",
+    "apply_submission",
+    "blame_start_failure",
+    "pytest_args",
+    "read_report",
+    "verdict",
+]
 
 PLUGIN = "swelancer_env.grading.plugin"
 
@@ -52,6 +60,55 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
     return result
 
 
+def apply_submission(task: Task, diff: str, tree: Path) -> str | None:
+    """Make ``tree``: the starting state with ``diff`` applied; the infra error if it does not apply."""
+    StartingState.get(task).materialize_tree(tree)
+    if diff.strip():
+        applied = _apply(tree, diff)
+        if applied:
+            return f"the submission's diff did not apply to the starting state: {applied}"
+    return None
+
+
+def blame_start_failure(
+    result: GradeResult, error: str, diff: str, starting_state_starts: Callable[[], bool]
+) -> None:
+    """The app did not start: the agent's fail if its change broke it, else infrastructure's."""
+    if diff.strip() and starting_state_starts():
+        result.reason = f"the app did not start with the submitted change: {error}"
+    else:
+        result.infra_error = error
+
+
+def pytest_args(junit: str, ini: str, rootdir: str, plugin: str = PLUGIN) -> list[str]:
+    """What follows ``python -m pytest`` for a run of the hidden tests in ``<rootdir>/tests``."""
+    return [
+        "tests", "-p", plugin, "-p", "no:cacheprovider", "-c", ini, "--rootdir", rootdir,
+        f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--no-header",
+    ]  # fmt: skip
+
+
+def read_report(
+    result: GradeResult, junit: Path, infra: str, output: bytes | str, returncode: int | None
+) -> None:
+    """Fill ``result`` from the run's JUnit report and the plugin's infrastructure note.
+
+    The browser's failure to start (``infra``) is infrastructure's; a missing report is too,
+    unless ``result.reason`` already says why (the run timed out).
+    """
+    if infra.strip():
+        result.infra_error = infra.strip()
+        return
+    try:
+        result.tests = parse_junit(junit)
+    except ValueError as e:
+        if not result.reason:
+            text = output.decode(errors="replace") if isinstance(output, bytes) else output
+            result.infra_error = (
+                f"pytest wrote no verdict ({e}); exit {returncode}; output ends:\n{text[-2000:]}"
+            )
+
+
 class Grader:
     """Grades diffs against a task's hidden tests on this machine."""
 
@@ -74,14 +131,9 @@ class Grader:
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         app = load_app(task.app)
         tree = tmp / "tree"
-        StartingState.get(task).materialize_tree(tree)
-        if diff.strip():
-            applied = _apply(tree, diff)
-            if applied:
-                result.infra_error = (
-                    f"the submission's diff did not apply to the starting state: {applied}"
-                )
-                return
+        result.infra_error = apply_submission(task, diff, tree)
+        if result.infra_error:
+            return
         try:
             chromium = str(find_chromium(self.chromium))
         except BrowserNotFoundError as e:
@@ -92,10 +144,7 @@ class Grader:
         try:
             server = AppServer(app, tree).start()
         except AppStartError as e:
-            if diff.strip() and self._starting_state_starts(task):
-                result.reason = f"the app did not start with the submitted change: {e}"
-            else:
-                result.infra_error = str(e)
+            blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
             return
         try:
             self._run_pytest(tmp, hidden, server.url, chromium, task, result)
@@ -131,10 +180,8 @@ class Grader:
             if key in os.environ:
                 env[key] = os.environ[key]
         cmd = [
-            sys.executable, "-m", "pytest", "tests",
-            "-p", PLUGIN, "-p", "no:cacheprovider",
-            "-c", str(hidden / "pytest.ini"), "--rootdir", str(hidden),
-            f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--no-header",
+            sys.executable, "-m", "pytest",
+            *pytest_args(str(junit), str(hidden / "pytest.ini"), str(hidden)),
         ]  # fmt: skip
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -150,17 +197,8 @@ class Grader:
                 f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
             )
         result.pytest_seconds = time.perf_counter() - started
-        if infra_file.exists() and infra_file.read_text().strip():
-            result.infra_error = infra_file.read_text().strip()
-            return
-        try:
-            result.tests = parse_junit(junit)
-        except ValueError as e:
-            if not result.reason:
-                tail = out.decode(errors="replace")[-2000:]
-                result.infra_error = (
-                    f"pytest wrote no verdict ({e}); exit {proc.returncode}; output ends:\n{tail}"
-                )
+        infra = infra_file.read_text() if infra_file.exists() else ""
+        read_report(result, junit, infra, out, proc.returncode)
 
 
 def _apply(tree: Path, diff: str) -> str | None:

@@ -1,0 +1,194 @@
+"""The app's keeper inside a harness container (grading, user tool): copy, start, check, reset.
+
+Self-contained (standard library only): the harness runs it in the container as the unprivileged
+``agent`` user with ``python3 -c <this file's text> '<request JSON>'`` and reads one JSON line
+back. No file of it is left in the container, and nothing in it is secret.
+
+Requests (``op``)::
+
+    {"op": "start", "src": "/work/src", "dst": "/work/app", "command": "python3 ...",
+     "ready_url": "http://127.0.0.1:8000/api/health", "timeout": 30, "run_dir": "/tmp/app",
+     "env": {...}, "restart": false}
+        -> {"ok": true, "pid": 42, "seconds": 0.3}
+         | {"ok": false, "error": "...", "log": "<its last lines>"}
+    {"op": "status", "pid": 42, "run_dir": "/tmp/app", "reset_url": "http://.../api/dev/reset",
+     "from_line": 0, "lines": 20}
+        -> {"ok": true, "alive": true, "reset": 200 | null, "log_lines": 12, "log": "..."}
+    {"op": "log", "run_dir": "/tmp/app", "from_line": 0, "lines": 40}
+        -> {"ok": true, "log": "..."}
+
+``start`` copies the tree (``src``, a read-only bind of the submitted tree, without ``.git`` and
+``.swelancer``) into ``dst``, starts the app in a session of its own with its output in
+``<run_dir>/app.log``, and waits until ``ready_url`` answers 200 or the app exits. With
+``restart`` it first kills every other process of its user (the previous app and whatever it
+left) and empties ``dst``. The app outlives this process: the container's init adopts it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+SKIP = (".git", ".swelancer")
+
+
+def _tail(path: str, lines: int, from_line: int = 0) -> tuple[str, int]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read().splitlines()
+    except OSError:
+        return "", 0
+    shown = text[from_line:][-lines:] if lines > 0 else []
+    return "\n".join(shown), len(text)
+
+
+def _kill_others() -> None:
+    """Kill every other process of this user and wait (briefly) until they are gone."""
+    me = os.getpid()
+    try:
+        os.kill(-1, signal.SIGKILL)  # every process we may signal but ourselves and init
+    except ProcessLookupError:
+        return
+    uid = os.getuid()
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        left = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != me:
+                try:
+                    st = os.stat(f"/proc/{entry}")
+                    with open(f"/proc/{entry}/stat", "rb") as f:
+                        state = f.read().rsplit(b")", 1)[1].split()[0]
+                except (OSError, IndexError):
+                    continue
+                if st.st_uid == uid and state not in (b"Z", b"X"):
+                    left.append(entry)
+        if not left:
+            return
+        time.sleep(0.01)
+
+
+def _empty(folder: str) -> None:
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _copy(src: str, dst: str) -> None:
+    for entry in os.scandir(src):
+        if entry.name in SKIP:
+            continue
+        target = os.path.join(dst, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.copytree(entry.path, target, symlinks=True)
+        else:
+            shutil.copy2(entry.path, target, follow_symlinks=False)
+
+
+def _get(url: str, method: str = "GET") -> int | None:
+    data = b"{}" if method == "POST" else None
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def start(req: dict[str, Any]) -> dict[str, Any]:
+    started = time.monotonic()
+    src, dst, run_dir = req["src"], req["dst"], req["run_dir"]
+    if req.get("restart"):
+        _kill_others()
+        _empty(dst)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    os.makedirs(os.path.join(run_dir, "data"), exist_ok=True)
+    os.makedirs(os.path.join(run_dir, "home"), exist_ok=True)
+    try:
+        _copy(src, dst)
+    except (OSError, shutil.Error) as e:
+        return {"ok": False, "infra": True, "error": f"could not copy the tree: {e}", "log": ""}
+    log_path = os.path.join(run_dir, "app.log")
+    env = {"HOME": os.path.join(run_dir, "home"), **req.get("env", {})}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            ["bash", "-c", "exec " + req["command"]],
+            cwd=dst,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = started + float(req.get("timeout", 30))
+    while True:
+        code = proc.poll()
+        if code is not None:
+            return {
+                "ok": False,
+                "error": f"exited with code {code} before it was ready",
+                "log": _tail(log_path, 40)[0],
+            }
+        if _get(req["ready_url"]) == 200:
+            return {"ok": True, "pid": proc.pid, "seconds": round(time.monotonic() - started, 3)}
+        if time.monotonic() > deadline:
+            return {
+                "ok": False,
+                "error": f"did not answer its ready path within {req.get('timeout', 30)} s",
+                "log": _tail(log_path, 40)[0],
+            }
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return False
+
+
+def status(req: dict[str, Any]) -> dict[str, Any]:
+    alive = _alive(int(req["pid"]))
+    reset = _get(req["reset_url"], "POST") if alive and req.get("reset_url") else None
+    path = os.path.join(req["run_dir"], "app.log")
+    text, lines = _tail(path, int(req.get("lines", 0)), int(req.get("from_line", 0)))
+    return {"ok": True, "alive": alive, "reset": reset, "log_lines": lines, "log": text}
+
+
+def log(req: dict[str, Any]) -> dict[str, Any]:
+    path = os.path.join(req["run_dir"], "app.log")
+    return {
+        "ok": True,
+        "log": _tail(path, int(req.get("lines", 40)), int(req.get("from_line", 0)))[0],
+    }
+
+
+def main() -> None:
+    req = json.loads(sys.argv[1])
+    ops = {"start": start, "status": status, "log": log}
+    op = ops.get(req.get("op"))
+    answer = op(req) if op else {"ok": False, "error": f"unknown op {req.get('op')!r}"}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Grading in a fresh container: nothing of the agent's container takes part.
+
+For each submission (the same ``grade(task, diff)`` as :class:`~swelancer_env.grading.grader.
+Grader`): the starting state plus the diff is made on the host, in a temporary folder, while a new
+container starts from the sandbox image (no network, the sandbox's limits and labels). Inside:
+
+1. the submitted tree, bind-mounted read-only at ``/work/src``, is copied to ``/work/app`` (a
+   tmpfs of the unprivileged ``agent``), and the app starts from it as ``agent``;
+2. only then do the hidden tests and the pytest plugin enter, by ``put_archive``, in
+   ``/grade/run``: a folder only root can open;
+3. pytest runs as root (no capabilities) with Chromium at ``/usr/bin/chromium``, writing its
+   JUnit report to ``/grade/run/out`` (root-only);
+4. the harness reads the report out with ``get_archive`` and removes the container.
+
+The app's code can neither read the tests nor write the report: it runs as another user, and
+the tests' folder is root's, mode 0700. App-start failures are blamed as the local grader does:
+on the agent when the starting state starts, else on the infrastructure.
+
+Example:
+    >>> grader = DockerGrader(memory="2g")  # doctest: +SKIP
+    >>> grader.grade(task, gold_diff(task)).passed  # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from swelancer_env.docker.container import (
+    APP_PORT,
+    SRC,
+    HarnessContainer,
+    PutEntry,
+    app_tmpfs,
+    start_request,
+    tree_entries,
+)
+from swelancer_env.docker.image import CHROMIUM
+from swelancer_env.errors import SandboxError
+from swelancer_env.grading.grader import (
+    Grader,
+    apply_submission,
+    blame_start_failure,
+    pytest_args,
+    read_report,
+)
+from swelancer_env.grading.result import GradeResult
+from swelancer_env.sandbox.docker import DockerSandboxConfig, _config
+from swelancer_env.sandbox.worktree import StartingState
+from swelancer_env.tasks.loader import load_app
+from swelancer_env.tasks.model import Task
+
+__all__ = ["DockerGrader"]
+
+GRADE_DIR = "/grade"
+RUN = f"{GRADE_DIR}/run"
+PLUGIN_MODULE = "swelancer_grading_plugin"
+_PLUGIN_SOURCE = Path(__file__).with_name("plugin.py")
+
+
+class DockerGrader(Grader):
+    """Grades diffs against a task's hidden tests, each in a new container.
+
+    Args:
+        config: image and limits (memory, CPUs, pids, ``/tmp`` size); ``options`` (the same
+            fields as keywords) override it. The shell settings of the config are not used.
+        partial_credit: reward the fraction of hidden tests passed.
+        run_id: the run label of the containers (default: this process's).
+
+    ``last_timings`` holds the phases of the latest grading, in seconds.
+    """
+
+    def __init__(
+        self,
+        config: DockerSandboxConfig | None = None,
+        *,
+        partial_credit: bool = False,
+        run_id: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(partial_credit=partial_credit)
+        self.config = _config(config, options)
+        self.run_id = run_id
+        self.last_timings: dict[str, float] = {}
+        self._starts: set[str] = set()  # starting states whose app was seen to start
+
+    def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
+        timings = self.last_timings = {}
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            timings[name] = round(now - mark, 3)
+            mark = now
+
+        tree, grade_dir = tmp / "tree", tmp / "grade"
+        tree.mkdir()
+        grade_dir.mkdir()
+        grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
+        launch = _Launch(self, task, {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw")})
+        try:
+            result.infra_error = apply_submission(task, diff, tree)
+            lap("tree")
+            box = launch.wait()
+            lap("container")
+            if result.infra_error:
+                return
+            self._run(box, task, diff, result, lap)
+        except SandboxError as e:
+            result.infra_error = f"the grading container failed: {e}"
+        finally:
+            launch.remove()
+            lap("remove")
+
+    def _run(
+        self, box: HarnessContainer, task: Task, diff: str, result: GradeResult, lap: Any
+    ) -> None:
+        limit = task.limits.grading_timeout_s
+        started = box.appctl(start_request(load_app(task.app), limit), timeout=limit)
+        lap("app")
+        if not started.get("ok"):
+            error = f"The {task.app} app {started.get('error')}."
+            if started.get("log"):
+                error += f" Its log ends with:\n{started['log']}"
+            if started.get("infra"):
+                result.infra_error = error
+            else:
+                blame_start_failure(result, error, diff, lambda: self._starting_state_starts(task))
+            return
+        if not diff.strip():
+            self._starts.add(StartingState.get(task).key)
+        box.put(GRADE_DIR, self._hidden_entries(task))
+        lap("tests_in")
+        env = {
+            "HOME": f"{RUN}/home",
+            "TMPDIR": f"{RUN}/tmp",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "SWELANCER_APP_URL": f"http://127.0.0.1:{APP_PORT}",
+            "SWELANCER_CHROMIUM": CHROMIUM,
+            "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
+        }
+        argv = [
+            "timeout", "-k", "5", str(int(limit)), "python3", "-m", "pytest",
+            *pytest_args(f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE),
+        ]  # fmt: skip
+        run = box.exec(argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
+        result.pytest_seconds = run.seconds
+        lap("pytest")
+        if run.timed_out or run.exit_code in (124, 137):
+            result.reason = f"the hidden tests did not finish within {limit:.0f} s"
+        out = box.get(f"{RUN}/out", max_bytes=32 << 20)
+        lap("report_out")
+        local = Path(tempfile.mkdtemp(prefix="swelancer-grade-out-"))
+        try:
+            junit = local / "junit.xml"
+            if "junit.xml" in out:
+                junit.write_bytes(out["junit.xml"])
+            infra = out.get("infra.txt", b"").decode(errors="replace")
+            read_report(result, junit, infra, run.output, run.exit_code)
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+    @staticmethod
+    def _hidden_entries(task: Task) -> list[PutEntry]:
+        """The run folder: hidden tests, plugin, pytest.ini, and root-only home, tmp and out."""
+        return [
+            PutEntry("run", None, 0o700),
+            *tree_entries(task.tests_dir, "run/tests"),
+            PutEntry(f"run/{PLUGIN_MODULE}.py", _PLUGIN_SOURCE.read_bytes()),
+            PutEntry("run/pytest.ini", b"[pytest]\n"),
+            PutEntry("run/out", None, 0o700),
+            PutEntry("run/home", None, 0o700),
+            PutEntry("run/tmp", None, 0o700),
+        ]
+
+    def _starting_state_starts(self, task: Task) -> bool:
+        """Whether the app starts from the starting state, in a container of its own."""
+        key = StartingState.get(task).key
+        if key in self._starts:
+            return True
+        with tempfile.TemporaryDirectory(prefix="swelancer-grade-check-") as d:
+            tree = Path(d) / "tree"
+            tree.mkdir()
+            launch = _Launch(self, task, {tree: (SRC, "ro")})
+            try:
+                StartingState.get(task).materialize_tree(tree)
+                box = launch.wait()
+                limit = task.limits.grading_timeout_s
+                ok = bool(
+                    box.appctl(start_request(load_app(task.app), limit), timeout=limit).get("ok")
+                )
+            except SandboxError:
+                ok = False
+            finally:
+                launch.remove()
+        if ok:
+            self._starts.add(key)
+        return ok
+
+
+class _Launch:
+    """A grading container started in a thread, while the caller makes the tree it binds."""
+
+    def __init__(
+        self, grader: DockerGrader, task: Task, binds: dict[Path, tuple[str, str]]
+    ) -> None:
+        self.box: HarnessContainer | None = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.box = HarnessContainer(
+                    grader.config, role="grade", task_id=task.id, binds=binds,
+                    tmpfs=app_tmpfs(grader.config), run_id=grader.run_id,
+                )  # fmt: skip
+            except BaseException as exc:  # handed to wait()
+                self.error = exc
+
+        self._thread = threading.Thread(target=run, name="swl-grade-launch", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> HarnessContainer:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        if self.box is None:  # pragma: no cover - run() sets one or the other
+            raise SandboxError("the grading container did not start")
+        return self.box
+
+    def remove(self) -> None:
+        """Remove the container (once it has started, or failed to). Idempotent."""
+        self._thread.join()
+        box, self.box = self.box, None
+        if box is not None:
+            box.remove()
