@@ -1,14 +1,18 @@
 """Shared fixtures: a tiny app and task (`mini`), built in a temporary folder, for tests that
-need a real task but no browser."""
+need a real task but no browser; `engine`, a Docker engine and the sandbox image, for the
+tests marked `docker`."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from swelancer_env.errors import SandboxError
 from swelancer_env.tasks import load_task_dir
 from swelancer_env.tasks.model import Task
 
@@ -38,6 +42,38 @@ class H(BaseHTTPRequestHandler):
 
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 """
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def engine() -> str:
+    """A Docker engine that answers and the sandbox image; their failure fails the test."""
+    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.docker.image import build_image
+
+    try:
+        docker_client()
+    except SandboxError as first:
+        script = REPO / ".ci" / "start-dockerd.sh"
+        proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=900)
+        match = re.search(r"export DOCKER_HOST=(\S+)", proc.stdout)
+        if proc.returncode != 0 or match is None:
+            pytest.fail(
+                f"no Docker engine ({first}), and {script} failed (exit {proc.returncode}):\n"
+                f"{proc.stderr[-3000:]}",
+                pytrace=False,
+            )
+        os.environ["DOCKER_HOST"] = match.group(1)
+        try:
+            docker_client()
+        except SandboxError as exc:
+            pytest.fail(f"{script} ran but the engine does not answer: {exc}", pytrace=False)
+    try:
+        return build_image()
+    except SandboxError as exc:
+        pytest.fail(f"the sandbox image could not be built: {exc}", pytrace=False)
 
 
 def _git(cwd: Path, *args: str) -> str:

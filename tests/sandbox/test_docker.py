@@ -1,17 +1,14 @@
 """The Docker sandbox against a real engine and the real sandbox image.
 
 The engine is started if it does not answer (``.ci/start-dockerd.sh``) and the image is built if
-missing; when either fails, every test here fails with the reason: nothing is skipped.
+missing (the ``engine`` fixture of ``tests/conftest.py``); when either fails, every test here
+fails with the reason: nothing is skipped.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,38 +18,6 @@ from swelancer_env.sandbox.worktree import StartingState, build_starting_state
 from swelancer_env.tasks.model import Task
 
 pytestmark = pytest.mark.docker
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def engine() -> str:
-    """A Docker engine that answers and the sandbox image; their failure fails the test."""
-    from swelancer_env.docker.engine import docker_client
-    from swelancer_env.docker.image import build_image
-
-    try:
-        docker_client()
-    except SandboxError as first:
-        script = REPO / ".ci" / "start-dockerd.sh"
-        proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=900)
-        match = re.search(r"export DOCKER_HOST=(\S+)", proc.stdout)
-        if proc.returncode != 0 or match is None:
-            pytest.fail(
-                f"no Docker engine ({first}), and {script} failed (exit {proc.returncode}):\n"
-                f"{proc.stderr[-3000:]}",
-                pytrace=False,
-            )
-        os.environ["DOCKER_HOST"] = match.group(1)
-        try:
-            docker_client()
-        except SandboxError as exc:
-            pytest.fail(f"{script} ran but the engine does not answer: {exc}", pytrace=False)
-    try:
-        return build_image()
-    except SandboxError as exc:
-        pytest.fail(f"the sandbox image could not be built: {exc}", pytrace=False)
-
 
 @pytest.fixture(scope="session")
 def state(tmp_path_factory: pytest.TempPathFactory) -> StartingState:
