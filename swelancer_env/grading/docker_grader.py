@@ -149,7 +149,10 @@ class DockerGrader(Grader):
         }
         argv = [
             "timeout", "-k", "5", str(int(limit)), "python3", "-m", "pytest",
-            *pytest_args(f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE),
+            *pytest_args(
+                f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE,
+                stop_early=not self.partial_credit,
+            ),  # fmt: skip
         ]  # fmt: skip
         run = box.exec(argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
         result.pytest_seconds = run.seconds

@@ -55,7 +55,7 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
             result.reason = (
                 "no hidden test ran"
                 if total == 0
-                else (f"{total - ok} of {total} hidden tests did not pass")
+                else (f"{total - ok} of the {total} hidden tests run did not pass")
             )
     return result
 
@@ -80,11 +80,18 @@ def blame_start_failure(
         result.infra_error = error
 
 
-def pytest_args(junit: str, ini: str, rootdir: str, plugin: str = PLUGIN) -> list[str]:
-    """What follows ``python -m pytest`` for a run of the hidden tests in ``<rootdir>/tests``."""
+def pytest_args(
+    junit: str, ini: str, rootdir: str, plugin: str = PLUGIN, stop_early: bool = False
+) -> list[str]:
+    """What follows ``python -m pytest`` for a run of the hidden tests in ``<rootdir>/tests``.
+
+    ``stop_early`` ends the run at the first test that does not pass: without partial credit
+    the verdict is then known, and a failing test costs its waits in full.
+    """
     return [
         "tests", "-p", plugin, "-p", "no:cacheprovider", "-c", ini, "--rootdir", rootdir,
         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--no-header",
+        *(["--maxfail=1"] if stop_early else []),
     ]  # fmt: skip
 
 
@@ -181,7 +188,10 @@ class Grader:
                 env[key] = os.environ[key]
         cmd = [
             sys.executable, "-m", "pytest",
-            *pytest_args(str(junit), str(hidden / "pytest.ini"), str(hidden)),
+            *pytest_args(
+                str(junit), str(hidden / "pytest.ini"), str(hidden),
+                stop_early=not self.partial_credit,
+            ),  # fmt: skip
         ]  # fmt: skip
         started = time.perf_counter()
         proc = subprocess.Popen(

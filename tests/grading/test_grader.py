@@ -12,7 +12,8 @@ def test_gold_fix_earns_the_price_and_starting_state_earns_nothing(mini_task: Ta
     grader = Grader()
     start = grader.grade(mini_task, "")
     assert (start.passed, start.earned, start.infra_error) == (False, 0.0, None)
-    assert [t.outcome for t in start.tests] == ["failed", "passed"]
+    assert [t.outcome for t in start.tests] == ["failed"]  # stops at the first failure
+    assert start.reason == "1 of the 1 hidden tests run did not pass"
     gold = grader.grade(mini_task, gold_diff(mini_task))
     assert (gold.passed, gold.earned) == (True, 300.0)
     assert gold.pytest_seconds > 0 and gold.seconds >= gold.pytest_seconds
@@ -21,6 +22,7 @@ def test_gold_fix_earns_the_price_and_starting_state_earns_nothing(mini_task: Ta
 def test_partial_credit_pays_the_fraction_passed(mini_task: Task) -> None:
     result = Grader(partial_credit=True).grade(mini_task, "")
     assert not result.passed and result.earned == 150.0
+    assert [t.outcome for t in result.tests] == ["failed", "passed"]  # every test ran
 
 
 def test_skipped_test_fails_closed(mini_task: Task) -> None:
