@@ -134,3 +134,30 @@ def mini_root(tmp_path: Path) -> Path:
 def mini_task(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Task:
     monkeypatch.setenv("SWELANCER_TASKS_DIR", str(mini_root))
     return load_task_dir(mini_root / "mini" / "mini-greeting")
+
+
+def _leftover_dirs() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("swelancer-*")}
+
+
+def _leftover_containers() -> set[str]:
+    try:
+        from swelancer_env.docker.engine import docker_client
+
+        client = docker_client(timeout=5)
+        return {c.id for c in client.containers.list(all=True, filters={"label": "swelancer-env"})}
+    except Exception:  # noqa: BLE001 - no engine: nothing to count
+        return set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_left_behind():
+    """After the whole suite: no temporary folder and no container that the suite made."""
+    dirs, containers = _leftover_dirs(), _leftover_containers()
+    yield
+    new_dirs = _leftover_dirs() - dirs
+    new_containers = _leftover_containers() - containers
+    assert not new_dirs, f"temporary folders left behind: {sorted(new_dirs)}"
+    assert not new_containers, f"containers left behind: {sorted(new_containers)}"
