@@ -1,4 +1,4 @@
-"""Reference agents, by name: ``noop``, ``random``, ``oracle``."""
+"""Reference agents, by name: ``noop``, ``random``, ``oracle``, ``replay``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ AGENTS = {
     "noop": "agents.noop:NoopAgent",
     "random": "agents.random_agent:RandomAgent",
     "oracle": "agents.oracle:OracleAgent",
+    "replay": "agents.replay:ReplayAgent",
 }
 
 

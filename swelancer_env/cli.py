@@ -93,7 +93,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     env = SWELancerEnv(backend=args.backend, chromium=args.chromium, max_steps=args.max_steps)
     try:
-        result = run_episode(env, make_agent(args.agent), args.task, on_step=on_step)
+        agent = make_agent(args.agent, **({"actions": args.actions} if args.actions else {}))
+        result = run_episode(env, agent, args.task, on_step=on_step)
     finally:
         env.close()
     print(
@@ -229,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--max-steps", type=int)
     r.add_argument("--lines", type=int, default=12, help="output lines to show per step")
     r.add_argument("--screenshots", help="folder to save each user tool screenshot in")
+    r.add_argument("--actions", help="for --agent replay: a JSON-lines file of actions")
     common(r)
     r.set_defaults(func=cmd_run)
 

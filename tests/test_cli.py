@@ -9,7 +9,9 @@ from swelancer_env.cli import main
 from swelancer_env.tasks.model import Task
 
 
-def test_tasks_lists_id_variant_price_title(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tasks_lists_id_variant_price_title(
+    mini_task: Task, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["tasks"]) == 0
     out = capsys.readouterr().out
     assert "mini-greeting" in out and "ic_swe" in out and "$300" in out and "misspelled" in out
@@ -36,7 +38,12 @@ def test_eval_writes_results_and_summary(
     assert row["steps"] == 2 and row["seconds"] > 0
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["earned"] == 0.0 and summary["available"] == 300.0
-    assert summary["variants"]["ic_swe"] == {"passed": 0, "total": 1, "earned": 0.0, "available": 300.0}
+    assert summary["variants"]["ic_swe"] == {
+        "passed": 0,
+        "total": 1,
+        "earned": 0.0,
+        "available": 300.0,
+    }
     table = capsys.readouterr().out
     assert "ic_swe" in table and "0/1" in table
 
@@ -65,7 +72,9 @@ def test_bad_task_id_is_a_clear_error(mini_task: Task, capsys: pytest.CaptureFix
     assert "Traceback" not in err
 
 
-def test_malformed_task_is_a_clear_error(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_task_is_a_clear_error(
+    mini_task: Task, capsys: pytest.CaptureFixture[str]
+) -> None:
     toml = mini_task.folder / "task.toml"
     toml.write_text(toml.read_text().replace("price = 300", 'price = "lots"'))
     assert main(["tasks"]) == 2
@@ -75,4 +84,36 @@ def test_malformed_task_is_a_clear_error(mini_task: Task, capsys: pytest.Capture
 
 def test_unknown_agent(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--agent", "genius", "--task", "mini-greeting"]) == 2
-    assert "choose one of: noop, random, oracle" in capsys.readouterr().err
+    assert "choose one of: noop, random, oracle, replay" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_run_saves_user_tool_screenshots(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    actions = tmp_path / "actions.jsonl"
+    actions.write_text(
+        '{"type": "user_tool"}\n{"type": "shell", "command": "ls .swelancer/user_tool/1"}\n'
+    )
+    shots = tmp_path / "shots"
+    code = main([
+        "run", "--agent", "replay", "--actions", str(actions), "--task", "tally-split-avatars",
+        "--screenshots", str(shots),
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "[  1] user_tool()" in out and "step-01.png" in out
+    pngs = sorted(shots.glob("*.png"))
+    assert pngs and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert "not passed, earned $0" in out  # replaying a look changes nothing
+
+
+def test_replay_needs_a_readable_file(
+    mini_task: Task, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--agent", "replay", "--task", "mini-greeting"]) == 2
+    assert "--actions FILE.jsonl" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "shell", "command": "ls"}\n{oops\n')
+    assert main(["run", "--agent", "replay", "--actions", str(bad), "--task", "mini-greeting"]) == 2
+    assert f"{bad}:2: not valid JSON" in capsys.readouterr().err
