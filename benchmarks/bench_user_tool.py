@@ -3,9 +3,11 @@
 Run (after ``pip install -e .``, or with ``PYTHONPATH=.``)::
 
     python benchmarks/bench_user_tool.py [--calls 8] [--think 0] [--chromium PATH] [--tasks ID ...]
+        [--backend local|docker]
 
-For every bundled task with reproduction steps (or those named), on a local sandbox of its
-starting state: one cold call (worker, Chromium and app started) and ``--calls`` warm ones.
+For every bundled task with reproduction steps (or those named), on a sandbox of its starting
+state (``--backend``): one cold call (worker, Chromium and app started; on docker also the
+user tool's container) and ``--calls`` warm ones.
 Also a ``tally (fixed app)`` row: a login-and-browse script on the app in its fixed state,
 so there is a figure before any task exists. Prints a markdown table.
 """
@@ -22,6 +24,7 @@ from types import SimpleNamespace
 
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.user_tool import UserToolSession
+from swelancer_env.sandbox.docker import current_run_id, janitor
 from swelancer_env.sandbox.factory import make_sandbox
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import load_task, task_ids, tasks_root
@@ -44,10 +47,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def session_for(backend: str, task: Task, sandbox: object, chromium: str | None) -> UserToolSession:
+    if backend == "docker":
+        from swelancer_env.browser.docker_user_tool import DockerUserToolSession
+
+        return DockerUserToolSession(task, sandbox)
+    return UserToolSession(task, sandbox, chromium=chromium)
+
+
 def time_calls(
-    task: Task, sandbox: object, calls: int, chromium: str | None = None, think: float = 0.0
+    task: Task,
+    sandbox: object,
+    calls: int,
+    chromium: str | None = None,
+    think: float = 0.0,
+    backend: str = "local",
 ) -> dict[str, object]:
-    with UserToolSession(task, sandbox, chromium=chromium) as session:
+    with session_for(backend, task, sandbox, chromium) as session:
         started = time.perf_counter()
         first = session.run()
         cold = time.perf_counter() - started
@@ -66,7 +82,9 @@ def time_calls(
     }
 
 
-def fixed_app_row(calls: int, chromium: str | None = None, think: float = 0.0) -> dict[str, object]:
+def fixed_app_row(
+    calls: int, chromium: str | None = None, think: float = 0.0, backend: str = "local"
+) -> dict[str, object]:
     """The browse script on tally in its fixed state (no bug applied)."""
     root = tasks_root()
     task = Task(
@@ -82,9 +100,11 @@ def fixed_app_row(calls: int, chromium: str | None = None, think: float = 0.0) -
     with tempfile.TemporaryDirectory(prefix="swelancer-bench-") as tmp:
         tree = Path(tmp) / "tree"
         StartingState.get(task).materialize_tree(tree)
-        return time_calls(
-            task, SimpleNamespace(tree=tree, workdir=str(tree)), calls, chromium, think
-        )
+        if backend == "docker" and os.geteuid() == 0:
+            for path in [tree, *tree.rglob("*")]:  # as a Docker sandbox's tree: the agent's
+                os.lchown(path, 1000, 1000)
+        sandbox = SimpleNamespace(tree=tree, workdir=str(tree))
+        return time_calls(task, sandbox, calls, chromium, think, backend)
 
 
 def main() -> None:
@@ -99,22 +119,28 @@ def main() -> None:
         help="seconds between calls, not timed, as an agent reads a report (default 0: "
         "back to back, the worst case)",
     )
+    parser.add_argument("--backend", choices=["local", "docker"], default="local")
     args = parser.parse_args()
     calls = max(5, args.calls)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
-    rows: list[tuple[str, dict[str, object]]] = [
-        ("tally (fixed app)", fixed_app_row(calls, args.chromium, args.think))
-    ]
-    for task_id in args.tasks or task_ids():
-        task = load_task(task_id)
-        if not task.user_tool.strip():
-            continue
-        sandbox = make_sandbox("local", task)
-        try:
-            rows.append((task_id, time_calls(task, sandbox, calls, args.chromium, args.think)))
-        finally:
-            sandbox.stop()
+    backend = args.backend
+    rows: list[tuple[str, dict[str, object]]] = []
+    try:
+        rows.append(("tally (fixed app)", fixed_app_row(calls, args.chromium, args.think, backend)))
+        for task_id in args.tasks or task_ids():
+            task = load_task(task_id)
+            if not task.user_tool.strip():
+                continue
+            sandbox = make_sandbox(backend, task)
+            try:
+                row = time_calls(task, sandbox, calls, args.chromium, args.think, backend)
+                rows.append((task_id, row))
+            finally:
+                sandbox.stop()
+    finally:
+        if backend == "docker":
+            janitor(current_run_id())
 
     print(
         "| task | cold call (s) | warm median (s) | warm p50 (s) | warm p90 (s) | warm calls "
@@ -131,8 +157,13 @@ def main() -> None:
             f"{percentile(warm, 0.5):.2f} | {percentile(warm, 0.9):.2f} | {len(warm)} | "
             f"{row['steps']} | {row['ok']} |"
         )
+    browser = (
+        "the image's chromium-headless-shell, in the user tool's container"
+        if backend == "docker"
+        else find_chromium(args.chromium)
+    )
     print(
-        f"\nChromium: {find_chromium(args.chromium)}; --think {args.think}; load average "
+        f"\nBackend {backend}; Chromium: {browser}; --think {args.think}; load average "
         f"before: {load}"
     )
     print(

@@ -25,6 +25,7 @@ import os
 import shutil
 import stat
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,8 @@ class DockerUserToolSession(UserToolSession):
         self._log_mark = 0
         self._out_fd: int | None = None
         self._run_log: str | None = None  # the app's log of the latest run, read with its status
+        self._after_run: Future[dict[str, Any]] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swl-ut-status")
         self._owner: tuple[int, int] | None = None
         super().__init__(task, sandbox, chromium=None, trace=trace)
         self._io = self._tmp / "io"
@@ -143,6 +146,7 @@ class DockerUserToolSession(UserToolSession):
         try:
             super().close()
         finally:
+            self._pool.shutdown(wait=True)
             box, self._box = self._box, None
             if box is not None:
                 box.remove()
@@ -238,8 +242,10 @@ class DockerUserToolSession(UserToolSession):
         return self._log_mark
 
     def _app_alive(self) -> bool:
-        # one exec for both questions asked after a run: alive, and the log of the run
-        status = self._status(log_lines=20)
+        # one exec for both questions asked after a run: alive, and the log of the run; it
+        # was started beside the output's read-out (see _collect)
+        pending, self._after_run = self._after_run, None
+        status = pending.result() if pending is not None else self._status(log_lines=20)
         self._run_log = str(status.get("log", ""))
         return bool(status.get("alive"))
 
@@ -305,6 +311,8 @@ class DockerUserToolSession(UserToolSession):
         return f"{IO_DIR}/out/{out.name}"
 
     def _collect(self, out: Path) -> Path:
+        if self._box is not None and self._app_pid is not None:
+            self._after_run = self._pool.submit(self._status, log_lines=20)
         private = self._tmp / "calls" / out.name
         private.mkdir(parents=True, exist_ok=True)
         files: dict[str, bytes] = {}
