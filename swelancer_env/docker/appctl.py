@@ -77,6 +77,15 @@ def _kill_others() -> None:
 
 
 def _empty(folder: str) -> None:
+    """Remove everything in ``folder``, also what the app made read-only (it is all ours)."""
+    for dirpath, dirnames, _ in os.walk(folder):
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                try:
+                    os.chmod(path, 0o700)
+                except OSError:
+                    pass
     for entry in os.scandir(folder):
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
@@ -87,15 +96,27 @@ def _empty(folder: str) -> None:
                 pass
 
 
-def _copy(src: str, dst: str) -> None:
+def _copy(src: str, dst: str, top: bool = True) -> None:
+    """Copy folders, regular files (with modes and times) and links; skip what cannot be read.
+
+    A FIFO, a socket, a device or a file its owner made unreadable is left out, as it would be
+    of no use to the app either.
+    """
     for entry in os.scandir(src):
-        if entry.name in SKIP:
+        if top and entry.name in SKIP:
             continue
         target = os.path.join(dst, entry.name)
-        if entry.is_dir(follow_symlinks=False):
-            shutil.copytree(entry.path, target, symlinks=True)
-        else:
-            shutil.copy2(entry.path, target, follow_symlinks=False)
+        try:
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), target)
+            elif entry.is_dir(follow_symlinks=False):
+                os.mkdir(target)
+                _copy(entry.path, target, top=False)
+                shutil.copystat(entry.path, target, follow_symlinks=False)
+            elif entry.is_file(follow_symlinks=False):
+                shutil.copy2(entry.path, target, follow_symlinks=False)
+        except PermissionError:
+            continue
 
 
 def _get(url: str, method: str = "GET") -> int | None:

@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 import threading
@@ -148,7 +149,7 @@ class DockerGrader(Grader):
             "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
         }
         argv = [
-            "timeout", "-k", "5", str(int(limit)), "python3", "-m", "pytest",
+            "timeout", "-k", "5", str(max(1, math.ceil(limit))), "python3", "-m", "pytest",
             *pytest_args(
                 f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE,
                 stop_early=not self.partial_credit,

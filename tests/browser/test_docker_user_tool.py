@@ -75,6 +75,7 @@ def test_report_screenshots_and_files_as_on_this_machine(
         assert third.app == "restarted: files changed since the last call"
         assert "sees: Total: $13.00" in third.text()
         assert len(_containers(run_id)) == 1
+    assert not session._tmp.exists()  # its temporary folder, with the container's outputs
     after = snapshot(sandbox.tree)  # the tree: changed only where the test changed it
     assert after.keys() == before.keys()
     assert {k for k in after if after[k] != before[k]} == {"www/index.html"}

@@ -129,7 +129,7 @@ def test_gold_passes_and_the_starting_state_fails(
 ) -> None:
     start = grader.grade(mini_task, "")
     assert (start.passed, start.earned, start.infra_error) == (False, 0.0, None), start
-    assert [t.outcome for t in start.tests] == ["failed", "passed"]
+    assert [t.outcome for t in start.tests] == ["failed"]  # stops at the first failure
     gold = grader.grade(mini_task, gold_diff(mini_task))
     assert (gold.passed, gold.earned, gold.infra_error) == (True, 300.0, None), gold
     assert gold.pytest_seconds > 0 and gold.seconds >= gold.pytest_seconds
@@ -140,19 +140,19 @@ def test_gold_passes_and_the_starting_state_fails(
 def test_partial_credit(engine: str, mini_task: Task, run_id: str) -> None:
     result = DockerGrader(image=engine, run_id=run_id, partial_credit=True).grade(mini_task, "")
     assert not result.passed and result.earned == 150.0
+    assert [t.outcome for t in result.tests] == ["failed", "passed"]  # every test ran
 
 
 def test_app_code_cannot_read_the_tests_or_forge_the_verdict(
     grader: DockerGrader, mini_task: Task, run_id: str
 ) -> None:
-    (mini_task.tests_dir / "test_spy.py").write_text(SPY_TEST)
+    (mini_task.tests_dir / "test_a_spy.py").write_text(SPY_TEST)  # runs first
     diff = _diff_replacing(mini_task, "server.py", CHEAT_SERVER)
     result = grader.grade(mini_task, diff)
     outcomes = {t.name.rsplit("::", 1)[-1]: t for t in result.tests}
     assert result.infra_error is None, result.infra_error
-    assert sorted(outcomes) == [
+    assert sorted(outcomes) == [  # then the run stops at the first failure
         "test_greeting",
-        "test_health",
         "test_the_app_saw_and_wrote_nothing",
     ]
     spy = outcomes["test_the_app_saw_and_wrote_nothing"]
