@@ -291,6 +291,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         return Grader(chromium=self.chromium, partial_credit=self.partial_credit)
 
     def _make_user_tool(self) -> Any:
+        if self.task is None or self.sandbox is None:
+            raise EpisodeError("no episode: call env.reset() first")
         if self.backend == "docker":
             from swelancer_env.browser.docker_user_tool import DockerUserToolSession
 
