@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+# the same flags as swelancer_env.browser.discovery.CHROMIUM_ARGS (a test keeps them equal):
+# this file imports nothing of the package so that it can run inside a grading container
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -85,3 +85,10 @@ def test_parse_junit_reads_outcomes(tmp_path: Path) -> None:
         ("t::c", "skipped"),
     ]
     assert cases[1].message == "boom"
+
+
+def test_the_plugin_launches_chromium_like_the_library() -> None:
+    from swelancer_env.browser.discovery import CHROMIUM_ARGS
+    from swelancer_env.grading import plugin
+
+    assert plugin.CHROMIUM_ARGS == CHROMIUM_ARGS
