@@ -75,6 +75,26 @@ _SYSTEM_HIDDEN = (
     "/var/lib/swelancer-docker",
 )
 _IMAGE_CACHE = ("SWELANCER_IMAGE_CACHE", "/var/cache/swelancer-env")  # swelancer_env.docker.image
+# the top-level folders the isolated shell sees: the system's programs and settings. Every other
+# one (/work, /srv, /mnt, /opt, /var, ...) is hidden, so that another checkout of the tasks, a
+# copy of them, or any data on this machine stays out of reach; the Python install, the tree and
+# the home are bound back where they live.
+_SYSTEM_VISIBLE = frozenset(
+    {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
+)
+
+
+def _other_top_level() -> list[Path]:
+    """The real folders directly under / that are not the system's (symlinks are left alone)."""
+    try:
+        entries = list(Path("/").iterdir())
+    except OSError:
+        return []
+    return [
+        e for e in entries if e.name not in _SYSTEM_VISIBLE and e.is_dir() and not e.is_symlink()
+    ]
+
+
 _BASE_OPTIONS = (
     "--unshare-all",  # user, ipc, pid, net (a loopback only), uts, cgroup
     "--unshare-user",  # explicit, so that --disable-userns is accepted
@@ -184,7 +204,7 @@ def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     repo = _checkout_root()
     candidates.append(repo if repo is not None else Path(__file__).resolve().parents[2] / "tasks")
     candidates += [tempfile.gettempdir(), Path.home(), os.environ.get(*_IMAGE_CACHE)]
-    candidates += [*foreign_proc_mounts(), *extra]
+    candidates += [*foreign_proc_mounts(), *_other_top_level(), *extra]
     return _resolved(candidates)
 
 
