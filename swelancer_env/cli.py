@@ -140,7 +140,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )  # fmt: skip
         return 2
     env = SWELancerEnv(backend=args.backend, chromium=args.chromium)
-    rows = []
     try:
         for task in tasks:
             if task.id in done:
@@ -159,7 +158,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"{task.id:<32} {task.variant:<12} {mark:<5} {_money(result.earned):>8} / {_money(result.price):<8} "
                   f"{result.steps:>3} steps {result.seconds:6.1f} s")  # fmt: skip
             sys.stdout.flush()
-            rows.append(result)
     finally:
         env.close()
     summary = summarize(done[t.id] for t in tasks if t.id in done)

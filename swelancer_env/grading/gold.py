@@ -7,21 +7,10 @@ import tempfile
 from pathlib import Path
 
 from swelancer_env.errors import TaskFormatError
-from swelancer_env.sandbox.worktree import StartingState, diff_tree, git_env
+from swelancer_env.sandbox.worktree import StartingState, apply_patch, diff_tree, git_env
 from swelancer_env.tasks.model import Task
 
-__all__ = ["apply_patch", "gold_changes", "gold_diff", "patch_diff"]
-
-
-def apply_patch(tree: Path, patch: str, reverse: bool = False) -> str | None:
-    """Apply a patch in ``tree``; the error text when it does not apply."""
-    if not patch.strip():
-        return None
-    args = ["git", "apply", "--binary", "--whitespace=nowarn"] + (["-R"] if reverse else []) + ["-"]
-    proc = subprocess.run(args, cwd=tree, input=patch.encode(), capture_output=True, env=git_env())
-    if proc.returncode:
-        return proc.stderr.decode(errors="replace").strip() or "git apply failed"
-    return None
+__all__ = ["gold_changes", "gold_diff", "patch_diff"]
 
 
 def patch_diff(task: Task, patch: str, reverse: bool = False) -> str:

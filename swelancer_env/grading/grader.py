@@ -23,7 +23,7 @@ from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.errors import AppStartError, BrowserNotFoundError
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
-from swelancer_env.sandbox.worktree import StartingState, git_env
+from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
 
@@ -64,7 +64,7 @@ def apply_submission(task: Task, diff: str, tree: Path) -> str | None:
     """Make ``tree``: the starting state with ``diff`` applied; the infra error if it does not apply."""
     StartingState.get(task).materialize_tree(tree)
     if diff.strip():
-        applied = _apply(tree, diff)
+        applied = apply_patch(tree, diff)
         if applied:
             return f"the submission's diff did not apply to the starting state: {applied}"
     return None
@@ -209,16 +209,3 @@ class Grader:
         result.pytest_seconds = time.perf_counter() - started
         infra = infra_file.read_text() if infra_file.exists() else ""
         read_report(result, junit, infra, out, proc.returncode)
-
-
-def _apply(tree: Path, diff: str) -> str | None:
-    """Apply ``diff`` in ``tree``; the error text if it does not apply."""
-    proc = subprocess.run(
-        ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
-        cwd=tree, input=diff.encode(), capture_output=True, env=git_env(),
-    )  # fmt: skip
-    return (
-        proc.stderr.decode(errors="replace").strip() or "git apply failed"
-        if proc.returncode
-        else None
-    )

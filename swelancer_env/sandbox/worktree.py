@@ -41,6 +41,7 @@ from swelancer_env.tasks.model import Task
 __all__ = [
     "SAFE_GIT_CONFIG",
     "StartingState",
+    "apply_patch",
     "build_starting_state",
     "cache_root",
     "diff_tree",
@@ -287,15 +288,13 @@ def _build(task: Task, app_root: Path, states: Path, root: Path) -> None:
             ignore=lambda _d, names: [n for n in names if n in _IGNORED or n.endswith(".pyc")],
         )
         _checked(_git(["init", "-q", "--template=", "."], tree), "git init")
-        if task.bug_patch.strip():
-            proc = _git(["apply", "--whitespace=nowarn", "-"], tree, task.bug_patch.encode())
-            if proc.returncode:
-                where = task.folder / "bug.patch" if task.folder else f"task {task.id}'s bug.patch"
-                err = proc.stderr.decode(errors="replace").strip()
-                raise TaskFormatError(
-                    f"{where}: does not apply to app {task.app!r} at {app_root}: {err}. "
-                    "Make the patch against the app's current source (git diff in the app folder)."
-                )
+        err = apply_patch(tree, task.bug_patch)
+        if err:
+            where = task.folder / "bug.patch" if task.folder else f"task {task.id}'s bug.patch"
+            raise TaskFormatError(
+                f"{where}: does not apply to app {task.app!r} at {app_root}: {err}. "
+                "Make the patch against the app's current source (git diff in the app folder)."
+            )
         _checked(_git(["add", "-A", "."], tree), "git add")
         _checked(
             _git(["commit", "-q", "--no-verify", "--allow-empty", "-m", "Initial commit"], tree),
@@ -380,3 +379,14 @@ def diff_tree(tree: Path, private_git: Path, paths: Sequence[str] | None = None)
     finally:
         attributes.write_text(_NEUTRAL_ATTRIBUTES)
     return out.decode("utf-8", errors="replace")
+
+
+def apply_patch(tree: Path, patch: str, reverse: bool = False) -> str | None:
+    """Apply a patch in ``tree``; the error text when it does not apply."""
+    if not patch.strip():
+        return None
+    args = ["git", "apply", "--binary", "--whitespace=nowarn"] + (["-R"] if reverse else []) + ["-"]
+    proc = subprocess.run(args, cwd=tree, input=patch.encode(), capture_output=True, env=git_env())
+    if proc.returncode:
+        return proc.stderr.decode(errors="replace").strip() or "git apply failed"
+    return None
