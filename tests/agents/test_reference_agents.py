@@ -1,6 +1,10 @@
-"""The reference agents on every bundled task: the oracle earns every dollar, noop none."""
+"""The reference agents on every bundled task, on both backends: the oracle earns every
+dollar, noop none. The Docker half needs the ``engine`` fixture (tests/conftest.py), which
+fails, never skips, when the engine or image is missing."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
@@ -10,13 +14,28 @@ from swelancer_env.runner import run_episode
 from swelancer_env.tasks import task_ids
 
 TASKS = task_ids()
+BACKENDS = ["local", pytest.param("docker", marks=pytest.mark.docker)]
 
 
-@pytest.fixture(scope="module")
-def env():
-    env = SWELancerEnv(max_steps=60)
+def _containers_of_this_run() -> list[object]:
+    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.sandbox.docker import current_run_id
+
+    label = f"swelancer-env.run={current_run_id()}"
+    return docker_client().api.containers(all=True, filters={"label": label})
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def env(request: pytest.FixtureRequest) -> Iterator[SWELancerEnv]:
+    if request.param == "docker":
+        options = {"image": request.getfixturevalue("engine")}
+        env = SWELancerEnv(backend="docker", max_steps=60, sandbox_options=options)
+    else:
+        env = SWELancerEnv(max_steps=60)
     yield env
     env.close()
+    if request.param == "docker":
+        assert _containers_of_this_run() == []
 
 
 def test_tasks_are_bundled() -> None:
@@ -39,9 +58,13 @@ def test_noop_earns_nothing(env: SWELancerEnv, task_id: str) -> None:
     assert not result.passed and result.earned == 0.0
 
 
-def test_random_agent_is_seeded_and_ends(env: SWELancerEnv) -> None:
+def test_random_agent_is_seeded_and_ends() -> None:
     manager = next(t for t in TASKS if "-mgr-" in t)
-    first = run_episode(env, make_agent("random", seed=7), manager)
-    second = run_episode(env, make_agent("random", seed=7), manager)
+    env = SWELancerEnv(max_steps=60)
+    try:
+        first = run_episode(env, make_agent("random", seed=7), manager)
+        second = run_episode(env, make_agent("random", seed=7), manager)
+    finally:
+        env.close()
     assert first.steps == second.steps == 6
     assert first.earned == second.earned
