@@ -116,3 +116,10 @@ def test_reset_replaces_the_previous_sandbox(mini_task: Task) -> None:
     assert first["workdir"] != second["workdir"]
     assert not os.path.exists(first["workdir"]) and os.path.exists(second["workdir"])
     env.close()
+
+
+def test_unknown_sandbox_option_is_a_config_error(mini_task: Task) -> None:
+    env = SWELancerEnv(task_id="mini-greeting", sandbox_options={"memory": "1g"})
+    with pytest.raises(ConfigError, match=r"\['memory'\].*options are: .*isolation"):
+        env.reset()
+    env.close()

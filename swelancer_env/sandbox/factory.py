@@ -19,6 +19,7 @@ def make_sandbox(backend: str, task: Task, **options: Any) -> Sandbox:
     if backend == "local":
         from swelancer_env.sandbox.local import LocalSandbox
 
+        _check_options(LocalSandbox, backend, options)
         sandbox: Sandbox = LocalSandbox(state, **options)
     elif backend == "docker":
         from swelancer_env.sandbox.docker import DockerSandbox
@@ -28,3 +29,17 @@ def make_sandbox(backend: str, task: Task, **options: Any) -> Sandbox:
         raise ConfigError(f"backend {backend!r} is not known; use 'local' or 'docker'")
     sandbox.start()
     return sandbox
+
+
+def _check_options(cls: type, backend: str, options: dict[str, Any]) -> None:
+    """Unknown sandbox options are a ConfigError that lists the known ones, not a TypeError."""
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters
+    known = sorted(n for n, p in params.items() if p.kind is p.KEYWORD_ONLY)
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"sandbox_options {unknown} are not options of the {backend!r} backend; "
+            f"its options are: {', '.join(known)}"
+        )
