@@ -136,6 +136,18 @@ def mini_task(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Task:
     return load_task_dir(mini_root / "mini" / "mini-greeting")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's own temporary folder: leak checks look there, never at others' work."""
+    import tempfile
+
+    if os.environ.get("SWELANCER_TEST_TMPDIR"):  # a worker of this session (pytest-xdist)
+        return
+    base = Path(os.environ.get("TMPDIR") or tempfile.gettempdir())
+    session_tmp = Path(tempfile.mkdtemp(prefix="swelancer-tests-", dir=base))
+    os.environ["TMPDIR"] = os.environ["SWELANCER_TEST_TMPDIR"] = str(session_tmp)
+    tempfile.tempdir = None  # gettempdir() now answers the session's folder
+
+
 def _leftover_dirs() -> set[str]:
     import tempfile
 
@@ -154,10 +166,16 @@ def _leftover_containers() -> set[str]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _nothing_left_behind():
-    """After the whole suite: no temporary folder and no container that the suite made."""
+    """After the whole suite: no temporary folder (in the session's own ``TMPDIR``, see
+    :func:`pytest_configure`) and no container that the suite made."""
     dirs, containers = _leftover_dirs(), _leftover_containers()
     yield
     new_dirs = _leftover_dirs() - dirs
     new_containers = _leftover_containers() - containers
     assert not new_dirs, f"temporary folders left behind: {sorted(new_dirs)}"
     assert not new_containers, f"containers left behind: {sorted(new_containers)}"
+    session_tmp = os.environ.get("SWELANCER_TEST_TMPDIR")
+    if session_tmp:
+        import shutil
+
+        shutil.rmtree(session_tmp, ignore_errors=True)

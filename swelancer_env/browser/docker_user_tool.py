@@ -20,17 +20,19 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import shutil
-import stat
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from swelancer_env.browser.report import UserToolReport, scrub
-from swelancer_env.browser.user_tool import RESET_PATH, UserToolSession, tree_fingerprint
+from swelancer_env.browser.user_tool import (
+    MAX_OUTPUT_FILE,
+    RESET_PATH,
+    UserToolSession,
+    tree_fingerprint,
+)
 from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient
 from swelancer_env.docker.container import (
     APP_PORT,
@@ -43,16 +45,12 @@ from swelancer_env.docker.container import (
 )
 from swelancer_env.docker.image import HEADLESS_SHELL
 from swelancer_env.errors import InfrastructureError, SandboxError
-from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.sandbox.docker import DockerSandboxConfig, _config
 
 __all__ = ["DockerUserToolSession"]
 
 IO_DIR = "/ut"
 APP_URL = f"http://127.0.0.1:{APP_PORT}"
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-_PRIVATE = (".png", ".jsonl")  # kept by the harness too: it reads events and screenshots there
 
 
 class _ContainerWorker(WorkerClient):
@@ -108,11 +106,9 @@ class DockerUserToolSession(UserToolSession):
         self._box: HarnessContainer | None = None
         self._app_pid: int | None = None
         self._log_mark = 0
-        self._out_fd: int | None = None
         self._run_log: str | None = None  # the app's log of the latest run, read with its status
         self._after_run: Future[dict[str, Any]] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swl-ut-status")
-        self._owner: tuple[int, int] | None = None
         super().__init__(task, sandbox, chromium=None, trace=trace)
         self._io = self._tmp / "io"
         self._io.mkdir()
@@ -150,9 +146,6 @@ class DockerUserToolSession(UserToolSession):
             box, self._box = self._box, None
             if box is not None:
                 box.remove()
-            if self._out_fd is not None:
-                os.close(self._out_fd)
-                self._out_fd = None
 
     # -- the browser -------------------------------------------------------------------
 
@@ -259,53 +252,7 @@ class DockerUserToolSession(UserToolSession):
         )
         return str(answer.get("log", ""))
 
-    # -- the output folder -------------------------------------------------------------
-
-    def _output_dir(self, tree: Path) -> Path:
-        """Make the call's folder, walking the tree without following links (see module docs).
-
-        The folder stays root's until the call is over, so nothing can be planted in it.
-        """
-        self._owner = _owner_of(tree)
-        for _ in range(3):
-            try:
-                return self._make_output_dir(tree)
-            except OSError:
-                continue  # something in the tree changed under us: once more
-        raise InfrastructureError(
-            f"could not make the user tool's output folder in {tree / OUTPUT_DIR}; the tree's "
-            f"{OUTPUT_DIR} folder keeps changing"
-        )
-
-    def _make_output_dir(self, tree: Path) -> Path:
-        root = os.open(os.path.realpath(tree), _DIR_FLAGS)
-        top = base = -1
-        try:
-            top = _subdir(root, OUTPUT_DIR, self._owner)
-            with contextlib.suppress(FileExistsError):
-                fd = os.open(".gitignore", _FILE_FLAGS | os.O_EXCL, 0o644, dir_fd=top)
-                try:
-                    os.write(fd, b"*\n")
-                    if self._owner is not None:
-                        os.fchown(fd, *self._owner)
-                finally:
-                    os.close(fd)
-            base = _subdir(top, "user_tool", self._owner)
-            call = 1 + max((int(n) for n in os.listdir(base) if n.isdigit()), default=0)
-            while True:
-                try:
-                    os.mkdir(str(call), 0o755, dir_fd=base)
-                    break
-                except FileExistsError:
-                    call += 1
-            if self._out_fd is not None:
-                os.close(self._out_fd)
-            self._out_fd = os.open(str(call), _DIR_FLAGS, dir_fd=base)
-        finally:
-            for fd in (base, top, root):
-                if fd >= 0:
-                    os.close(fd)
-        return tree / OUTPUT_DIR / "user_tool" / str(call)
+    # -- the output folder (made and filled by the base class, through descriptors) ------
 
     def _worker_out(self, out: Path) -> str:
         return f"{IO_DIR}/out/{out.name}"
@@ -313,74 +260,17 @@ class DockerUserToolSession(UserToolSession):
     def _collect(self, out: Path) -> Path:
         if self._box is not None and self._app_pid is not None:
             self._after_run = self._pool.submit(self._status, log_lines=20)
-        private = self._tmp / "calls" / out.name
-        private.mkdir(parents=True, exist_ok=True)
+        return super()._collect(out)
+
+    def _fetch(self, out: Path) -> None:
+        """Read the call's files out of the container into the harness's private folder."""
+        private = self._private(out)
         files: dict[str, bytes] = {}
         if self._box is not None:
             with contextlib.suppress(SandboxError):
-                files = self._box.get(f"{IO_DIR}/out/{out.name}", max_bytes=256 << 20)
+                files = self._box.get(f"{IO_DIR}/out/{out.name}", max_bytes=MAX_OUTPUT_FILE)
         for name, data in files.items():
             if "/" in name or name.startswith("."):
                 continue
-            self._write_bytes(name, data)
-            if name.endswith(_PRIVATE):
-                (private / name).write_bytes(data)
+            (private / name).write_bytes(data)
         shutil.rmtree(self._io / "out" / out.name, ignore_errors=True)
-        return private / "events.jsonl"
-
-    def _write_out(self, out: Path, name: str, text: str) -> None:
-        self._write_bytes(name, text.encode("utf-8"))
-
-    def _write_bytes(self, name: str, data: bytes) -> None:
-        if self._out_fd is None:
-            return
-        fd = os.open(name, _FILE_FLAGS, 0o644, dir_fd=self._out_fd)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
-
-    def _output_done(self, out: Path) -> None:
-        """Hand the call's folder and files to the tree's owner; nothing more goes in."""
-        fd, self._out_fd = self._out_fd, None
-        if fd is None:
-            return
-        try:
-            if self._owner is not None:
-                for name in os.listdir(fd):
-                    with contextlib.suppress(OSError):
-                        os.chown(name, *self._owner, dir_fd=fd, follow_symlinks=False)
-                os.fchown(fd, *self._owner)
-        finally:
-            os.close(fd)
-
-
-def _owner_of(tree: Path) -> tuple[int, int] | None:
-    """The tree root's owner when a root harness should give what it makes to it."""
-    if os.geteuid() != 0:
-        return None
-    st = os.stat(os.path.realpath(tree))
-    if (st.st_uid, st.st_gid) == (os.geteuid(), os.getegid()):
-        return None
-    return st.st_uid, st.st_gid
-
-
-def _subdir(parent: int, name: str, owner: tuple[int, int] | None) -> int:
-    """Open (making it if needed) the folder ``name`` in ``parent``; a link or file there goes."""
-    try:
-        return os.open(name, _DIR_FLAGS, dir_fd=parent)
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        if e.errno not in (errno.ELOOP, errno.ENOTDIR):
-            raise
-        os.unlink(name, dir_fd=parent)  # a link or a file the agent left there
-    os.mkdir(name, 0o755, dir_fd=parent)
-    fd = os.open(name, _DIR_FLAGS, dir_fd=parent)
-    if owner is not None:
-        os.fchown(fd, *owner)
-    return fd

@@ -102,6 +102,7 @@ class UserToolReport(_Record):
     script_path: str | None = None  # a copy of the reproduction script (user_tool.py)
     end_screenshot: str | None = None  # taken when the run stopped outside any step
     _last_screenshot: Path | None = PrivateAttr(default=None)
+    _last_png: bytes | None = PrivateAttr(default=None)  # read once: the files may go
 
     @property
     def ok(self) -> bool:
@@ -177,6 +178,11 @@ class UserToolReport(_Record):
                 self.finished = True
             elif kind == "note_internal":
                 self.warnings.append(ev["text"])
+        if self._last_screenshot is not None:  # kept now: the session's files go at its close
+            try:
+                self._last_png = self._last_screenshot.read_bytes()
+            except OSError:
+                self._last_png = None
 
     def cut_short(self, why: str) -> None:
         """Mark the step that was running when the run was stopped."""
@@ -295,13 +301,23 @@ class UserToolReport(_Record):
 
     def screenshot_array(self, shape: tuple[int, int] = (400, 640)) -> np.ndarray | None:
         """The last screenshot fitted into ``shape`` (height, width), padded with black."""
-        if self._last_screenshot is None or not self._last_screenshot.is_file():
+        if self._last_png is None and self._last_screenshot is not None:
+            try:  # the harness's private copy, never the tree's
+                self._last_png = self._last_screenshot.read_bytes()
+            except OSError:
+                return None
+        if not self._last_png:
             return None
+        import io
+
         from PIL import Image
 
         height, width = int(shape[0]), int(shape[1])
-        with Image.open(self._last_screenshot) as opened:
-            rgb = opened.convert("RGB")
+        try:
+            with Image.open(io.BytesIO(self._last_png)) as opened:
+                rgb = opened.convert("RGB")
+        except (OSError, ValueError):
+            return None
         scale = min(width / rgb.width, height / rgb.height)
         size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
         canvas = Image.new("RGB", (width, height))

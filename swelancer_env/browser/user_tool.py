@@ -64,7 +64,8 @@ from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
 from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
-from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
+from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, InfrastructureError
+from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import App, Task
@@ -74,6 +75,9 @@ __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"
 #: posted before a call that reuses a running app, to give it fresh data (as the grader does)
 RESET_PATH = "/api/dev/reset"
 _WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
+#: a file of a call larger than this (a trace of a page that never stops) is not handed over
+MAX_OUTPUT_FILE = 256 << 20
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _DEFAULT_SCRIPT = """
 def reproduce(user):
     with user.step("Open the app's home page"):
@@ -109,14 +113,6 @@ def _task_app(task: Task) -> App:
         if (root / "apps" / task.app / "app.toml").is_file():
             return load_app(task.app, root)
     return load_app(task.app)
-
-
-def _real_dir(path: Path) -> Path:
-    """``path`` as a real folder: a symlink or file the agent put there is removed first."""
-    if path.is_symlink() or (path.exists() and not path.is_dir()):
-        path.unlink()
-    path.mkdir(exist_ok=True)
-    return path
 
 
 class UserToolSession:
@@ -160,6 +156,8 @@ class UserToolSession:
         self._server: AppServer | None = None
         self._fingerprint = ""
         self._closed = False
+        self._out_fd: int | None = None
+        self._owner: tuple[int, int] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -178,6 +176,9 @@ class UserToolSession:
         self._closed = True
         self._stop_worker(graceful=True)
         self._stop_app()
+        if self._out_fd is not None:
+            os.close(self._out_fd)
+            self._out_fd = None
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> UserToolSession:
@@ -240,29 +241,104 @@ class UserToolSession:
         return WorkerClient(self.executable, self._tmp)
 
     def _output_dir(self, tree: Path) -> Path:
-        """Make ``<tree>/.swelancer/user_tool/<next call>/`` (the name is the call's number)."""
-        top = _real_dir(tree / OUTPUT_DIR)
-        ignore = top / ".gitignore"  # keeps `git status` in the tree quiet
-        if not ignore.is_symlink() and not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
-        base = _real_dir(top / "user_tool")
-        call = 1 + max((int(p.name) for p in base.iterdir() if p.name.isdigit()), default=0)
-        return _real_dir(base / str(call))
+        """Make ``<tree>/.swelancer/user_tool/<next call>/``, walking the tree by descriptors.
+
+        Nothing is opened by path inside the tree (see :mod:`~swelancer_env.sandbox.treeio`):
+        a link or file the agent put where a folder goes is removed, and the call's folder is
+        held open (``self._out_fd``) for the writes of this call. It stays the harness's until
+        the call is over (:meth:`_output_done` hands it to the tree's owner).
+        """
+        self._owner = treeio.tree_owner(tree)
+        for _ in range(3):
+            try:
+                return self._make_output_dir(tree)
+            except OSError:
+                continue  # something in the tree changed under us: once more
+        raise InfrastructureError(
+            f"could not make the user tool's output folder in {tree / OUTPUT_DIR}; the tree's "
+            f"{OUTPUT_DIR} folder keeps changing"
+        )
+
+    def _make_output_dir(self, tree: Path) -> Path:
+        root = treeio.open_tree(tree)
+        top = base = -1
+        try:
+            top = treeio.subdir(root, OUTPUT_DIR, self._owner)
+            with contextlib.suppress(FileExistsError):  # keeps `git status` in the tree quiet
+                fd = os.open(".gitignore", _NEW_FILE, 0o644, dir_fd=top)
+                try:
+                    os.write(fd, b"*\n")
+                    if self._owner is not None:
+                        os.fchown(fd, *self._owner)
+                finally:
+                    os.close(fd)
+            base = treeio.subdir(top, "user_tool", self._owner)
+            call = 1 + max((int(n) for n in os.listdir(base) if n.isdigit()), default=0)
+            while True:
+                try:
+                    os.mkdir(str(call), 0o755, dir_fd=base)
+                    break
+                except FileExistsError:
+                    call += 1
+            if self._out_fd is not None:
+                os.close(self._out_fd)
+            self._out_fd = os.open(str(call), treeio.DIR_FLAGS, dir_fd=base)
+        finally:
+            for fd in (base, top, root):
+                if fd >= 0:
+                    os.close(fd)
+        private = self._tmp / "calls" / str(call)
+        private.mkdir(parents=True, exist_ok=True)
+        return tree / OUTPUT_DIR / "user_tool" / str(call)
+
+    def _private(self, out: Path) -> Path:
+        """The harness's own folder of the call ``out``: the worker writes there, never in the tree."""
+        return self._tmp / "calls" / out.name
 
     def _worker_out(self, out: Path) -> str:
-        """The output folder as the worker names it."""
-        return str(out)
+        """The output folder as the worker names it (harness-private)."""
+        return str(self._private(out))
+
+    def _fetch(self, out: Path) -> None:
+        """Bring the worker's files into the call's private folder (here they are there already)."""
 
     def _collect(self, out: Path) -> Path:
-        """Bring the worker's files into ``out``; the events file to read (the harness's copy)."""
-        return out / "events.jsonl"
+        """Copy the call's files into the tree (through the held folder); the events file to read.
+
+        The harness reads events and screenshots from its private copy, never from the tree.
+        """
+        self._fetch(out)
+        private = self._private(out)
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(private):
+                if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                    continue
+                if entry.stat(follow_symlinks=False).st_size > MAX_OUTPUT_FILE:
+                    continue
+                with contextlib.suppress(OSError):
+                    self._write_bytes(entry.name, Path(entry.path).read_bytes())
+        return private / "events.jsonl"
 
     def _write_out(self, out: Path, name: str, text: str) -> None:
-        """Write one file of the report into the output folder."""
-        (out / name).write_text(text, encoding="utf-8")
+        """Write one file of the report into the output folder (and the private copy)."""
+        data = text.encode("utf-8")
+        (self._private(out) / name).write_bytes(data)
+        self._write_bytes(name, data)
+
+    def _write_bytes(self, name: str, data: bytes) -> None:
+        if self._out_fd is not None:
+            treeio.write_file(self._out_fd, name, data, self._owner)
 
     def _output_done(self, out: Path) -> None:
-        """The call is over: nothing more goes into ``out``."""
+        """Hand the call's folder to the tree's owner; nothing more goes in."""
+        fd, self._out_fd = self._out_fd, None
+        if fd is None:
+            return
+        try:
+            if self._owner is not None:
+                os.fchown(fd, *self._owner)
+        finally:
+            os.close(fd)
 
     def _app_log_mark(self) -> int:
         """How many lines the app's log has now."""
@@ -424,7 +500,9 @@ class UserToolSession:
             self._write_out(out, "console.log", report.console_log())
             report.console_log_path = str(agent_dir / "console.log")
             report.events_path = (
-                str(agent_dir / "events.jsonl") if (out / "events.jsonl").exists() else None
+                str(agent_dir / "events.jsonl")
+                if (self._private(out) / "events.jsonl").exists()
+                else None
             )
             report.report_path = str(agent_dir / "report.txt")
             self._write_out(out, "report.txt", report.text() + "\n")

@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT, cap_output
 
@@ -39,7 +40,6 @@ __all__ = ["MAX_FILE_BYTES", "EditResult", "FileEditor", "apply_edit"]
 
 MAX_FILE_BYTES = 4_000_000  # larger files are for the shell
 _SNIPPET = 4  # lines of context shown around an edit
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 class EditResult(BaseModel):
@@ -278,7 +278,7 @@ class FileEditor:
     @contextmanager
     def _parent(self, parts: list[str], make_dirs: bool = False) -> Iterator[int]:
         """A descriptor of the folder holding ``parts[-1]``, walked without following links."""
-        fd = os.open(os.path.realpath(self.tree), _DIR_FLAGS)
+        fd = treeio.open_tree(self.tree)
         try:
             for name in parts[:-1]:
                 made = False
@@ -289,7 +289,7 @@ class FileEditor:
                     except FileExistsError:
                         pass
                 try:
-                    nxt = os.open(name, _DIR_FLAGS, dir_fd=fd)
+                    nxt = os.open(name, treeio.DIR_FLAGS, dir_fd=fd)
                 except OSError as e:
                     raise _Refused(
                         f"{'/'.join(parts)}: {name} is not a folder inside the tree"
@@ -355,8 +355,14 @@ class FileEditor:
                     f"{shown} cannot be written ({e.strerror}); pick another path"
                 ) from e
             try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
                     raise _Refused(f"{shown} is not a regular file; pick another path")
+                if st.st_nlink > 1 and not made:  # a hard link may share a file outside
+                    raise _Refused(
+                        f"{shown} has {st.st_nlink} hard links; the edit tool writes only files "
+                        "with one: copy it (cp --remove-destination) and edit the copy"
+                    )
                 if made:
                     self._give(fd)
                 os.ftruncate(fd, 0)
@@ -367,8 +373,8 @@ class FileEditor:
                 os.close(fd)
 
     def _give(self, fd: int) -> None:
-        """Hand a file or folder the harness just made to the tree's owner (see ``_tree_owner``)."""
-        owner = _tree_owner(self.tree)
+        """Hand a file or folder the harness just made to the tree's owner (see ``treeio.tree_owner``)."""
+        owner = treeio.tree_owner(self.tree)
         if owner is not None:
             os.fchown(fd, *owner)
 
@@ -391,24 +397,6 @@ class FileEditor:
 
         walk(root, shown.rstrip("/"), 1)
         return "\n".join(out)
-
-
-def _tree_owner(tree: Path) -> tuple[int, int] | None:
-    """Who should own what the edit tool creates: the tree root's owner, if that is not us.
-
-    Only a root harness can (and must) give files away: on the Docker backend the tree belongs
-    to the container's ``agent`` (uid 1000), whose shell could not otherwise change a file the
-    edit tool created. None: leave new files to the harness's own uid.
-    """
-    if os.geteuid() != 0:
-        return None
-    try:
-        st = os.stat(os.path.realpath(tree))
-    except OSError:
-        return None
-    if (st.st_uid, st.st_gid) == (os.geteuid(), os.getegid()):
-        return None
-    return st.st_uid, st.st_gid
 
 
 def apply_edit(tree: Path, workdir: str, action: Any) -> EditResult:

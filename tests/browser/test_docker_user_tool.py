@@ -152,3 +152,26 @@ def test_output_is_never_written_through_a_link_the_agent_left(
     assert (base / "3" / "report.txt").is_file()
     if os.geteuid() == 0 and sandbox.tree.stat().st_uid != 0:
         assert (base / "3" / "report.txt").stat().st_uid == sandbox.tree.stat().st_uid
+
+
+def test_no_write_through_links_swapped_in_during_a_call(
+    tmp_path: Path, engine: str, run_id: str
+) -> None:
+    import subprocess
+    import sys
+
+    session, sandbox = _session(tmp_path, LOGIN_SCRIPT, engine, run_id)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    swapper = Path(__file__).with_name("swapper.py")
+    proc = subprocess.Popen([sys.executable, str(swapper), str(sandbox.tree), str(outside), "60"])
+    try:
+        with session:
+            reports = [session.run() for _ in range(2)]
+    finally:
+        proc.kill()
+        proc.wait()
+    assert list(outside.iterdir()) == []
+    for report in reports:
+        assert report.ok, report.text()
+        assert report.screenshot_array() is not None

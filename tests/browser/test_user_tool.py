@@ -7,6 +7,7 @@ import json
 import os
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -429,3 +430,34 @@ def test_prewarm_starts_the_browser_ahead(tmp_path: Path) -> None:
         assert select.select([worker.proc.stdout], [], [], 60)[0]
         report = session.run()
     assert report.ok and report.timings["browser_launch_wait"] < 0.05
+
+
+SWAPPER = Path(__file__).with_name("swapper.py")
+
+
+def test_no_write_through_links_planted_before_or_during_a_call(tmp_path: Path) -> None:
+    """The harness writes the call's files through descriptors it holds, never by path."""
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    outside = tmp_path / "outside"  # stands for the harness's site-packages (a .pth there)
+    outside.mkdir()
+    first = sandbox.tree / ".swelancer" / "user_tool" / "1"
+    first.mkdir(parents=True)
+    for name in ("console.log", "report.txt", "events.jsonl", "step-01.png"):
+        (first / name).symlink_to(outside / name)
+    (first.parent / "2").symlink_to(outside)  # a call's folder, planted
+    os.mkfifo(first / "trace.zip")
+    swapper = subprocess.Popen(
+        [sys.executable, str(SWAPPER), str(sandbox.tree), str(outside), "60"]
+    )
+    try:
+        with UserToolSession(task, sandbox) as session:
+            reports = [session.run() for _ in range(2)]
+    finally:
+        swapper.kill()
+        swapper.wait()
+    assert list(outside.iterdir()) == []
+    for report in reports:  # what the harness reads is its own copy: the report is whole
+        assert report.ok, report.text()
+        assert [s.ok for s in report.steps] == [True, True]
+        assert report.screenshot_array() is not None
+    assert [r.call for r in reports] == [3, 4] or reports[0].call >= 3
