@@ -1,5 +1,6 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
-"""The chat composer sends one message per Enter or click; Shift+Enter adds a line."""
+"""The chat composer sends one message per Enter or click, also when Enter is pressed again or
+Send double-clicked while the message is on its way; Shift+Enter adds a line."""
 
 import re
 
@@ -54,7 +55,7 @@ def test_send_button_sends_one_message(login, api):
     expect(page.get_by_test_id("composer-send")).to_have_text("Send")
     expect(sent_messages(page)).to_have_count(1)
     bodies = bodies_in_general(api)
-    assert bodies.count("On my way, 5 minutes") == 1, bodies
+    assert bodies.count("On my way, 5 minutes") == 1, f"double click on Send: {bodies}"
     assert len(bodies) == SEEDED_IN_GENERAL + 1, bodies
 
 
@@ -74,3 +75,71 @@ def test_shift_enter_adds_a_line_then_enter_sends_once(login, api):
     bodies = bodies_in_general(api)
     assert bodies.count("On my way\nsee you at 6") == 1, bodies
     assert len(bodies) == SEEDED_IN_GENERAL + 1, bodies
+
+
+class HeldPosts:
+    """Holds the page's POSTs of new messages in #general (they stay in flight) until released."""
+
+    def __init__(self, page):
+        self.page = page
+        self.held = []
+        self.answered = 0
+        self.holding = True
+        page.route(lambda url: url.endswith("/api/rooms/1/messages"), self._route)
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._finished)
+
+    def _is_post(self, request):
+        return request.method == "POST" and request.url.endswith("/api/rooms/1/messages")
+
+    def _route(self, route):
+        if self._is_post(route.request) and self.holding:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def _finished(self, request):
+        if self._is_post(request):
+            self.answered += 1
+
+    def release(self):
+        """Let every held POST through and wait until the app has answered all of them."""
+        # give a second request, if the page sends one, the time to be on its way
+        self.page.wait_for_timeout(250)
+        assert self.held, "the page sent no message"
+        sent = self.answered + len(self.held)
+        self.holding = False
+        for route in self.held:
+            route.continue_()
+        self.held = []
+        for _ in range(100):
+            if self.answered >= sent:
+                break
+            self.page.wait_for_timeout(50)
+        assert self.answered >= sent, "the app did not answer"
+        self.holding = True
+
+
+def test_enter_twice_or_double_click_while_sending(login, api):
+    page = open_general(login)
+    posts = HeldPosts(page)
+    composer = page.get_by_test_id("composer-input")
+    composer.fill("On my way to the airport")
+    composer.press("Enter")
+    composer.press("Enter")  # the first one is still on its way
+    posts.release()
+    expect(composer).to_have_value("")
+    expect(page.get_by_test_id("composer-send")).to_have_text("Send")
+    bodies = bodies_in_general(api)
+    assert bodies.count("On my way to the airport") == 1, f"Enter twice while sending: {bodies}"
+    expect(sent_messages(page)).to_have_count(1)
+
+    composer.fill("On my way, 5 minutes")
+    page.get_by_test_id("composer-send").dblclick()
+    posts.release()
+    expect(composer).to_have_value("")
+    expect(page.get_by_test_id("composer-send")).to_have_text("Send")
+    bodies = bodies_in_general(api)
+    assert bodies.count("On my way, 5 minutes") == 1, f"double click on Send: {bodies}"
+    assert len(bodies) == SEEDED_IN_GENERAL + 2, bodies
+    expect(sent_messages(page)).to_have_count(2)
