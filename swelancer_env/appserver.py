@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -22,7 +23,9 @@ from pathlib import Path
 from swelancer_env.errors import AppStartError
 from swelancer_env.tasks.model import App
 
-__all__ = ["AppServer", "free_port"]
+__all__ = ["AppServer", "free_port", "listen_socket"]
+
+_FORWARDER = Path(__file__).with_name("sandbox") / "netfwd.py"
 
 
 def free_port() -> int:
@@ -32,17 +35,43 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def listen_socket() -> socket.socket:
+    """A listening TCP socket on the host's 127.0.0.1 and a free port, for an isolated app."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
 class AppServer:
     """One running instance of an app, started from ``tree`` with its own data folder.
 
     The app runs the agent's code. With ``isolate`` (the default when bubblewrap works) it runs
     in bubblewrap: the system read-only, the tree and its data folder the only places it can
     write, and the task folders, the state cache and the host's temporary folder (where grading
-    keeps the hidden tests and the JUnit report) hidden. It keeps the host's loopback network so
-    that a browser outside can reach it.
+    keeps the hidden tests and the JUnit report) hidden; and in a network namespace of its own,
+    with nothing but a loopback. The browser reaches it through a listening socket on the
+    host's ``127.0.0.1`` that the harness makes and hands to a forwarder inside the namespace
+    (:mod:`swelancer_env.sandbox.netfwd`); the app itself reaches no host service.
+
+    Args:
+        app: the app.
+        tree: the tree it runs from (its working directory).
+        log_lines: lines of its log kept for messages.
+        isolate: bubblewrap or not (default: when it works here).
+        listener: a listening socket (:func:`listen_socket`) to serve on, kept open across
+            restarts so that the app's address stays the same (the user tool's); by default
+            the server makes one and closes it at :meth:`stop`. Unused without isolation.
     """
 
-    def __init__(self, app: App, tree: Path, log_lines: int = 40, isolate: bool | None = None):
+    def __init__(
+        self,
+        app: App,
+        tree: Path,
+        log_lines: int = 40,
+        isolate: bool | None = None,
+        listener: socket.socket | None = None,
+    ):
         self.app = app
         self.tree = Path(tree)
         self.isolate = isolate
@@ -51,6 +80,8 @@ class AppServer:
         self._log_lines = log_lines
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp: Path | None = None
+        self._listener = listener
+        self._own_listener: socket.socket | None = None
 
     def start(self) -> AppServer:
         """Start the app and wait until its ready path answers 200.
@@ -63,9 +94,23 @@ class AppServer:
         data_dir = self._tmp / "data"
         data_dir.mkdir()
         (self._tmp / "home").mkdir()
-        self.port = free_port()
+        prefix = self._prefix(data_dir)
+        listener: socket.socket | None = None
+        if prefix:
+            listener = self._listener
+            if listener is None:
+                listener = self._own_listener = listen_socket()
+            self.port = int(listener.getsockname()[1])
+        else:
+            self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = self.app.start.format(port=self.port, data_dir=data_dir)
+        argv = ["bash", "-c", f"exec {command}"]
+        if listener is not None:  # the app inside its own network, the forwarder in front
+            fd = listener.fileno()
+            source = _FORWARDER.read_text(encoding="utf-8")
+            argv = [*prefix, sys.executable, "-I", "-S", "-c", source, str(fd), str(self.port)]
+            argv += ["bash", "-c", f"exec {command}"]
         # the app runs the agent's code: it gets a minimal environment, not the harness's
         # (which may hold API keys)
         env = {
@@ -78,8 +123,9 @@ class AppServer:
         }
         self._log = (self._tmp / "app.log").open("wb")
         self._proc = subprocess.Popen(
-            [*self._prefix(data_dir), "bash", "-c", f"exec {command}"],
+            argv,
             cwd=self.tree,
+            pass_fds=(listener.fileno(),) if listener is not None else (),
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -110,7 +156,7 @@ class AppServer:
             hide=isolation.hidden_paths(),
             keep=isolation.interpreter_paths(),
             writable=[data_dir],
-            network=True,
+            network=False,
         )
 
     def _wait_ready(self) -> None:
@@ -157,6 +203,9 @@ class AppServer:
             self._proc = None
         if getattr(self, "_log", None) is not None:
             self._log.close()
+        if self._own_listener is not None:
+            self._own_listener.close()
+            self._own_listener = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None

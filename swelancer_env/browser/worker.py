@@ -237,7 +237,10 @@ class Prepared:
     def __init__(self, browser: Any, viewport: tuple[int, int], trace: str = "snapshots"):
         self.viewport, self.trace = tuple(viewport), trace
         self.sink = _Sink()
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
+        )
+        self.confined_to: str | None = None
         _listen(self.context, self.sink)
         if trace in TRACE_MODES and trace != "off":
             self.context.tracing.start(screenshots=trace == "full", snapshots=True)
@@ -250,6 +253,28 @@ class Prepared:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.context.close()
+
+
+def foreign_url_pattern(base_url: str) -> re.Pattern[str]:
+    """URLs of any origin but the app's: the page (the agent's code) may not reach them.
+
+    The same in ``swelancer_env.grading.plugin`` (a test keeps them equal).
+    """
+    origin = re.escape(base_url.rstrip("/"))
+    return re.compile(rf"^(?!{origin}(?:[/?#]|$))(?:https?|wss?|ftp)://")
+
+
+def confine(context: Any, base_url: str) -> None:
+    """Abort every request and WebSocket of ``context`` to another origin than the app's.
+
+    The app's page runs the agent's code; without this, its scripts could send requests to
+    services on the host's loopback (the app itself is in a network namespace of its own).
+    The pattern is matched by Playwright's driver, so the app's own requests pay no round trip.
+    """
+    pattern = foreign_url_pattern(base_url)
+    context.route(pattern, lambda route: route.abort("blockedbyclient"))
+    with contextlib.suppress(AttributeError):  # Playwright < 1.48 has no WebSocket routes
+        context.route_web_socket(pattern, lambda ws: ws.close())
 
 
 def _load(source: str) -> Any:
@@ -287,6 +312,9 @@ def run_script(
         prepared = Prepared(browser, viewport, tracing)
     prepared.sink.log = log
     context, page = prepared.context, prepared.page
+    if prepared.confined_to != req["base_url"]:
+        confine(context, req["base_url"])
+        prepared.confined_to = req["base_url"]
     context.set_default_timeout(req.get("action_timeout_ms", 3000))
     context.set_default_navigation_timeout(req.get("navigation_timeout_ms", 5000))
     final_url, trace = None, None

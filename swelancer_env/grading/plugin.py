@@ -15,8 +15,10 @@ reset (``POST /api/dev/reset``) before every test.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -37,6 +39,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "password"
+
+
+def foreign_url_pattern(base_url: str) -> re.Pattern[str]:
+    """URLs of any origin but the app's (as ``swelancer_env.browser.worker``'s)."""
+    origin = re.escape(base_url.rstrip("/"))
+    return re.compile(rf"^(?!{origin}(?:[/?#]|$))(?:https?|wss?|ftp)://")
 
 
 def _infra_error(message: str) -> None:
@@ -137,7 +145,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, app_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_url)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=app_url, service_workers="block"
+    )
+    # the page runs the agent's code: it reaches the app's origin and nothing else
+    pattern = foreign_url_pattern(app_url)
+    context.route(pattern, lambda route: route.abort("blockedbyclient"))
+    with contextlib.suppress(AttributeError):
+        context.route_web_socket(pattern, lambda ws: ws.close())
     context.set_default_timeout(5000)
     page = context.new_page()
     yield page

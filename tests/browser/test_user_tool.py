@@ -461,3 +461,52 @@ def test_no_write_through_links_planted_before_or_during_a_call(tmp_path: Path) 
         assert [s.ok for s in report.steps] == [True, True]
         assert report.screenshot_array() is not None
     assert [r.call for r in reports] == [3, 4] or reports[0].call >= 3
+
+
+def test_the_page_reaches_no_other_origin_than_the_app(tmp_path: Path) -> None:
+    """The app's page runs the agent's code: its requests elsewhere (the host's services) fail."""
+    import socket
+    import threading
+
+    host = socket.create_server(("127.0.0.1", 0))
+    hits: list[bytes] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = host.accept()
+            except OSError:
+                return
+            hits.append(conn.recv(200))
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = host.getsockname()[1]
+    script = """
+def reproduce(user):
+    with user.step("Open the probe"):
+        user.page.goto(user.url("/probe.html"))
+        user.page.wait_for_function("window.done === 4", timeout=5000)
+        user.note(user.page.evaluate("JSON.stringify(window.results)"))
+"""
+    task, sandbox = make_task(tmp_path, script)
+    (sandbox.tree / "www" / "probe.html").write_text(
+        f"""<!doctype html><body><script>
+window.results = []; window.done = 0;
+const mark = (what) => (r) => {{ window.results.push(what + ": " + r); window.done++; }};
+for (const host of ["127.0.0.1", "localhost"]) {{
+  fetch(`http://${{host}}:{port}/steal`, {{mode: "no-cors", method: "POST", body: "x"}})
+    .then(mark(host + " answered"), mark(host + " blocked"));
+}}
+const ws = new WebSocket("ws://127.0.0.1:{port}/");
+ws.onopen = mark("ws open"); ws.onclose = mark("ws closed");
+const img = new Image(); img.onerror = mark("img blocked"); img.onload = mark("img loaded");
+img.src = "http://127.0.0.1:{port}/pixel.png";
+</script></body>"""
+    )
+    with UserToolSession(task, sandbox) as session:
+        report = session.run()
+    host.close()
+    assert report.ok, report.text()
+    assert hits == []
+    assert "answered" not in report.text() and "ws open" not in report.text()

@@ -92,3 +92,18 @@ def test_the_plugin_launches_chromium_like_the_library() -> None:
     from swelancer_env.grading import plugin
 
     assert plugin.CHROMIUM_ARGS == CHROMIUM_ARGS
+
+
+def test_plugin_confines_pages_to_the_app_as_the_user_tool_does() -> None:
+    from swelancer_env.browser import worker
+    from swelancer_env.grading import plugin
+
+    base = "http://127.0.0.1:4321"
+    for url in ("http://127.0.0.1:4321/", "http://127.0.0.1:4321", "http://127.0.0.1:4321/x?y"):
+        assert not plugin.foreign_url_pattern(base).search(url)
+    for url in (
+        "http://127.0.0.1:43210/", "http://localhost:4321/", "ws://127.0.0.1:9/",
+        "https://example.com/", "http://127.0.0.1:4321.evil/",
+    ):  # fmt: skip
+        assert plugin.foreign_url_pattern(base).search(url), url
+    assert plugin.foreign_url_pattern(base).pattern == worker.foreign_url_pattern(base).pattern

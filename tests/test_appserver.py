@@ -1,0 +1,113 @@
+"""The app server: the agent's app in bubblewrap, in a network namespace of its own."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import urllib.request
+from pathlib import Path
+
+from swelancer_env.appserver import AppServer, listen_socket
+from swelancer_env.sandbox.isolation import bwrap_available
+from swelancer_env.tasks.model import App
+
+PROBE = """\
+import json, socket, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+port, host_port = int(sys.argv[1]), int(sys.argv[2])
+found = {}
+try:
+    socket.create_connection(("127.0.0.1", host_port), timeout=2).sendall(b"secret please")
+    found["connect"] = "connected"
+except OSError as e:
+    found["connect"] = f"refused: {e}"
+net = ""
+for name in ("tcp", "tcp6"):
+    try:
+        net += open(f"/proc/net/{name}").read()
+    except OSError:
+        pass
+found["proc_net"] = net
+
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def do_GET(self):
+        body = json.dumps(found).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+"""
+
+
+class Listener:
+    """A service on the host's loopback that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+def _app(tmp_path: Path, host_port: int) -> tuple[App, Path]:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "server.py").write_text(PROBE)
+    app = App(name="probe", root=tree, start=f"python3 server.py {{port}} {host_port}")
+    return app, tree
+
+
+def test_the_app_reaches_no_host_service_and_sees_no_host_socket(tmp_path: Path) -> None:
+    assert bwrap_available(), "these tests need bubblewrap (apt-get install bubblewrap)"
+    host = Listener()
+    app, tree = _app(tmp_path, host.port)
+    with AppServer(app, tree) as server:
+        with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+            found = json.loads(resp.read())
+    assert found["connect"].startswith("refused"), found["connect"]
+    assert host.connections == 0
+    # the host's listening sockets (ours among them) are not in the app's /proc/net
+    assert f":{host.port:04X}" not in found["proc_net"]
+    host.sock.close()
+
+
+def test_the_same_listener_serves_each_restart_at_the_same_address(tmp_path: Path) -> None:
+    host = Listener()
+    app, tree = _app(tmp_path, host.port)
+    listener = listen_socket()
+    try:
+        urls = []
+        for _ in range(2):
+            with AppServer(app, tree, listener=listener) as server:
+                urls.append(server.url)
+                with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+                    assert resp.status == 200
+        assert urls[0] == urls[1] == f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        host.sock.close()
+
+
+def test_without_isolation_the_app_binds_the_port_itself(tmp_path: Path) -> None:
+    host = Listener()
+    app, tree = _app(tmp_path, host.port)
+    with AppServer(app, tree, isolate=False) as server:
+        with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+            assert json.loads(resp.read())["connect"] == "connected"  # what isolation prevents
+    host.sock.close()
