@@ -52,6 +52,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
 import time
 import urllib.error
@@ -59,12 +60,13 @@ import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from swelancer_env.appserver import AppServer
+from swelancer_env.appserver import AppServer, listen_socket
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
 from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
 from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, InfrastructureError
+from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import load_app
@@ -158,6 +160,7 @@ class UserToolSession:
         self._closed = False
         self._out_fd: int | None = None
         self._owner: tuple[int, int] | None = None
+        self._listener: socket.socket | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -179,6 +182,9 @@ class UserToolSession:
         if self._out_fd is not None:
             os.close(self._out_fd)
             self._out_fd = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> UserToolSession:
@@ -237,7 +243,12 @@ class UserToolSession:
         return find_chromium(chromium)
 
     def _new_worker(self) -> WorkerClient:
-        """Spawn a worker; it starts launching Chromium at once."""
+        """Spawn a worker; it starts launching Chromium at once.
+
+        Raises:
+            InfrastructureError: this Python runs startup files no package shipped.
+        """
+        check_interpreter()
         return WorkerClient(self.executable, self._tmp)
 
     def _output_dir(self, tree: Path) -> Path:
@@ -465,7 +476,11 @@ class UserToolSession:
         app = self.app.model_copy(
             update={"ready_timeout_s": min(self.app.ready_timeout_s, remaining)}
         )
-        server = AppServer(app, Path(self.sandbox.tree), log_lines=1_000_000)
+        if self._listener is None:  # one address for the session: the app's restarts keep it
+            self._listener = listen_socket()
+        server = AppServer(
+            app, Path(self.sandbox.tree), log_lines=1_000_000, listener=self._listener
+        )
         try:
             server.start()
         except AppStartError as e:

@@ -97,7 +97,7 @@ class WorkerClient:
         self._stderr = self.stderr_path.open("ab")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            argv or [sys.executable, str(_WORKER)],
+            argv or [sys.executable, "-s", str(_WORKER)],
             cwd=tmp,
             env=env,
             stdin=subprocess.PIPE,

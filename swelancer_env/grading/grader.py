@@ -1,9 +1,21 @@
 """Grading a submission outside the agent's sandbox.
 
 The agent's diff (acceptable paths only) is applied to a fresh copy of the starting state; the
-app starts from that copy on a free loopback port; the hidden tests run with pytest and
-Playwright; the verdict is read from JUnit XML. Nothing the agent left in its sandbox (a
-process, a modified test, a forged log) takes part.
+app starts from that copy (in bubblewrap, in a network namespace of its own); the hidden tests
+run with pytest and Playwright in a bubblewrap of their own: the system and the Python install
+read-only, the task folders, the app's tree and the host's temporary folders hidden, only their
+run folder writable; the verdict is read by the harness, outside both, from JUnit XML. Nothing
+the agent left in its sandbox (a process, a modified test, a forged log) takes part, and the
+Python that runs the tests is checked first for startup files no package shipped
+(:mod:`~swelancer_env.grading.interpreter`).
+
+Layout of a grading folder ``$TMPDIR/swelancer-grade-<random>/``::
+
+    tree/               the starting state with the diff applied: the app runs from it
+    run/                the hidden tests' sandbox sees only this (and the system):
+        tests/          a copy of the task's hidden tests
+        plugins/        the grading plugin, importable without the package
+        pytest.ini, junit.xml, infra.txt, home/
 """
 
 from __future__ import annotations
@@ -20,9 +32,12 @@ from pathlib import Path
 
 from swelancer_env.appserver import AppServer
 from swelancer_env.browser.discovery import find_chromium
-from swelancer_env.errors import AppStartError, BrowserNotFoundError
+from swelancer_env.errors import AppStartError, BrowserNotFoundError, InfrastructureError
+from swelancer_env.grading import plugin as plugin_module
+from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
+from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
@@ -37,6 +52,7 @@ __all__ = [
 ]
 
 PLUGIN = "swelancer_env.grading.plugin"
+_PLUGIN_NAME = "swelancer_grading_plugin"  # the plugin's copy in a run folder
 
 
 def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> GradeResult:
@@ -117,11 +133,24 @@ def read_report(
 
 
 class Grader:
-    """Grades diffs against a task's hidden tests on this machine."""
+    """Grades diffs against a task's hidden tests on this machine.
 
-    def __init__(self, chromium: str | None = None, partial_credit: bool = False):
+    Args:
+        chromium: the Chromium executable (else found).
+        partial_credit: run every hidden test (else stop at the first failure).
+        isolate: run the hidden tests and the app in bubblewrap (default: when it works here;
+            without it, a warning at the sandbox says nothing is isolated).
+    """
+
+    def __init__(
+        self,
+        chromium: str | None = None,
+        partial_credit: bool = False,
+        isolate: bool | None = None,
+    ):
         self.chromium = chromium
         self.partial_credit = partial_credit
+        self.isolate = isolate
 
     def grade(self, task: Task, diff: str) -> GradeResult:
         """Grade ``diff`` (a git diff against the starting state) on ``task``."""
@@ -136,25 +165,29 @@ class Grader:
         return verdict(task, result, self.partial_credit)
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
+        try:
+            check_interpreter()
+            chromium = str(find_chromium(self.chromium))
+        except (InfrastructureError, BrowserNotFoundError) as e:
+            result.infra_error = str(e)
+            return
         app = load_app(task.app)
         tree = tmp / "tree"
         result.infra_error = apply_submission(task, diff, tree)
         if result.infra_error:
             return
+        run = tmp / "run"
+        shutil.copytree(task.tests_dir, run / "tests")
+        (run / "plugins").mkdir()
+        shutil.copyfile(plugin_module.__file__, run / "plugins" / f"{_PLUGIN_NAME}.py")
+        (run / "home").mkdir()
         try:
-            chromium = str(find_chromium(self.chromium))
-        except BrowserNotFoundError as e:
-            result.infra_error = str(e)
-            return
-        hidden = tmp / "hidden"
-        shutil.copytree(task.tests_dir, hidden / "tests")
-        try:
-            server = AppServer(app, tree).start()
+            server = AppServer(app, tree, isolate=self.isolate).start()
         except AppStartError as e:
             blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
             return
         try:
-            self._run_pytest(tmp, hidden, server.url, chromium, task, result)
+            self._run_pytest(run, server.url, chromium, task, result)
         finally:
             server.stop()
 
@@ -168,34 +201,38 @@ class Grader:
             except AppStartError:
                 return False
 
+    def _isolated(self) -> bool:
+        return isolation.bwrap_available() if self.isolate is None else self.isolate
+
     def _run_pytest(
-        self, tmp: Path, hidden: Path, url: str, chromium: str, task: Task, result: GradeResult
+        self, run: Path, url: str, chromium: str, task: Task, result: GradeResult
     ) -> None:
-        junit = tmp / "junit.xml"
-        infra_file = tmp / "infra.txt"
-        (hidden / "pytest.ini").write_text("[pytest]\n")
+        junit = run / "junit.xml"
+        infra_file = run / "infra.txt"
+        (run / "pytest.ini").write_text("[pytest]\n")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(tmp),
+            "HOME": str(run / "home"),
             "LANG": "C.UTF-8",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONPATH": str(run / "plugins"),
             "SWELANCER_APP_URL": url,
             "SWELANCER_CHROMIUM": chromium,
             "SWELANCER_INFRA_FILE": str(infra_file),
         }
-        for key in ("PLAYWRIGHT_BROWSERS_PATH", "PYTHONPATH", "VIRTUAL_ENV"):
-            if key in os.environ:
-                env[key] = os.environ[key]
-        cmd = [
-            sys.executable, "-m", "pytest",
-            *pytest_args(
-                str(junit), str(hidden / "pytest.ini"), str(hidden),
-                stop_early=not self.partial_credit,
-            ),  # fmt: skip
-        ]  # fmt: skip
+        if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
+            env["PLAYWRIGHT_BROWSERS_PATH"] = os.environ["PLAYWRIGHT_BROWSERS_PATH"]
+        args = pytest_args(
+            str(junit), str(run / "pytest.ini"), str(run),
+            plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
+        )  # fmt: skip
+        cmd = [sys.executable, "-s", "-m", "pytest", *args]
+        if self._isolated():
+            cmd = [*self._bwrap(run, chromium), *cmd]
         started = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, cwd=hidden, env=env, stdin=subprocess.DEVNULL,
+            cmd, cwd=run, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
@@ -209,3 +246,17 @@ class Grader:
         result.pytest_seconds = time.perf_counter() - started
         infra = infra_file.read_text() if infra_file.exists() else ""
         read_report(result, junit, infra, out, proc.returncode)
+
+    @staticmethod
+    def _bwrap(run: Path, chromium: str) -> list[str]:
+        """The hidden tests' sandbox: only ``run`` writable, the Python and Chromium read-only.
+
+        It keeps the host's network, to reach the app's listening socket; the pages it loads are
+        confined to the app's origin by the plugin.
+        """
+        keep = [*isolation.interpreter_paths(), Path(os.path.realpath(chromium)).parent]
+        if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
+            keep.append(Path(os.environ["PLAYWRIGHT_BROWSERS_PATH"]))
+        return isolation.bwrap_argv(
+            run, run / "home", hide=isolation.hidden_paths(), keep=keep, network=True
+        )

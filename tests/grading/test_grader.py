@@ -107,3 +107,75 @@ def test_plugin_confines_pages_to_the_app_as_the_user_tool_does() -> None:
     ):  # fmt: skip
         assert plugin.foreign_url_pattern(base).search(url), url
     assert plugin.foreign_url_pattern(base).pattern == worker.foreign_url_pattern(base).pattern
+
+
+def test_the_hidden_tests_run_where_they_can_change_nothing_but_their_run(
+    mini_task: Task, mini_root: Path
+) -> None:
+    """pytest runs in bubblewrap: the Python install read-only, tasks and app tree out of sight."""
+    import site
+
+    site_packages = site.getsitepackages()[0]
+    (mini_task.tests_dir / "test_where.py").write_text(
+        "import os, pytest\n"
+        "def test_python_is_read_only():\n"
+        f"    with pytest.raises(OSError):\n"
+        f"        open({site_packages + '/zz_planted.pth'!r}, 'w')\n"
+        "def test_tasks_and_trees_are_out_of_sight():\n"
+        f"    assert not os.path.exists({str(mini_task.tests_dir)!r})\n"
+        "    assert os.listdir(os.path.dirname(os.getcwd())) == ['run']  # no app tree\n"
+    )
+    result = Grader(partial_credit=True).grade(mini_task, gold_diff(mini_task))
+    outcomes = {t.name.rsplit("::", 1)[-1]: t.outcome for t in result.tests}
+    failed = [(t.name, t.message) for t in result.tests if t.outcome != "passed"]
+    assert outcomes["test_python_is_read_only"] == "passed", failed
+    assert outcomes["test_tasks_and_trees_are_out_of_sight"] == "passed", failed
+    assert not Path(site_packages, "zz_planted.pth").exists()
+
+
+def test_startup_files_no_package_shipped_are_found(tmp_path: Path, monkeypatch) -> None:
+    import base64
+    import hashlib
+
+    from swelancer_env.grading import interpreter
+
+    folder = tmp_path / "site-packages"
+    (folder / "good-1.0.dist-info").mkdir(parents=True)
+    shipped = b"import good\n"
+    digest = base64.urlsafe_b64encode(hashlib.sha256(shipped).digest()).rstrip(b"=").decode()
+    (folder / "good.pth").write_bytes(shipped)
+    (folder / "good-1.0.dist-info" / "RECORD").write_text(
+        f"good.pth,sha256={digest},{len(shipped)}\ngood-1.0.dist-info/RECORD,,\n"
+    )
+    monkeypatch.setattr(interpreter, "site_folders", lambda: [folder])
+    assert interpreter.foreign_startup_files() == []
+    (folder / "zz_evil.pth").write_text("import os; os.system('forge the verdict')\n")
+    assert interpreter.foreign_startup_files() == [
+        f"{folder / 'zz_evil.pth'} (no installed package lists it)"
+    ]
+    (folder / "zz_evil.pth").unlink()
+    (folder / "good.pth").write_text("import good; import os; os.system('x')\n")
+    assert interpreter.foreign_startup_files() == [
+        f"{folder / 'good.pth'} (changed since its package installed it)"
+    ]
+
+
+def test_a_poisoned_python_is_an_infra_error_not_a_verdict(
+    mini_task: Task, tmp_path: Path, monkeypatch
+) -> None:
+    from swelancer_env.grading import interpreter
+
+    folder = tmp_path / "site-packages"
+    folder.mkdir()
+    (folder / "zz_evil.pth").write_text("import os\n")
+    monkeypatch.setattr(interpreter, "site_folders", lambda: [folder])
+    result = Grader().grade(mini_task, gold_diff(mini_task))
+    assert not result.passed and result.earned == 0.0 and result.tests == []
+    assert result.infra_error and "zz_evil.pth" in result.infra_error
+    assert "no installed package" in result.infra_error and ".ci/setup" in result.infra_error
+
+
+def test_the_python_that_grades_is_clean() -> None:
+    from swelancer_env.grading.interpreter import foreign_startup_files
+
+    assert foreign_startup_files() == []
