@@ -18,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 
 from swelancer_env import actions as A
-from swelancer_env.errors import ConfigError, EpisodeError
+from swelancer_env.errors import ConfigError, EpisodeError, SubmissionTooLarge
 from swelancer_env.grading.grader import Grader
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.prompt import task_prompt
@@ -228,7 +228,13 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                     0.0,
                     False,
                 )
-            grade = self._grader.grade(task, sandbox.diff(task.acceptable_paths))
+            limits = (task.limits.max_diff_bytes, task.limits.max_diff_files)
+            try:
+                diff = sandbox.diff(task.acceptable_paths, limits)
+            except SubmissionTooLarge as e:
+                grade = GradeResult(task_id=task.id, passed=False, price=task.price, reason=str(e))
+                return self._finish(grade, info)
+            grade = self._grader.grade(task, diff)
             return self._finish(grade, info)
         if isinstance(action, A.ChooseProposalAction):
             if task.variant != "swe_manager":

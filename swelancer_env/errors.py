@@ -8,6 +8,8 @@ What raises is a failure of the system or of its inputs, and every message says 
     │   ├── TaskNotFoundError          (also LookupError): unknown task id, with "did you mean"
     │   └── TaskFormatError            (also ValueError): a malformed task folder, naming file and field
     ├── ConfigError                    (also ValueError): a bad argument or setting
+    ├── SubmissionTooLarge             (also ValueError): the agent's diff is over the task's cap;
+    │                                  the env turns it into a failed grade, not a raise
     ├── InfrastructureError            (also RuntimeError): the harness itself failed
     │   ├── BrowserNotFoundError       no Chromium to launch, with how to install one
     │   ├── AppStartError              the app did not come up
@@ -27,6 +29,7 @@ __all__ = [
     "InfrastructureError",
     "SWELancerError",
     "SandboxError",
+    "SubmissionTooLarge",
     "TaskError",
     "TaskFormatError",
     "TaskNotFoundError",
@@ -71,6 +74,10 @@ class SandboxError(InfrastructureError):
 
 class GradingError(InfrastructureError):
     """Grading could not reach a verdict."""
+
+
+class SubmissionTooLarge(SWELancerError, ValueError):
+    """The submitted change is over the task's cap on diff size or file count."""
 
 
 class EpisodeError(SWELancerError, RuntimeError):

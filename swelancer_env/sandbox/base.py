@@ -12,7 +12,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["CommandResult", "Sandbox"]
+__all__ = ["CommandResult", "DiffLimits", "Sandbox"]
+
+#: ``(max bytes, max files)`` of a diff: :attr:`~swelancer_env.tasks.model.Limits.max_diff_bytes`
+DiffLimits = tuple[int, int]
 
 # The user tool's output folder inside the work tree: excluded from the graded diff.
 OUTPUT_DIR = ".swelancer"
@@ -56,11 +59,14 @@ class Sandbox(abc.ABC):
         """Run ``command`` in the persistent shell, killing all it started after ``timeout`` s."""
 
     @abc.abstractmethod
-    def diff(self, paths: list[str] | None = None) -> str:
+    def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
         """The agent's change to the starting state as a binary git diff.
 
         Computed from the harness's own git directory (not the tree's ``.git``, which the agent
         controls). ``paths`` limits it to those paths; the user tool's output folder is excluded.
+
+        Raises:
+            SubmissionTooLarge: over ``limits`` (size in bytes, files changed).
         """
 
     def __enter__(self) -> Sandbox:

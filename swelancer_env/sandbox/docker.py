@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from swelancer_env.errors import ConfigError, SandboxError
-from swelancer_env.sandbox.base import CommandResult, Sandbox
+from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 
@@ -348,12 +348,12 @@ class DockerSandbox(Sandbox):
             result = result.model_copy(update={"output": text, "oom_killed": True})
         return result
 
-    def diff(self, paths: list[str] | None = None) -> str:
+    def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
         from swelancer_env.sandbox.worktree import diff_tree
 
         if self._stopped:
             raise SandboxError("this sandbox was stopped; its tree is gone")
-        return diff_tree(self.tree, self.private_git, paths)
+        return diff_tree(self.tree, self.private_git, paths, limits)
 
     # -- internals ---------------------------------------------------------------------------
 

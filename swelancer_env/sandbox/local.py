@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from swelancer_env.errors import ConfigError, SandboxError
-from swelancer_env.sandbox.base import CommandResult, Sandbox
+from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, PopenTransport, ShellTransport
 from swelancer_env.sandbox.isolation import (
     INSTALL_HINT,
@@ -217,10 +217,10 @@ class LocalSandbox(Sandbox):
             raise SandboxError("the sandbox is not running: call start() first (or use `with`)")
         return self._session.run(command, timeout)
 
-    def diff(self, paths: list[str] | None = None) -> str:
+    def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
         if self._stopped:
             raise SandboxError("this sandbox was stopped; its tree is gone")
-        return diff_tree(self.tree, self.private_git, paths)
+        return diff_tree(self.tree, self.private_git, paths, limits)
 
 
 def _force_remove(func: object, path: str, exc_info: object) -> None:

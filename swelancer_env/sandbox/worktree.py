@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from swelancer_env.errors import SandboxError, TaskFormatError
+from swelancer_env.errors import SandboxError, SubmissionTooLarge, TaskFormatError
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.model import Task
 
@@ -328,7 +328,104 @@ def _attr_pattern(name: str) -> str:
     return glob
 
 
-def diff_tree(tree: Path, private_git: Path, paths: Sequence[str] | None = None) -> str:
+def _baseline(private_git: Path, spec: list[str]) -> tuple[int, int]:
+    """Files and bytes of the starting state under the paths ``spec`` (all if empty)."""
+    out = _checked(
+        _git(
+            [f"--git-dir={private_git}", "ls-tree", "-r", "-l", "-z", "HEAD", "--", *spec],
+            Path(private_git),
+        ),
+        "git ls-tree",
+    )
+    files = size = 0
+    for entry in filter(None, out.split(b"\0")):
+        files += 1
+        fields = entry.split(b"\t", 1)[0].split()
+        if len(fields) == 4 and fields[3].isdigit():
+            size += int(fields[3])
+    return files, size
+
+
+def _prescan(
+    tree: Path, paths: Sequence[str], limits: tuple[int, int], base: tuple[int, int]
+) -> None:
+    """Refuse a tree that cannot make a diff under the cap before git reads any of it.
+
+    A file bigger than the cap, or far more files or bytes than the starting state has under
+    the same paths, ends it here: ``git add`` would otherwise hash all of it.
+    """
+    max_bytes, max_files = limits
+    files_cap, bytes_cap = base[0] + 4 * max_files, base[1] + 4 * max_bytes
+    files = size = 0
+    root = os.path.realpath(tree)
+    for rel in paths:
+        top = os.path.join(root, rel)
+        if os.path.islink(top):
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [
+                d for d in dirnames if d != ".git" and not (dirpath == root and d == OUTPUT_DIR)
+            ]
+            for name in filenames:
+                try:
+                    st = os.lstat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                files += 1
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                size += st.st_size
+                if st.st_size > max_bytes:
+                    shown = os.path.relpath(os.path.join(dirpath, name), root)
+                    raise SubmissionTooLarge(
+                        f"{shown} is {st.st_size:,} bytes, over the task's cap of {max_bytes:,} "
+                        "bytes for the whole submitted diff; remove it (or move it out of the "
+                        "paths that count) and submit again"
+                    )
+            if files > files_cap or size > bytes_cap:
+                raise SubmissionTooLarge(
+                    f"the tree holds {files:,} files and {size:,} bytes or more under the paths "
+                    f"that count, against {base[0]:,} files and {base[1]:,} bytes at the start: "
+                    f"more than a diff of at most {max_files:,} files and {max_bytes:,} bytes "
+                    "can hold; remove what you added and submit again"
+                )
+
+
+def _capped_git(args: Sequence[str], cwd: Path, max_bytes: int) -> bytes | None:
+    """A git command's output, or None as soon as it passes ``max_bytes`` (the rest unread)."""
+    try:
+        proc = subprocess.Popen(
+            ["git", *SAFE_GIT_CONFIG, *args], cwd=cwd, env=git_env(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+    except OSError as e:
+        raise SandboxError(f"could not run git ({e}); install git and put it on PATH") from e
+    chunks, total = [], 0
+    assert proc.stdout is not None and proc.stderr is not None
+    with proc:
+        while True:
+            chunk = proc.stdout.read(1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                proc.kill()
+                return None
+            chunks.append(chunk)
+        err = proc.stderr.read()
+    if proc.returncode:
+        raise SandboxError(
+            f"git diff failed (git exit {proc.returncode}): {err.decode(errors='replace').strip()}"
+        )
+    return b"".join(chunks)
+
+
+def diff_tree(
+    tree: Path,
+    private_git: Path,
+    paths: Sequence[str] | None = None,
+    limits: tuple[int, int] | None = None,
+) -> str:
     """The change from the starting state to ``tree`` as a binary git diff.
 
     New untracked files are included, binary files as ``GIT binary patch``; the user tool's
@@ -340,11 +437,17 @@ def diff_tree(tree: Path, private_git: Path, paths: Sequence[str] | None = None)
         tree: the work tree.
         private_git: the harness's git dir for it (from :meth:`StartingState.materialize`).
         paths: paths relative to the tree that count (default: all).
+        limits: ``(max bytes, max files)`` of the diff; the harness reads no more than that.
 
     Raises:
+        SubmissionTooLarge: the diff is over ``limits`` (the message says what to remove).
         SandboxError: git failed.
     """
     base = [f"--git-dir={private_git}", f"--work-tree={tree}"]
+    if limits is not None:
+        spec_paths = list(paths or ["."])
+        plain = [p for p in spec_paths if p not in (".", "")]  # ls-tree takes no pathspec magic
+        _prescan(Path(tree), spec_paths, limits, _baseline(Path(private_git), plain))
     add = _git([*base, "add", "-A", "--ignore-errors", "--", *_pathspec(None)], Path(tree))
     if add.returncode and b"fatal:" in add.stderr:
         _checked(add, "git add (computing the diff)")
@@ -353,7 +456,26 @@ def diff_tree(tree: Path, private_git: Path, paths: Sequence[str] | None = None)
         "--no-color", "--no-renames", "--ignore-submodules=all", "HEAD", "--",
     ]  # fmt: skip
     spec = _pathspec(paths)
-    out = _checked(_git([*cmd, *spec], Path(tree)), "git diff")
+    if limits is not None:
+        names = _checked(
+            _git([*base, "diff", "--cached", "--name-only", "-z", "HEAD", "--", *spec], Path(tree)),
+            "git diff",
+        )
+        changed = len([n for n in names.split(b"\0") if n])
+        if changed > limits[1]:
+            raise SubmissionTooLarge(
+                f"the submission changes {changed:,} files, over the task's cap of {limits[1]:,}; "
+                "revert what the fix does not need and submit again"
+            )
+        capped = _capped_git([*cmd, *spec], Path(tree), limits[0])
+        if capped is None:
+            raise SubmissionTooLarge(
+                f"the submission's diff is over the task's cap of {limits[0]:,} bytes; revert "
+                "what the fix does not need (generated files, data, builds) and submit again"
+            )
+        out = capped
+    else:
+        out = _checked(_git([*cmd, *spec], Path(tree)), "git diff")
     try:
         return out.decode("utf-8")
     except UnicodeDecodeError:

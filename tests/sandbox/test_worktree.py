@@ -205,3 +205,33 @@ def test_gitattributes_filters_in_the_tree_do_not_run(
     diff = diff_tree(tree, private)
     assert "+changed" in diff
     assert sorted(p.name for p in tmp_path.glob("pwned*")) == []
+
+
+def test_diff_over_the_cap_is_refused_before_git_reads_it(sandbox_dirs: tuple[Path, Path]) -> None:
+    import time
+
+    from swelancer_env.errors import SubmissionTooLarge
+
+    tree, private = sandbox_dirs
+    (tree / "src" / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    assert "return a + b" in diff_tree(tree, private, ["src"], limits=(10_000, 5))
+    with open(tree / "src" / "huge.bin", "wb") as f:  # 200 MB, sparse: written in no time
+        f.truncate(200 << 20)
+    started = time.monotonic()
+    with pytest.raises(SubmissionTooLarge, match=r"src/huge.bin is 209,715,200 bytes.*cap"):
+        diff_tree(tree, private, ["src"], limits=(10_000, 5))
+    assert time.monotonic() - started < 5  # git never hashed it
+    (tree / "src" / "huge.bin").unlink()
+    for i in range(30):  # each under the cap, together far over it
+        (tree / "src" / f"part{i}.bin").write_bytes(os.urandom(5_000))
+    with pytest.raises(SubmissionTooLarge, match="more than a diff of at most"):
+        diff_tree(tree, private, ["src"], limits=(10_000, 50))
+    for i in range(30):
+        (tree / "src" / f"part{i}.bin").unlink()
+    for i in range(3):  # within what the scan allows, but the diff itself is over the cap
+        (tree / "src" / f"part{i}.bin").write_bytes(os.urandom(6_000))
+    with pytest.raises(SubmissionTooLarge, match="diff is over the task's cap of 10,000 bytes"):
+        diff_tree(tree, private, ["src"], limits=(10_000, 5))
+    with pytest.raises(SubmissionTooLarge, match="changes 4 files, over the task's cap of 2"):
+        diff_tree(tree, private, ["src"], limits=(100_000, 2))
+    assert "part2.bin" in diff_tree(tree, private, ["src"], limits=(100_000, 5))
