@@ -21,11 +21,13 @@ import urllib.request
 from pathlib import Path
 
 from swelancer_env.errors import AppStartError
+from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.tasks.model import App
 
 __all__ = ["AppServer", "free_port", "listen_socket"]
 
 _FORWARDER = Path(__file__).with_name("sandbox") / "netfwd.py"
+_DEFAULT_LIMITS = ResourceLimits()
 
 
 def free_port() -> int:
@@ -62,6 +64,8 @@ class AppServer:
         listener: a listening socket (:func:`listen_socket`) to serve on, kept open across
             restarts so that the app's address stays the same (the user tool's); by default
             the server makes one and closes it at :meth:`stop`. Unused without isolation.
+        limits: memory, processes, CPU and file size for the app and what it starts (see
+            :mod:`swelancer_env.sandbox.limits`; None: none).
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class AppServer:
         log_lines: int = 40,
         isolate: bool | None = None,
         listener: socket.socket | None = None,
+        limits: ResourceLimits | None = _DEFAULT_LIMITS,
     ):
         self.app = app
         self.tree = Path(tree)
@@ -82,6 +87,8 @@ class AppServer:
         self._tmp: Path | None = None
         self._listener = listener
         self._own_listener: socket.socket | None = None
+        self.limits = limits
+        self._group: LimitGroup | None = None
 
     def start(self) -> AppServer:
         """Start the app and wait until its ready path answers 200.
@@ -122,6 +129,9 @@ class AppServer:
             "PYTHONUNBUFFERED": "1",
         }
         self._log = (self._tmp / "app.log").open("wb")
+        if self.limits is not None:
+            self._group = LimitGroup(self.limits, "app")
+            argv = self._group.argv(argv)
         self._proc = subprocess.Popen(
             argv,
             cwd=self.tree,
@@ -167,7 +177,7 @@ class AppServer:
             if proc.poll() is not None:
                 raise AppStartError(
                     f"The {self.app.name} app exited with code {proc.returncode} before "
-                    f"it was ready. Its log ends with:\n{self.log_tail()}"
+                    f"it was ready{self.killed_why()}. Its log ends with:\n{self.log_tail()}"
                 )
             try:
                 with urllib.request.urlopen(ready, timeout=1) as resp:
@@ -189,6 +199,13 @@ class AppServer:
         text = (self._tmp / "app.log").read_text(errors="replace")
         return "\n".join(text.splitlines()[-self._log_lines :])
 
+    def killed_why(self) -> str:
+        """`` (out of memory: ...)`` when the kernel killed the app's processes for its limit."""
+        group = self._group
+        if group is not None and group.oom_kills():
+            return f" (the kernel killed it: out of memory, its limit is {group.describe()})"
+        return ""
+
     def is_alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -201,6 +218,9 @@ class AppServer:
                 pass
             self._proc.wait()
             self._proc = None
+        if self._group is not None:
+            self._group.close()  # what the app left behind, however detached
+            self._group = None
         if getattr(self, "_log", None) is not None:
             self._log.close()
         if self._own_listener is not None:

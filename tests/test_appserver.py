@@ -111,3 +111,18 @@ def test_without_isolation_the_app_binds_the_port_itself(tmp_path: Path) -> None
         with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
             assert json.loads(resp.read())["connect"] == "connected"  # what isolation prevents
     host.sock.close()
+
+
+def test_an_app_that_eats_all_memory_is_killed_inside_its_limit(tmp_path: Path) -> None:
+    import pytest
+
+    from swelancer_env.errors import AppStartError
+    from swelancer_env.sandbox.limits import ResourceLimits
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "server.py").write_text("x = []\nwhile True:\n    x.append(bytearray(16 << 20))\n")
+    app = App(name="hog", root=tree, start="python3 server.py {port}", ready_timeout_s=20)
+    limits = ResourceLimits(memory=256 << 20)
+    with pytest.raises(AppStartError, match="out of memory, its limit is 0.25 GiB"):
+        AppServer(app, tree, limits=limits).start()

@@ -431,7 +431,8 @@ class UserToolSession:
         alive = self._app_alive()
         if not alive or any((r.status or 0) >= 500 for r in report.failed_requests):
             if not alive:
-                report.warnings.append("the app exited during the run")
+                why = self._server.killed_why() if self._server is not None else ""
+                report.warnings.append("the app exited during the run" + why)
             report.app_log = scrub(self._app_log_since(log_from))
 
     def _request(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:

@@ -38,6 +38,7 @@ from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox import isolation
+from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
@@ -53,6 +54,8 @@ __all__ = [
 
 PLUGIN = "swelancer_env.grading.plugin"
 _PLUGIN_NAME = "swelancer_grading_plugin"  # the plugin's copy in a run folder
+#: the hidden tests' pytest and its Chromium (which renders the agent's pages)
+GRADING_LIMITS = ResourceLimits(memory=4 << 30, pids=2048)
 
 
 def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> GradeResult:
@@ -230,19 +233,23 @@ class Grader:
         cmd = [sys.executable, "-s", "-m", "pytest", *args]
         if self._isolated():
             cmd = [*self._bwrap(run, chromium), *cmd]
+        group = LimitGroup(GRADING_LIMITS, "grading")
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=run, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
         try:
-            out, _ = proc.communicate(timeout=task.limits.grading_timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            result.reason = (
-                f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
-            )
+            proc = subprocess.Popen(
+                group.argv(cmd), cwd=run, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+            try:
+                out, _ = proc.communicate(timeout=task.limits.grading_timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, _ = proc.communicate()
+                result.reason = (
+                    f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
+                )
+        finally:
+            group.close()
         result.pytest_seconds = time.perf_counter() - started
         infra = infra_file.read_text() if infra_file.exists() else ""
         read_report(result, junit, infra, out, proc.returncode)

@@ -10,8 +10,12 @@ Isolation (``isolation=``): with ``"auto"`` (the default) the shell runs inside 
 machine can run it (see :mod:`swelancer_env.sandbox.isolation`: the tree writable, the system
 read-only, no network, the tasks, hidden tests, caches and temporary folders hidden); ``"bwrap"``
 demands it; ``"none"`` runs the shell as the host user with no isolation, which a warning says once
-per process. ``sandbox.isolation`` tells which one runs. Even isolated, this backend has no memory,
-CPU or process limits; the Docker backend is the one for untrusted code at scale.
+per process. ``sandbox.isolation`` tells which one runs.
+
+Limits (``limits=``, :class:`~swelancer_env.sandbox.limits.ResourceLimits`): the shell and all it
+starts share a cgroup with a memory and a process limit where the machine lets the harness make
+one, and rlimits (largest file, CPU seconds) always; an out-of-memory kill or a refused fork during
+a command is said in its output, as on Docker. ``limits=None`` turns them off.
 
 Example:
     >>> state = StartingState.get(task)  # doctest: +SKIP
@@ -31,7 +35,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
@@ -45,6 +49,7 @@ from swelancer_env.sandbox.isolation import (
     hidden_paths,
     interpreter_paths,
 )
+from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
 
@@ -52,6 +57,7 @@ __all__ = ["LocalSandbox"]
 
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MODES = ("auto", "bwrap", "none")
+_DEFAULT_LIMITS = ResourceLimits()
 _warn_lock = threading.Lock()
 _warned = False
 
@@ -91,6 +97,8 @@ class LocalSandbox(Sandbox):
         env: variables added to (or replacing) the shell's environment.
         isolation: ``"auto"`` (bubblewrap if it runs here, else none), ``"bwrap"`` or ``"none"``.
         hide: more folders to hide from an isolated shell (task folders kept elsewhere).
+        limits: memory, processes, CPU and file size for the shell and what it starts
+            (default :class:`ResourceLimits`; a dict is accepted; None: none).
 
     Raises:
         ConfigError: an unknown ``isolation``, or ``"bwrap"`` where bubblewrap cannot run.
@@ -105,6 +113,7 @@ class LocalSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         isolation: Literal["auto", "bwrap", "none"] = "auto",
         hide: Iterable[str | os.PathLike[str]] = (),
+        limits: ResourceLimits | Mapping[str, Any] | None = _DEFAULT_LIMITS,
     ) -> None:
         if isolation not in _MODES:
             raise ConfigError(
@@ -128,6 +137,13 @@ class LocalSandbox(Sandbox):
                 else "bubblewrap cannot run here"
             )
         self._hide = list(hide)
+        self.limits = (
+            ResourceLimits.model_validate(limits)
+            if limits is not None and not isinstance(limits, ResourceLimits)
+            else limits
+        )
+        self._group: LimitGroup | None = None
+        self._oom_seen = self._forks_seen = 0
         self.state = state
         self.root = Path(tempfile.mkdtemp(prefix=f"swelancer-{state.task_id}-", dir=temp_root))
         self.tree = self.root / "tree"
@@ -183,12 +199,19 @@ class LocalSandbox(Sandbox):
         if self._session is not None:
             return
         env, cwd = self.shell_env(), self.tree
+        if self.limits is not None and self._group is None:
+            self._group = LimitGroup(self.limits, "shell")
+        group = self._group
+
+        def limited(argv: list[str]) -> list[str]:
+            return group.argv(argv) if group is not None else argv
+
         factory: Callable[[], ShellTransport]
         if self.isolation == "bwrap":
             # the folders to hide are looked up again at each (re)start: mounts come and go
-            factory = lambda: BwrapTransport(cwd, env, self.bwrap_argv())  # noqa: E731
+            factory = lambda: BwrapTransport(cwd, env, limited(self.bwrap_argv()))  # noqa: E731
         else:
-            factory = lambda: PopenTransport(cwd, env)  # noqa: E731
+            factory = lambda: PopenTransport(cwd, env, limited([]))  # noqa: E731
         session = BashSession(factory, self._output_limit)
         session.start()
         self._session = session
@@ -201,6 +224,9 @@ class LocalSandbox(Sandbox):
             if session is not None:
                 session.close()
         finally:
+            group, self._group = self._group, None
+            if group is not None:
+                group.close()
             if self.root.exists():
                 shutil.rmtree(self.root, onerror=_force_remove)
 
@@ -215,7 +241,34 @@ class LocalSandbox(Sandbox):
         """
         if self._session is None:
             raise SandboxError("the sandbox is not running: call start() first (or use `with`)")
-        return self._session.run(command, timeout)
+        result = self._session.run(command, timeout)
+        group = self._group
+        if group is None:
+            return result
+        notes, oom = [], False
+        kills, forks = group.oom_kills(), group.forks_refused()
+        if kills > self._oom_seen:
+            notes.append(
+                f"[out of memory: the sandbox's memory limit ({group.describe().split(',')[0]}) "
+                f"was reached and the kernel killed {kills - self._oom_seen} process(es)]"
+            )
+            oom, self._oom_seen = True, kills
+        if forks > self._forks_seen:
+            # a fork bomb goes on after its command returned: end what the shell started
+            transport = self._session.transport
+            if transport is not None:
+                transport.kill_command()
+            notes.append(
+                f"[process limit: the sandbox may run {self.limits.pids if self.limits else 0} "
+                f"processes at once; {group.forks_refused() - self._forks_seen} fork(s) were "
+                "refused, and every process the shell had started was killed]"
+            )
+            self._forks_seen = group.forks_refused()
+        if not notes:
+            return result
+        text = result.output
+        text += ("" if not text or text.endswith("\n") else "\n") + "\n".join(notes) + "\n"
+        return result.model_copy(update={"output": text, "oom_killed": oom or result.oom_killed})
 
     def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
         if self._stopped:
