@@ -244,10 +244,10 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                     0.0,
                     False,
                 )
-            ids = [p.id for p in task.proposals]
-            if action.proposal_id not in ids:
+            known = [p.id for p in task.proposals]
+            if action.proposal_id not in known:
                 return (
-                    f"No proposal {action.proposal_id!r}; choose one of: {', '.join(ids)}.",
+                    f"No proposal {action.proposal_id!r}; choose one of: {', '.join(known)}.",
                     1,
                     0.0,
                     False,

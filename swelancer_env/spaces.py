@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from gymnasium import spaces
+from pydantic import BaseModel
 
 from swelancer_env.actions import ACTION_TYPES, Action, action_adapter, parse_action
 
@@ -135,7 +136,7 @@ class ActionSpace(spaces.Space[Action]):
         """The actions as OpenAI function-calling tools (one function per action type)."""
         from swelancer_env import actions as a
 
-        models = [
+        models: list[type[BaseModel]] = [
             a.ShellAction,
             a.ViewAction,
             a.CreateAction,

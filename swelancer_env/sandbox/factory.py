@@ -35,7 +35,7 @@ def _check_options(cls: type, backend: str, options: dict[str, Any]) -> None:
     """Unknown sandbox options are a ConfigError that lists the known ones, not a TypeError."""
     import inspect
 
-    params = inspect.signature(cls.__init__).parameters
+    params = inspect.signature(cls).parameters
     known = sorted(n for n, p in params.items() if p.kind is p.KEYWORD_ONLY)
     unknown = sorted(set(options) - set(known))
     if unknown:

@@ -60,10 +60,10 @@ class ResourceLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    memory: int | None = Field(4 << 30, gt=0)
-    pids: int | None = Field(1024, gt=0)
-    cpu_seconds: int | None = Field(3600, gt=0)
-    file_size: int | None = Field(1 << 30, gt=0)
+    memory: int | None = Field(default=4 << 30, gt=0)
+    pids: int | None = Field(default=1024, gt=0)
+    cpu_seconds: int | None = Field(default=3600, gt=0)
+    file_size: int | None = Field(default=1 << 30, gt=0)
 
 
 def _own_path(controller: str) -> str | None:

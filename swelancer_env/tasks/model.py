@@ -37,8 +37,8 @@ class Limits(BaseModel):
     grading_timeout_s: float = Field(300.0, gt=0)
     #: the submitted diff: its size in bytes and the files it changes, at most (the harness
     #: reads no more; a larger submission fails with the reason)
-    max_diff_bytes: int = Field(5_000_000, gt=0)
-    max_diff_files: int = Field(500, gt=0)
+    max_diff_bytes: int = Field(default=5_000_000, gt=0)
+    max_diff_files: int = Field(default=500, gt=0)
 
 
 class App(BaseModel):
