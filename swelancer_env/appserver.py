@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +22,7 @@ from pathlib import Path
 from swelancer_env.errors import AppStartError
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.tasks.model import App
+from swelancer_env.tempdirs import make_temp_dir
 
 __all__ = ["AppServer", "free_port", "listen_socket"]
 
@@ -97,7 +97,7 @@ class AppServer:
             AppStartError: the app exited or did not become ready in time; the message holds
                 the end of its log.
         """
-        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-app-"))
+        self._tmp = make_temp_dir("swelancer-app-")
         data_dir = self._tmp / "data"
         data_dir.mkdir()
         (self._tmp / "home").mkdir()

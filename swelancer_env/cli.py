@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from swelancer_env.errors import SWELancerError
+from swelancer_env.errors import SandboxError, SWELancerError
 
 __all__ = ["main"]
 
@@ -204,9 +204,18 @@ def cmd_image_build(args: argparse.Namespace) -> int:
 
 def cmd_janitor(args: argparse.Namespace) -> int:
     from swelancer_env.sandbox.docker import janitor
+    from swelancer_env.sandbox.limits import remove_stale_groups
+    from swelancer_env.tempdirs import remove_stale_temp_dirs
 
-    removed = janitor(run_id=args.run)
-    print(f"removed {removed} container(s)")
+    folders = remove_stale_temp_dirs()
+    groups = remove_stale_groups()
+    print(f"removed {folders} temporary folder(s) and {groups} cgroup(s) of runs that are gone")
+    try:
+        removed = janitor(run_id=args.run)
+    except SandboxError as e:
+        print(f"containers: not checked ({e})")
+    else:
+        print(f"removed {removed} container(s)")
     return 0
 
 
@@ -254,7 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_image_build)
 
-    j = sub.add_parser("janitor", help="remove containers left by crashed runs")
+    j = sub.add_parser(
+        "janitor",
+        help="remove what crashed runs left: temporary folders, cgroups (and their processes), "
+        "containers",
+    )
     j.add_argument("--run", help="only this run id")
     j.set_defaults(func=cmd_janitor)
     return p

@@ -117,3 +117,81 @@ def test_replay_needs_a_readable_file(
     bad.write_text('{"type": "shell", "command": "ls"}\n{oops\n')
     assert main(["run", "--agent", "replay", "--actions", str(bad), "--task", "mini-greeting"]) == 2
     assert f"{bad}:2: not valid JSON" in capsys.readouterr().err
+
+
+EPISODE = """
+import sys, time
+import gymnasium as gym
+import swelancer_env
+env = gym.make("swelancer/SWELancer-v0")
+env.reset(options={"task_id": "tally-split-cents"})
+env.step({"type": "shell", "command": "sleep 1000 & setsid sleep 1000 &"})
+obs, *_ = env.step({"type": "user_tool"})
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.browser
+def test_janitor_cleans_up_after_a_kill_9(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An episode's process killed with -9 leaves folders and cgroups: the janitor removes them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from swelancer_env.tempdirs import MARKER
+
+    tmp = Path(tempfile.gettempdir())
+    before = set(tmp.glob("swelancer-*"))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", EPISODE], stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        made = set(tmp.glob("swelancer-*")) - before
+        assert made and all((d / MARKER).is_file() for d in made)
+        groups = [
+            p for p in Path("/sys/fs/cgroup").rglob(f"swelancer-*-{proc.pid}-*") if p.is_dir()
+        ]
+        assert groups  # the shell's and the app's
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        time.sleep(0.5)
+        assert all(d.exists() for d in made)  # left behind
+        assert main(["janitor"]) == 0
+        out = capsys.readouterr().out
+        assert f"removed {len(made)} temporary folder(s)" in out, (out, made)
+        assert not any(d.exists() for d in made)
+        assert not any(g.exists() for g in groups)
+        left = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and b"sleep\x001000" in (entry / "cmdline").read_bytes():
+                    left.append(entry.name)
+            except OSError:
+                continue
+        assert left == []  # the episode's daemons went with their groups
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # a folder of a live process, and one without a marker, are never touched
+    mine = tmp / "swelancer-mine"
+    mine.mkdir()
+    try:
+        from swelancer_env.tempdirs import make_temp_dir, remove_stale_temp_dirs
+
+        live = make_temp_dir("swelancer-live-")
+        assert remove_stale_temp_dirs() == 0 and mine.exists() and live.exists()
+        live_marker = (live / MARKER).read_text()
+        assert str(os.getpid()) in live_marker
+        import shutil
+
+        shutil.rmtree(live)
+    finally:
+        mine.rmdir()

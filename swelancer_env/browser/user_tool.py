@@ -53,7 +53,6 @@ import hashlib
 import os
 import shutil
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -71,6 +70,7 @@ from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import App, Task
+from swelancer_env.tempdirs import make_temp_dir
 
 __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"]
 
@@ -153,7 +153,7 @@ class UserToolSession:
             else ""
         )
         self.calls = 0
-        self._tmp = Path(tempfile.mkdtemp(prefix="swelancer-usertool-"))
+        self._tmp = make_temp_dir("swelancer-usertool-")
         self._worker: WorkerClient | None = None
         self._server: AppServer | None = None
         self._fingerprint = ""

@@ -95,7 +95,15 @@ class WorkerClient:
     def __init__(self, executable: Path, tmp: Path, argv: list[str] | None = None):
         self.stderr_path = tmp / "worker.log"
         self._stderr = self.stderr_path.open("ab")
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        # Playwright's driver makes its artifact and tracing folders in TMPDIR: the session's
+        private_tmp = tmp / "tmp"
+        private_tmp.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "TMPDIR": str(private_tmp),
+        }
         self.proc = subprocess.Popen(
             argv or [sys.executable, "-s", str(_WORKER)],
             cwd=tmp,

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -55,6 +54,7 @@ from swelancer_env.sandbox.docker import DockerSandboxConfig, _config
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
+from swelancer_env.tempdirs import make_temp_dir, temp_dir
 
 __all__ = ["DockerGrader"]
 
@@ -162,7 +162,7 @@ class DockerGrader(Grader):
             result.reason = f"the hidden tests did not finish within {limit:.0f} s"
         out = box.get(f"{RUN}/out", max_bytes=32 << 20)
         lap("report_out")
-        local = Path(tempfile.mkdtemp(prefix="swelancer-grade-out-"))
+        local = make_temp_dir("swelancer-grade-out-")
         try:
             junit = local / "junit.xml"
             if "junit.xml" in out:
@@ -190,7 +190,7 @@ class DockerGrader(Grader):
         key = StartingState.get(task).key
         if key in self._starts:
             return True
-        with tempfile.TemporaryDirectory(prefix="swelancer-grade-check-") as d:
+        with temp_dir("swelancer-grade-check-") as d:
             tree = Path(d) / "tree"
             tree.mkdir()
             launch = _Launch(self, task, {tree: (SRC, "ro")})

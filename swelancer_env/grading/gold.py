@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
 
 from swelancer_env.errors import TaskFormatError
 from swelancer_env.sandbox.worktree import StartingState, apply_patch, diff_tree, git_env
 from swelancer_env.tasks.model import Task
+from swelancer_env.tempdirs import temp_dir
 
 __all__ = ["gold_changes", "gold_diff", "patch_diff"]
 
@@ -16,7 +16,7 @@ __all__ = ["gold_changes", "gold_diff", "patch_diff"]
 def patch_diff(task: Task, patch: str, reverse: bool = False) -> str:
     """The diff (as ``Sandbox.diff`` would give it) of the starting state with ``patch`` applied."""
     state = StartingState.get(task)
-    with tempfile.TemporaryDirectory(prefix="swelancer-gold-") as d:
+    with temp_dir("swelancer-gold-") as d:
         tree, git = Path(d) / "tree", Path(d) / "private.git"
         state.materialize(tree, git)
         error = apply_patch(tree, patch, reverse=reverse)
@@ -38,7 +38,7 @@ def gold_changes(task: Task) -> dict[str, tuple[str | None, str | None]]:
     ``None`` stands for a file that does not exist on that side.
     """
     state = StartingState.get(task)
-    with tempfile.TemporaryDirectory(prefix="swelancer-gold-") as d:
+    with temp_dir("swelancer-gold-") as d:
         before, after = Path(d) / "before", Path(d) / "after"
         state.materialize(before, Path(d) / "b.git")
         state.materialize(after, Path(d) / "a.git")

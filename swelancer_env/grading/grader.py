@@ -25,7 +25,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +41,7 @@ from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
+from swelancer_env.tempdirs import make_temp_dir
 
 __all__ = [
     "Grader",
@@ -159,7 +159,7 @@ class Grader:
         """Grade ``diff`` (a git diff against the starting state) on ``task``."""
         started = time.perf_counter()
         result = GradeResult(task_id=task.id, passed=False, price=task.price, diff_bytes=len(diff))
-        tmp = Path(tempfile.mkdtemp(prefix="swelancer-grade-"))
+        tmp = make_temp_dir("swelancer-grade-")
         try:
             self._grade_in(tmp, task, diff, result)
         finally:
@@ -195,14 +195,17 @@ class Grader:
             server.stop()
 
     def _starting_state_starts(self, task: Task) -> bool:
-        with tempfile.TemporaryDirectory(prefix="swelancer-grade-check-") as d:
-            tree = Path(d) / "tree"
+        d = make_temp_dir("swelancer-grade-check-")
+        try:
+            tree = d / "tree"
             StartingState.get(task).materialize_tree(tree)
             try:
                 AppServer(load_app(task.app), tree).start().stop()
                 return True
             except AppStartError:
                 return False
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
     def _isolated(self) -> bool:
         return isolation.bwrap_available() if self.isolate is None else self.isolate
@@ -216,6 +219,7 @@ class Grader:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(run / "home"),
+            "TMPDIR": str(run / "home"),  # Playwright's artifacts go with the run
             "LANG": "C.UTF-8",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1",

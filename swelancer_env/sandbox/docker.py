@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -37,6 +36,7 @@ from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+from swelancer_env.tempdirs import make_temp_dir
 
 if TYPE_CHECKING:
     import docker
@@ -141,9 +141,7 @@ class DockerSandbox(Sandbox):
         self.state = state
         self.run_id = run_id or current_run_id()
         self.task_id = task_id or state.task_id
-        self.root = Path(
-            tempfile.mkdtemp(prefix=f"swelancer-docker-{self.task_id}-", dir=temp_root)
-        )
+        self.root = make_temp_dir(f"swelancer-docker-{self.task_id}-", dir=temp_root)
         self.tree = self.root / "tree"
         self.private_git = self.root / "private.git"
         self.container_id: str | None = None

@@ -39,7 +39,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["LimitGroup", "ResourceLimits", "cgroup_mechanism"]
+from swelancer_env.tempdirs import start_time
+
+__all__ = ["LimitGroup", "ResourceLimits", "cgroup_mechanism", "remove_stale_groups"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _PREFIX = "swelancer-"
@@ -124,7 +126,7 @@ class LimitGroup:
         self._pids_events: Path | None = None
         if (limits.memory or limits.pids) and cgroup_mechanism() != "rlimit":
             try:
-                self._make_cgroups(f"{_PREFIX}{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+                self._make_cgroups(_leaf(name))
             except OSError:
                 self.close()
                 self.dirs, self.mechanism = [], "rlimit"
@@ -268,6 +270,45 @@ class LimitGroup:
         self.dirs = []
 
 
+def _leaf(name: str) -> str:
+    """``swelancer-<name>-<pid>-<start time>-<random>``: the janitor tells whose it is."""
+    return f"{_PREFIX}{name}-{os.getpid()}-{start_time(os.getpid())}-{uuid.uuid4().hex[:8]}"
+
+
+def _maker_gone(leaf: str) -> bool:
+    parts = leaf.split("-")
+    if len(parts) != 5 or not parts[2].isdigit():
+        return False
+    return str(start_time(int(parts[2]))) != parts[3]
+
+
+def remove_stale_groups() -> int:
+    """Kill what is in our cgroups whose maker is gone (a ``kill -9``'d run), and remove them.
+
+    Returns:
+        How many groups were removed.
+    """
+    found: list[Path] = []
+    for top in [_ROOT, *(_ROOT / c for c in ("memory", "pids", "unified"))]:
+        if not top.is_dir() or (top == _ROOT and not (top / "cgroup.controllers").is_file()):
+            continue
+        for dirpath, dirnames, _ in os.walk(top):
+            if len(Path(dirpath).relative_to(top).parts) > 6:
+                dirnames[:] = []
+                continue
+            for d in list(dirnames):
+                if d.startswith(_PREFIX) and _maker_gone(d):
+                    found.append(Path(dirpath) / d)
+                    dirnames.remove(d)
+    removed = 0
+    for folder in found:
+        group = LimitGroup.__new__(LimitGroup)
+        group.dirs = [folder]
+        group.close()
+        removed += not folder.exists()
+    return removed
+
+
 def _make(name: str, limits: ResourceLimits) -> LimitGroup:
     group = LimitGroup.__new__(LimitGroup)
     group.limits = limits
@@ -275,7 +316,7 @@ def _make(name: str, limits: ResourceLimits) -> LimitGroup:
     group.dirs = []
     group._memory_dir = group._oom_file = group._pids_events = None
     try:
-        group._make_cgroups(f"{_PREFIX}{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        group._make_cgroups(_leaf(name))
     except OSError:
         group.close()
         raise

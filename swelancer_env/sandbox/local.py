@@ -52,6 +52,7 @@ from swelancer_env.sandbox.isolation import (
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
+from swelancer_env.tempdirs import make_temp_dir
 
 __all__ = ["LocalSandbox"]
 
@@ -145,7 +146,7 @@ class LocalSandbox(Sandbox):
         self._group: LimitGroup | None = None
         self._oom_seen = self._forks_seen = 0
         self.state = state
-        self.root = Path(tempfile.mkdtemp(prefix=f"swelancer-{state.task_id}-", dir=temp_root))
+        self.root = make_temp_dir(f"swelancer-{state.task_id}-", dir=temp_root)
         self.tree = self.root / "tree"
         self.private_git = self.root / "private.git"
         self.home = self.root / "home"
