@@ -197,29 +197,24 @@ class LimitGroup:
 
     def oom_kills(self) -> int:
         """How many processes the kernel killed for the group's memory limit so far."""
-        if self._oom_file is None:
-            return 0
-        try:
-            for line in self._oom_file.read_text().splitlines():
-                key, _, value = line.partition(" ")
-                if key == "oom_kill" and value.strip().isdigit():
-                    return int(value)
-        except OSError:
-            pass
-        return 0
+        return _counter(self._read(self._oom_file), "oom_kill")
 
     def forks_refused(self) -> int:
         """How many times the group met its process limit (``pids.events``: ``max``)."""
-        if self._pids_events is None:
-            return 0
+        return _counter(self._read(self._pids_events), "max")
+
+    def _read(self, path: Path | None) -> str:
+        """A counter file's text, read through a descriptor kept open (read after each step)."""
+        if path is None:
+            return ""
+        fds = self.__dict__.setdefault("_fds", {})
         try:
-            for line in self._pids_events.read_text().splitlines():
-                key, _, value = line.partition(" ")
-                if key == "max" and value.strip().isdigit():
-                    return int(value)
+            fd = fds.get(path)
+            if fd is None:
+                fd = fds[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            return os.pread(fd, 4096, 0).decode(errors="replace")
         except OSError:
-            pass
-        return 0
+            return ""
 
     def describe(self) -> str:
         """The limits in words, for messages."""
@@ -256,6 +251,9 @@ class LimitGroup:
 
     def close(self) -> None:
         """Kill what is left in the group and remove it. Idempotent."""
+        for fd in self.__dict__.pop("_fds", {}).values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
         self.kill_all()
         for folder in reversed(self.dirs):
             for _ in range(100):
@@ -268,6 +266,15 @@ class LimitGroup:
                     self.kill_all()
                     time.sleep(0.02)
         self.dirs = []
+
+
+def _counter(text: str, key: str) -> int:
+    """The value of ``key`` in a cgroup ``key value`` file (0 if absent)."""
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name == key and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 def _leaf(name: str) -> str:
