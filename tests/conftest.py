@@ -146,6 +146,9 @@ def pytest_configure(config: pytest.Config) -> None:
     session_tmp = Path(tempfile.mkdtemp(prefix="swelancer-tests-", dir=base))
     os.environ["TMPDIR"] = os.environ["SWELANCER_TEST_TMPDIR"] = str(session_tmp)
     tempfile.tempdir = None  # gettempdir() now answers the session's folder
+    # the containers this session makes carry its run id (fixtures that make their own put it
+    # first), so that the leak check counts only them
+    os.environ["SWELANCER_RUN_ID"] = session_tmp.name
 
 
 def _leftover_dirs() -> set[str]:
@@ -155,13 +158,16 @@ def _leftover_dirs() -> set[str]:
 
 
 def _leftover_containers() -> set[str]:
+    """This session's containers (their run label starts with its run id)."""
+    session = os.environ.get("SWELANCER_RUN_ID", "")
     try:
         from swelancer_env.docker.engine import docker_client
 
         client = docker_client(timeout=5)
-        return {c.id for c in client.containers.list(all=True, filters={"label": "swelancer-env"})}
+        found = client.containers.list(all=True, filters={"label": "swelancer-env"})
     except Exception:  # noqa: BLE001 - no engine: nothing to count
         return set()
+    return {c.id for c in found if c.labels.get("swelancer-env.run", "").startswith(session)}
 
 
 @pytest.fixture(scope="session", autouse=True)

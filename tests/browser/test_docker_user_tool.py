@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.browser]
 
 @pytest.fixture
 def run_id(engine: str) -> Iterator[str]:
-    run_id = f"test-ut-{uuid.uuid4().hex[:10]}"
+    run_id = f"{os.environ.get('SWELANCER_RUN_ID', 'test')}-ut-{uuid.uuid4().hex[:10]}"
     yield run_id
     assert _containers(run_id) == []
 

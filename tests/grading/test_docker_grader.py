@@ -7,6 +7,7 @@ missing, these tests fail with the reason; none is skipped.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_the_app_saw_and_wrote_nothing(api):
 
 @pytest.fixture
 def run_id() -> str:
-    return f"test-grade-{uuid.uuid4().hex[:10]}"
+    return f"{os.environ.get('SWELANCER_RUN_ID', 'test')}-grade-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ fails with the reason: nothing is skipped.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from swelancer_env.sandbox.worktree import StartingState, build_starting_state
 from swelancer_env.tasks.model import Task
 
 pytestmark = pytest.mark.docker
+
 
 @pytest.fixture(scope="session")
 def state(tmp_path_factory: pytest.TempPathFactory) -> StartingState:
@@ -42,7 +44,7 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> StartingState:
 
 @pytest.fixture
 def run_id() -> str:
-    return f"test-{uuid.uuid4().hex[:10]}"
+    return f"{os.environ.get('SWELANCER_RUN_ID', 'test')}-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
