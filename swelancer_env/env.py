@@ -103,6 +103,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._log: list[str] = []
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
         self._closed = False
+        #: the full verdict of the latest submission, hidden tests' names and messages included
+        #: (``info["grade"]`` has only what the agent may see)
+        self.last_grade: GradeResult | None = None
         if task_id is not None:
             load_task(task_id)  # fail now, with "did you mean", not at reset
 
@@ -232,7 +235,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             try:
                 diff = sandbox.diff(task.acceptable_paths, limits)
             except SubmissionTooLarge as e:
-                grade = GradeResult(task_id=task.id, passed=False, price=task.price, reason=str(e))
+                why = f"the submission was not graded: {e}"
+                grade = GradeResult(task_id=task.id, passed=False, price=task.price, reason=why)
                 return self._finish(grade, info)
             grade = self._grader.grade(task, diff)
             return self._finish(grade, info)
@@ -269,9 +273,10 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         raise EpisodeError(f"unhandled action {action!r}")
 
     def _finish(self, grade: GradeResult, info: dict[str, Any]) -> tuple[str, int, float, bool]:
-        info["grade"] = grade.model_dump()
+        self.last_grade = grade
+        info["grade"] = grade.public()
         if grade.infra_error:
-            info["infra_error"] = grade.infra_error
+            info["infra_error"] = info["grade"]["infra_error"]
         return grade.summary(), 0 if grade.passed else 1, grade.earned, True
 
     def _run_user_tool(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from swelancer_env.env import SWELancerEnv
 
@@ -33,6 +33,8 @@ class EpisodeResult(BaseModel):
     agent: str = ""
     truncated: bool = False
     infra_error: str | None = None
+    #: hidden tests that did not pass (for the researcher; the agent never sees their names)
+    failed_tests: list[str] = Field(default_factory=list)
 
 
 def run_episode(
@@ -53,6 +55,8 @@ def run_episode(
         if on_step is not None:
             on_step(steps, action, obs, reward, info)
     grade = info.get("grade") or {}
+    full = getattr(getattr(env, "unwrapped", env), "last_grade", None) if terminated else None
+    failed = [t.name for t in full.tests if t.outcome != "passed"] if full is not None else []
     return EpisodeResult(
         task_id=task.id,
         variant=task.variant,
@@ -63,7 +67,8 @@ def run_episode(
         seconds=round(time.perf_counter() - started, 3),
         agent=getattr(agent, "name", type(agent).__name__),
         truncated=truncated,
-        infra_error=grade.get("infra_error"),
+        infra_error=full.infra_error if full is not None else grade.get("infra_error"),
+        failed_tests=failed,
     )
 
 

@@ -123,3 +123,37 @@ def test_unknown_sandbox_option_is_a_config_error(mini_task: Task) -> None:
     with pytest.raises(ConfigError, match=r"\['memory'\].*options are: .*isolation"):
         env.reset()
     env.close()
+
+
+def test_the_grade_in_info_tells_figures_not_the_hidden_tests(mini_task: Task) -> None:
+    """Test names and assertion messages would teach a policy the tests: only figures go out."""
+    import json
+
+    from swelancer_env.runner import run_episode
+
+    env = SWELancerEnv(task_id="mini-greeting")
+    try:
+        obs, *_ = env.reset()
+        obs, reward, terminated, _, info = env.step({"type": "submit"})
+        assert terminated and reward == 0.0
+        seen = json.dumps(info) + str(obs["output"])
+        assert info["grade"]["tests_run"] == 1 and info["grade"]["tests_passed"] == 0
+        assert "test_greeting" not in seen and "'hello'" not in seen  # name, expected value
+        full = env.unwrapped.last_grade
+        assert full is not None and [t.name for t in full.tests] == [
+            "tests.test_greeting::test_greeting"
+        ]
+
+        class Submit:
+            name = "submit"
+
+            def reset(self, *a: object) -> None:
+                pass
+
+            def act(self, *a: object) -> dict[str, str]:
+                return {"type": "submit"}
+
+        result = run_episode(env, Submit(), "mini-greeting")
+        assert result.failed_tests == ["tests.test_greeting::test_greeting"]  # the researcher's
+    finally:
+        env.close()

@@ -35,6 +35,29 @@ class GradeResult(BaseModel):
     def n_passed(self) -> int:
         return sum(t.outcome == "passed" for t in self.tests)
 
+    def public(self) -> dict[str, object]:
+        """What the agent may see of it (``info["grade"]``): figures, never the hidden tests.
+
+        The tests' names, messages and pytest's output tell what the hidden tests check (their
+        data, their expected values): a policy trained on them would learn the tests, not the
+        fix. They stay in the full result (``env.unwrapped.last_grade``) for the researcher.
+        """
+        infra = self.infra_error.splitlines()[0][:300] if self.infra_error else None
+        return {
+            "task_id": self.task_id,
+            "passed": self.passed,
+            "earned": self.earned,
+            "price": self.price,
+            "fraction_passed": self.fraction_passed,
+            "tests_run": len(self.tests),
+            "tests_passed": self.n_passed,
+            "reason": self.reason,
+            "infra_error": infra,
+            "seconds": self.seconds,
+            "pytest_seconds": self.pytest_seconds,
+            "diff_bytes": self.diff_bytes,
+        }
+
     def summary(self) -> str:
         """One line for a person."""
         if self.infra_error:

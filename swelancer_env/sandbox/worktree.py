@@ -380,15 +380,23 @@ def _prescan(
                     raise SubmissionTooLarge(
                         f"{shown} is {st.st_size:,} bytes, over the task's cap of {max_bytes:,} "
                         "bytes for the whole submitted diff; remove it (or move it out of the "
-                        "paths that count) and submit again"
+                        "paths that count) before submitting"
                     )
             if files > files_cap or size > bytes_cap:
                 raise SubmissionTooLarge(
                     f"the tree holds {files:,} files and {size:,} bytes or more under the paths "
                     f"that count, against {base[0]:,} files and {base[1]:,} bytes at the start: "
                     f"more than a diff of at most {max_files:,} files and {max_bytes:,} bytes "
-                    "can hold; remove what you added and submit again"
+                    "can hold; remove what the fix does not need before submitting"
                 )
+
+
+def _exists(tree: Path, private_git: Path, path: str) -> bool:
+    """Whether ``path`` is in the tree now, or was in the starting state (a deletion)."""
+    if path in (".", "") or os.path.lexists(os.path.join(tree, path)):
+        return True
+    out = _git([f"--git-dir={private_git}", "ls-tree", "--name-only", "HEAD", "--", path], tree)
+    return bool(out.stdout.strip())
 
 
 def _capped_git(args: Sequence[str], cwd: Path, max_bytes: int) -> bytes | None:
@@ -448,9 +456,13 @@ def diff_tree(
         spec_paths = list(paths or ["."])
         plain = [p for p in spec_paths if p not in (".", "")]  # ls-tree takes no pathspec magic
         _prescan(Path(tree), spec_paths, limits, _baseline(Path(private_git), plain))
-    add = _git([*base, "add", "-A", "--ignore-errors", "--", *_pathspec(None)], Path(tree))
-    if add.returncode and b"fatal:" in add.stderr:
-        _checked(add, "git add (computing the diff)")
+    # only the paths that count: what lies elsewhere (however big) is never read. A path that
+    # neither exists nor was in the starting state matches nothing, which git add refuses.
+    wanted = [p for p in (paths or ["."]) if _exists(Path(tree), Path(private_git), p)]
+    if wanted:
+        add = _git([*base, "add", "-A", "--ignore-errors", "--", *_pathspec(wanted)], Path(tree))
+        if add.returncode and b"fatal:" in add.stderr:
+            _checked(add, "git add (computing the diff)")
     cmd = [
         *base, "diff", "--cached", "--binary", "--full-index", "--no-textconv", "--no-ext-diff",
         "--no-color", "--no-renames", "--ignore-submodules=all", "HEAD", "--",
@@ -465,13 +477,13 @@ def diff_tree(
         if changed > limits[1]:
             raise SubmissionTooLarge(
                 f"the submission changes {changed:,} files, over the task's cap of {limits[1]:,}; "
-                "revert what the fix does not need and submit again"
+                "revert what the fix does not need before submitting"
             )
         capped = _capped_git([*cmd, *spec], Path(tree), limits[0])
         if capped is None:
             raise SubmissionTooLarge(
                 f"the submission's diff is over the task's cap of {limits[0]:,} bytes; revert "
-                "what the fix does not need (generated files, data, builds) and submit again"
+                "what the fix does not need (generated files, data, builds) before submitting"
             )
         out = capped
     else:
