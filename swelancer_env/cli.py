@@ -176,7 +176,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rows, bad, infra = [], 0, 0
     started = time.perf_counter()
     for task in tasks:
-        for check in validate_task(task, chromium=args.chromium):
+        for check in validate_task(task, chromium=args.chromium, workers=args.workers):
             rows.append(
                 [task.id, check.name, check.expected, check.got, "ok" if check.ok else "WRONG"]
             )
@@ -255,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check that each task's ground truth holds")
     v.add_argument("--tasks", nargs="+")
     v.add_argument("--chromium")
+    v.add_argument("--workers", type=int, default=2, help="gradings of a task at once (default 2)")
     v.set_defaults(func=cmd_validate)
 
     img = sub.add_parser("image", help="Docker sandbox image")

@@ -238,6 +238,11 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                 why = f"the submission was not graded: {e}"
                 grade = GradeResult(task_id=task.id, passed=False, price=task.price, reason=why)
                 return self._finish(grade, info)
+            if not diff.strip():  # the starting state fails by construction (validate proves it)
+                paths = ", ".join(task.acceptable_paths)
+                why = f"nothing was submitted: the tree has no change in the paths that count ({paths})"
+                grade = GradeResult(task_id=task.id, passed=False, price=task.price, reason=why)
+                return self._finish(grade, info)
             grade = self._grader.grade(task, diff)
             return self._finish(grade, info)
         if isinstance(action, A.ChooseProposalAction):

@@ -134,6 +134,9 @@ def test_the_grade_in_info_tells_figures_not_the_hidden_tests(mini_task: Task) -
     env = SWELancerEnv(task_id="mini-greeting")
     try:
         obs, *_ = env.reset()
+        env.step(
+            {"type": "str_replace", "path": "greeting.py", "old_str": "helo", "new_str": "hola"}
+        )
         obs, reward, terminated, _, info = env.step({"type": "submit"})
         assert terminated and reward == 0.0
         seen = json.dumps(info) + str(obs["output"])
@@ -150,10 +153,30 @@ def test_the_grade_in_info_tells_figures_not_the_hidden_tests(mini_task: Task) -
             def reset(self, *a: object) -> None:
                 pass
 
+            def __init__(self) -> None:
+                self.steps = 0
+
             def act(self, *a: object) -> dict[str, str]:
+                self.steps += 1
+                if self.steps == 1:
+                    return {"type": "shell", "command": "sed -i s/helo/hola/ greeting.py"}
                 return {"type": "submit"}
 
         result = run_episode(env, Submit(), "mini-greeting")
         assert result.failed_tests == ["tests.test_greeting::test_greeting"]  # the researcher's
+    finally:
+        env.close()
+
+
+def test_an_empty_submission_fails_without_running_the_hidden_tests(mini_task: Task) -> None:
+    env = SWELancerEnv(task_id="mini-greeting")
+    try:
+        env.reset()
+        env.step({"type": "shell", "command": "echo scratch > /tmp/notes.txt; mkdir -p .swelancer"})
+        obs, reward, terminated, _, info = env.step({"type": "submit"})
+        assert terminated and reward == 0.0 and not info["grade"]["passed"]
+        assert info["grade"]["tests_run"] == 0 and info["grade"]["infra_error"] is None
+        assert "nothing was submitted" in info["grade"]["reason"]
+        assert "nothing was submitted" in str(obs["output"])
     finally:
         env.close()
