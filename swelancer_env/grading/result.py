@@ -62,6 +62,8 @@ class GradeResult(BaseModel):
         """One line for a person."""
         if self.infra_error:
             return f"INFRASTRUCTURE ERROR (not graded): {self.infra_error}"
+        if not self.tests and not self.passed and self.reason:
+            return f"FAILED, earned $0.00: {self.reason}"
         verdict = "PASSED" if self.passed else "FAILED"
         line = f"{verdict}: {self.n_passed}/{len(self.tests)} hidden tests passed, earned ${self.earned:,.2f}"
         return f"{line} ({self.reason})" if self.reason and not self.passed else line
