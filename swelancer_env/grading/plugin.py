@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
     "--no-first-run",
+    # WebRTC may not send UDP past the proxy rules: a page cannot reach the host's services
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 PASSWORD = "password"
 

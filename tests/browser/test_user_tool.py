@@ -482,6 +482,9 @@ def test_the_page_reaches_no_other_origin_than_the_app(tmp_path: Path) -> None:
 
     threading.Thread(target=accept, daemon=True).start()
     port = host.getsockname()[1]
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a STUN server, for WebRTC
+    udp.bind(("127.0.0.1", port))
+    udp.settimeout(1.0)
     script = """
 def reproduce(user):
     with user.step("Open the probe"):
@@ -502,11 +505,19 @@ const ws = new WebSocket("ws://127.0.0.1:{port}/");
 ws.onopen = mark("ws open"); ws.onclose = mark("ws closed");
 const img = new Image(); img.onerror = mark("img blocked"); img.onload = mark("img loaded");
 img.src = "http://127.0.0.1:{port}/pixel.png";
+const pc = new RTCPeerConnection({{iceServers: [{{urls: "stun:127.0.0.1:{port}"}}]}});
+pc.createDataChannel("x"); pc.createOffer().then((o) => pc.setLocalDescription(o));
 </script></body>"""
     )
     with UserToolSession(task, sandbox) as session:
         report = session.run()
     host.close()
+    try:
+        udp.recvfrom(1000)
+        stun = True
+    except TimeoutError:
+        stun = False
+    udp.close()
     assert report.ok, report.text()
-    assert hits == []
+    assert hits == [] and not stun
     assert "answered" not in report.text() and "ws open" not in report.text()
