@@ -27,6 +27,7 @@ from pathlib import Path
 __all__ = [
     "MARKER",
     "make_temp_dir",
+    "force_rmtree",
     "remove_stale_temp_dirs",
     "stale_temp_dirs",
     "start_time",
@@ -87,18 +88,27 @@ def stale_temp_dirs(root: str | os.PathLike[str] | None = None) -> list[Path]:
     return found
 
 
+def force_rmtree(folder: str | os.PathLike[str]) -> None:
+    """``shutil.rmtree``, also of what the agent made read-only (``chmod -w``); never raises."""
+    shutil.rmtree(folder, onerror=_force_remove)
+
+
+def _force_remove(func: object, path: str, exc_info: object) -> None:
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
 def remove_stale_temp_dirs(root: str | os.PathLike[str] | None = None) -> int:
     """Remove :func:`stale_temp_dirs`; how many were removed."""
     removed = 0
     for folder in stale_temp_dirs(root):
-        for dirpath, dirnames, _ in os.walk(folder):  # what the agent made read-only, too
-            for d in dirnames:
-                p = os.path.join(dirpath, d)
-                if not os.path.islink(p):
-                    try:
-                        os.chmod(p, 0o700)
-                    except OSError:
-                        pass
-        shutil.rmtree(folder, ignore_errors=True)
+        force_rmtree(folder)
         removed += not folder.exists()
     return removed

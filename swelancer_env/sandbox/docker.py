@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 import time
 import uuid
@@ -36,7 +35,7 @@ from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
-from swelancer_env.tempdirs import make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 if TYPE_CHECKING:
     import docker
@@ -315,7 +314,7 @@ class DockerSandbox(Sandbox):
                     _remove_container(cid)
             finally:
                 if self.root.exists():
-                    shutil.rmtree(self.root, onerror=_force_remove)
+                    force_rmtree(self.root)
 
     def is_alive(self) -> bool:
         return self._session is not None and self._session.is_alive()
@@ -374,19 +373,6 @@ def _chown_tree(tree: Path, uid: int) -> None:
     for dirpath, dirnames, filenames in os.walk(tree):
         for name in dirnames + filenames:
             os.lchown(os.path.join(dirpath, name), uid, uid)
-
-
-def _force_remove(func: object, path: str, exc_info: object) -> None:
-    """Remove what the agent made read-only (``chmod -w``) as well."""
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
-    except OSError:
-        pass
 
 
 def _parse_oom(text: str) -> int:

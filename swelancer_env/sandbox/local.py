@@ -52,7 +52,7 @@ from swelancer_env.sandbox.isolation import (
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
-from swelancer_env.tempdirs import make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = ["LocalSandbox"]
 
@@ -229,7 +229,7 @@ class LocalSandbox(Sandbox):
             if group is not None:
                 group.close()
             if self.root.exists():
-                shutil.rmtree(self.root, onerror=_force_remove)
+                force_rmtree(self.root)
 
     def is_alive(self) -> bool:
         return self._session is not None and self._session.is_alive()
@@ -275,17 +275,3 @@ class LocalSandbox(Sandbox):
         if self._stopped:
             raise SandboxError("this sandbox was stopped; its tree is gone")
         return diff_tree(self.tree, self.private_git, paths, limits)
-
-
-def _force_remove(func: object, path: str, exc_info: object) -> None:
-    """Remove what the agent made read-only (``chmod -w``) as well."""
-    try:
-        parent = os.path.dirname(path)
-        os.chmod(parent, 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
-    except OSError:
-        pass
