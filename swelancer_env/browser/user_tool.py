@@ -79,7 +79,6 @@ RESET_PATH = "/api/dev/reset"
 _WIDTHS, _HEIGHTS = (320, 3840), (240, 2160)
 #: a file of a call larger than this (a trace of a page that never stops) is not handed over
 MAX_OUTPUT_FILE = 256 << 20
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _DEFAULT_SCRIPT = """
 def reproduce(user):
     with user.step("Open the app's home page"):
@@ -276,7 +275,7 @@ class UserToolSession:
         try:
             top = treeio.subdir(root, OUTPUT_DIR, self._owner)
             with contextlib.suppress(FileExistsError):  # keeps `git status` in the tree quiet
-                fd = os.open(".gitignore", _NEW_FILE, 0o644, dir_fd=top)
+                fd = os.open(".gitignore", treeio.NEW_FILE, 0o644, dir_fd=top)
                 try:
                     os.write(fd, b"*\n")
                     if self._owner is not None:

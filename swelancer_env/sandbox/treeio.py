@@ -34,6 +34,7 @@ from pathlib import Path
 
 __all__ = [
     "DIR_FLAGS",
+    "NEW_FILE",
     "NotARegularFile",
     "open_tree",
     "read_file",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _TRIES = 5  # a name the agent keeps re-creating under us: give up after this many rounds
 
@@ -155,7 +156,7 @@ def write_file(
     for _ in range(_TRIES):
         _remove(name, dir_fd)
         try:
-            fd = os.open(name, _NEW_FILE, mode, dir_fd=dir_fd)
+            fd = os.open(name, NEW_FILE, mode, dir_fd=dir_fd)
         except FileExistsError:
             continue
         try:
