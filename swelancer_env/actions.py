@@ -26,7 +26,9 @@ __all__ = [
     "UserToolAction",
     "ViewAction",
     "action_adapter",
+    "offered_tools",
     "parse_action",
+    "tool_schemas",
 ]
 
 
@@ -63,7 +65,7 @@ class CreateAction(_Action):
 
 
 class StrReplaceAction(_Action):
-    """Replace one exact, unique occurrence of ``old_str`` in a file."""
+    """Replace one exact, unique occurrence of old_str in a file with new_str."""
 
     type: Literal["str_replace"] = "str_replace"
     path: str = Field(description="Path relative to the work tree, or absolute inside it.")
@@ -167,3 +169,80 @@ def parse_action(raw: Any) -> tuple[Action | None, str | None]:
         return action_adapter.validate_python(raw), None
     except ValidationError as e:
         return None, f"Invalid {kind} action: {_describe(e)}."
+
+
+#: the actions an episode may leave out (``SWELancerEnv(tools=...)``); the ending action
+#: (``submit`` on IC tasks, ``choose_proposal`` on manager tasks) is always offered
+OPTIONAL_TOOLS = ("shell", "view", "create", "str_replace", "insert", "user_tool")
+_MODELS: dict[str, type[_Action]] = {
+    "shell": ShellAction,
+    "view": ViewAction,
+    "create": CreateAction,
+    "str_replace": StrReplaceAction,
+    "insert": InsertAction,
+    "user_tool": UserToolAction,
+    "submit": SubmitAction,
+    "choose_proposal": ChooseProposalAction,
+}
+
+
+def offered_tools(variant: str, tools: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """The action types an episode of ``variant`` offers: ``tools`` (default: all optional
+    ones) plus the variant's ending action.
+
+    Example:
+        >>> offered_tools("swe_manager", ["shell", "view"])
+        ['shell', 'view', 'choose_proposal']
+    """
+    chosen = list(OPTIONAL_TOOLS) if tools is None else list(tools)
+    unknown = [t for t in chosen if t not in OPTIONAL_TOOLS]
+    if unknown:
+        from swelancer_env.errors import ConfigError
+
+        raise ConfigError(
+            f"unknown tool(s) {unknown}; choose among {', '.join(OPTIONAL_TOOLS)} (the ending "
+            "action, submit or choose_proposal, is always offered)"
+        )
+    ending = "choose_proposal" if variant == "swe_manager" else "submit"
+    return [t for t in OPTIONAL_TOOLS if t in chosen] + [ending]
+
+
+def _plain(text: str) -> str:
+    """A docstring as plain text: one paragraph, no reStructuredText markup."""
+    return " ".join(text.replace("``", "").split())
+
+
+def tool_schemas(
+    variant: str = "ic_swe", tools: list[str] | tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """The offered actions as OpenAI function-calling tools, one function per action type.
+
+    ``tools`` is a list of action type names (e.g. ``info["tools"]`` from ``reset``); the
+    variant's ending action is always included, the other variant's never.
+    """
+    out = []
+    optional = None if tools is None else [t for t in tools if t in OPTIONAL_TOOLS]
+    for name in offered_tools(variant, optional):
+        model = _MODELS[name]
+        schema = model.model_json_schema()
+        props = {k: v for k, v in schema.get("properties", {}).items() if k != "type"}
+        for prop in props.values():
+            prop.pop("title", None)
+            if "description" in prop:
+                prop["description"] = _plain(prop["description"])
+        out.append(
+            {
+                "type": "function",
+                "function": {
+                    "name": name,
+                    "description": _plain(model.__doc__ or ""),
+                    "parameters": {
+                        "type": "object",
+                        "properties": json.loads(json.dumps(props)),
+                        "required": [r for r in schema.get("required", []) if r != "type"],
+                        "additionalProperties": False,
+                    },
+                },
+            }
+        )
+    return out

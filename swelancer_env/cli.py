@@ -2,7 +2,9 @@
 
 swelancer-env tasks
 swelancer-env run --agent oracle --task tally-split-avatars
-swelancer-env eval --agent oracle --out runs/oracle
+swelancer-env eval --agent oracle --out runs/oracle --attempts 3 --workers 2
+swelancer-env eval --agent llm --model gpt-4o --out runs/gpt-4o
+swelancer-env report runs/oracle
 swelancer-env validate
 """
 
@@ -59,7 +61,7 @@ def _describe_action(action: Any) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from agents import make_agent
+    from swelancer_agents import make_agent
     from swelancer_env.env import SWELancerEnv
     from swelancer_env.runner import run_episode
 
@@ -91,82 +93,139 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"      reward: {_money(reward)}")
         sys.stdout.flush()
 
-    env = SWELancerEnv(backend=args.backend, chromium=args.chromium, max_steps=args.max_steps)
+    options = _agent_options(args)
+    if args.actions:
+        options["actions"] = args.actions
+    if args.agent == "human" and shots:
+        options["screenshots"] = str(shots)
+    agent = make_agent(args.agent, **options)
+    env = SWELancerEnv(
+        backend=args.backend, chromium=args.chromium, max_steps=args.max_steps, tools=args.tools
+    )
     try:
-        agent = make_agent(args.agent, **({"actions": args.actions} if args.actions else {}))
-        result = run_episode(env, agent, args.task, on_step=on_step)
+        result = run_episode(env, agent, args.task, on_step=on_step, seed=args.seed)
     finally:
         env.close()
     print(
         f"\n{result.task_id}: {'PASSED' if result.passed else 'not passed'}, earned "
         f"{_money(result.earned)} of {_money(result.price)} in {result.steps} steps, {result.seconds:.1f} s"
     )
+    if result.tokens.total:
+        cost = "unknown" if result.cost is None else f"${result.cost:,.4f}"
+        print(f"model calls: {result.model_calls}, tokens: {result.tokens.total:,}, cost: {cost}")
+    if result.agent_error:
+        print(f"the agent failed: {result.agent_error}")
+        return 1
     if result.infra_error:
         print(f"infrastructure error (not the agent's fault): {result.infra_error}")
         return 2
     return 0
 
 
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
-    rows = [
-        [variant, f"{v['passed']}/{v['total']}", _money(v["earned"]), _money(v["available"])]
-        for variant, v in sorted(summary["variants"].items())
-    ]
-    rows.append(["all", f"{sum(v['passed'] for v in summary['variants'].values())}/{summary['episodes']}",
-                 _money(summary["earned"]), _money(summary["available"])])  # fmt: skip
-    print(_table(rows, ["variant", "passed", "earned", "available"]))
+    k = summary["overall"]["attempts"]
+    groups = [*sorted(summary["variants"].items()), ("all", summary["overall"])]
+    header = ["variant", "tasks", "pass@1"] + ([f"pass@{k}"] if k > 1 else [])
+    header += ["earned", "available", "tokens", "cost", "net", "infra"]
+    rows = []
+    for name, g in groups:
+        cost = "unknown" if g["cost"] is None else f"${g['cost']:,.4f}"
+        net = "unknown" if g["net"] is None else _money(g["net"])
+        rows.append(
+            [name, g["tasks"], _pct(g.get("pass@1"))]
+            + ([_pct(g.get(f"pass@{k}"))] if k > 1 else [])
+            + [_money(g["earned"]), _money(g["available"]), f"{g['tokens']['total']:,}", cost,
+               net, g["infra_errors"]]
+        )  # fmt: skip
+    print(_table(rows, header))
+    if k > 1:
+        print("(earned, cost and net: one attempt per task, on average over the attempts)")
+
+
+def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The agent's constructor keywords from the command line."""
+    import json as _json
+
+    options: dict[str, Any] = {}
+    llm = {name: getattr(args, name, None) for name in _LLM_FLAGS}
+    given = {k: v for k, v in llm.items() if v not in (None, False)}
+    if args.agent in ("llm", "llm-python"):
+        options.update(given)
+    elif given:
+        flags = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise SWELancerError(f"{flags}: only the llm and llm-python agents take these")
+    for item in getattr(args, "agent_option", None) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SWELancerError(f"--agent-option {item!r}: write KEY=VALUE")
+        try:
+            options[key.replace("-", "_")] = _json.loads(value)
+        except ValueError:
+            options[key.replace("-", "_")] = value
+    return options
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from agents import make_agent
-    from swelancer_env.env import SWELancerEnv
-    from swelancer_env.runner import (
-        append_result,
-        read_results,
-        run_episode,
-        summarize,
-        write_summary,
-    )
+    from swelancer_agents import make_agent
+    from swelancer_env.evaluation.evaluate import EvalConfig, evaluate
 
-    tasks = _selected_tasks(args.tasks)
+    options = _agent_options(args)
+    make_agent(args.agent, **options)  # bad options fail now, before anything runs
+    config = EvalConfig(
+        agent=args.agent, agent_options=options,
+        tasks=[t.id for t in _selected_tasks(args.tasks)], attempts=args.attempts,
+        workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
+        tools=args.tools, retries=args.retries, label=args.label or "",
+    )  # fmt: skip
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    results_path = out / "results.jsonl"
-    done = {r.task_id: r for r in read_results(results_path)}
-    if done and not args.resume:
-        print(
-            f"error: {results_path} already holds {len(done)} results. Pass --resume to finish "
-            "that run, or choose another --out.", file=sys.stderr,
-        )  # fmt: skip
-        return 2
-    env = SWELancerEnv(backend=args.backend, chromium=args.chromium)
-    try:
-        for task in tasks:
-            if task.id in done:
-                result = done[task.id]
-            else:
-                for attempt in range(1 + args.retries):
-                    result = run_episode(env, make_agent(args.agent), task.id)
-                    if result.infra_error is None:
-                        break
-                    print(
-                        f"  {task.id}: infrastructure error (try {attempt + 1}): {result.infra_error[:200]}"
-                    )
-                append_result(results_path, result)
-                done[task.id] = result
-            mark = "PASS" if result.passed else ("INFRA" if result.infra_error else "fail")
-            print(f"{task.id:<32} {task.variant:<12} {mark:<5} {_money(result.earned):>8} / {_money(result.price):<8} "
-                  f"{result.steps:>3} steps {result.seconds:6.1f} s")  # fmt: skip
-            sys.stdout.flush()
-    finally:
-        env.close()
-    summary = summarize(done[t.id] for t in tasks if t.id in done)
-    summary["agent"] = args.agent
-    write_summary(out / "summary.json", summary)
+
+    def line(r: Any) -> None:
+        from tqdm import tqdm
+
+        mark = "PASS" if r.passed else ("INFRA" if r.infra_error else "fail")
+        tqdm.write(
+            f"{r.task_id:<32} #{r.attempt:<2} {r.variant:<12} {mark:<5} {_money(r.earned):>8} / "
+            f"{_money(r.price):<8} {r.steps:>3} steps {r.seconds:6.1f} s"
+            + (f"  {r.infra_error[:160]}" if r.infra_error else "")
+            + (f"  agent error: {r.agent_error[:160]}" if r.agent_error else "")
+        )
+
+    summary = evaluate(config, out, resume=args.resume, progress=args.progress, on_result=line)
     print()
     _print_summary(summary)
-    print(f"\nresults: {results_path}\nsummary: {out / 'summary.json'}")
-    return 2 if summary["infra_errors"] else 0
+    print(f"\nresults: {out / 'results.jsonl'}\nsummary: {out / 'summary.json'}\n"
+          f"report:  swelancer-env report {out}")  # fmt: skip
+    return 2 if summary["overall"]["infra_errors"] else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from swelancer_env.evaluation.report import write_report
+
+    path = write_report(Path(args.dir), Path(args.out) if args.out else None)
+    print(path)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from swelancer_env.evaluation.report import write_compare
+
+    print(write_compare([Path(d) for d in args.dirs], Path(args.out)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from swelancer_env.evaluation.atif import export_run
+
+    paths = export_run(Path(args.dir), Path(args.out) if args.out else None)
+    print(
+        f"wrote {len(paths)} ATIF trajectories"
+        + (f" under {paths[0].parent.parent}" if paths else "")
+    )
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -219,7 +278,16 @@ def cmd_janitor(args: argparse.Namespace) -> int:
     return 0
 
 
+_LLM_FLAGS = (
+    "model", "base_url", "api_key_env", "reasoning_effort", "temperature", "max_turns",
+    "max_tokens", "context_tokens", "vision", "logprobs", "top_logprobs", "prices",
+    "max_retries", "timeout",
+)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from swelancer_agents import AGENTS
+
     p = argparse.ArgumentParser(
         prog="swelancer-env", description="Freelance software jobs as gymnasium environments."
     )
@@ -231,8 +299,47 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--backend", default="local", choices=["local", "docker"])
         sp.add_argument("--chromium", help="Chromium executable (default: found automatically)")
 
+    def agent_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--agent", required=True,
+            help=f"one of {', '.join(AGENTS)}, or your own class as package.module:Class",
+        )  # fmt: skip
+        sp.add_argument(
+            "--agent-option", action="append", metavar="KEY=VALUE",
+            help="a keyword for the agent's constructor (VALUE parsed as JSON when it can be)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--tools", type=lambda v: [t for t in v.split(",") if t],
+            help="offer only these actions, comma-separated (e.g. shell,view,str_replace: no "
+            "user_tool); submit / choose_proposal always",
+        )  # fmt: skip
+        sp.add_argument("--seed", type=int, default=0, help="the run's seed (default 0)")
+        g = sp.add_argument_group("llm and llm-python agents")
+        g.add_argument("--model", help="the model name the endpoint knows")
+        g.add_argument(
+            "--base-url", help="an OpenAI-compatible endpoint (default: OPENAI_BASE_URL)"
+        )
+        g.add_argument(
+            "--api-key-env", help="the variable holding the key (default OPENAI_API_KEY)"
+        )
+        g.add_argument("--reasoning-effort", choices=["minimal", "low", "medium", "high"])
+        g.add_argument("--temperature", type=float)
+        g.add_argument("--max-turns", type=int, help="model calls per episode (default 50)")
+        g.add_argument("--max-tokens", type=int, help="completion tokens per call")
+        g.add_argument(
+            "--context-tokens", type=int,
+            help="budget of the messages sent (default 100000); older turns are trimmed, the "
+            "system prompt and the issue kept",
+        )  # fmt: skip
+        g.add_argument("--vision", action="store_true", help="send the user tool's screenshot")
+        g.add_argument("--logprobs", action="store_true", help="ask for and keep token logprobs")
+        g.add_argument("--top-logprobs", type=int, help="alternatives per token with --logprobs")
+        g.add_argument("--prices", help="a price table (JSON or TOML) replacing the built-in one")
+        g.add_argument("--max-retries", type=int, help="retries of 429, 5xx, timeouts (default 4)")
+        g.add_argument("--timeout", type=float, help="seconds per model call (default 300)")
+
     r = sub.add_parser("run", help="run one agent on one task, printing each step")
-    r.add_argument("--agent", required=True)
+    agent_args(r)
     r.add_argument("--task", required=True)
     r.add_argument("--max-steps", type=int)
     r.add_argument("--lines", type=int, default=12, help="output lines to show per step")
@@ -242,15 +349,44 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser(
-        "eval", help="evaluate an agent on tasks; writes results.jsonl and summary.json"
+        "eval",
+        help="evaluate an agent: results.jsonl, summary.json (pass@k, dollars, tokens, cost), "
+        "trajectories/",
     )
-    e.add_argument("--agent", required=True)
+    agent_args(e)
     e.add_argument("--tasks", nargs="+", help="task ids (default: all)")
+    e.add_argument("--attempts", type=int, default=1, help="episodes per task (pass@k for k <= K)")
+    e.add_argument("--workers", type=int, default=1, help="episodes at once (processes)")
     e.add_argument("--out", default="runs/latest")
+    e.add_argument("--label", help="the run's name in reports and compare")
     e.add_argument("--resume", action="store_true", help="keep the results already in --out")
-    e.add_argument("--retries", type=int, default=1, help="retries after an infrastructure error")
+    e.add_argument("--retries", type=int, default=1, help="reruns after an infrastructure error")
+    e.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="a progress bar (default: when stderr is a terminal)",
+    )  # fmt: skip
     common(e)
     e.set_defaults(func=cmd_eval)
+
+    rp = sub.add_parser("report", help="one self-contained HTML page of a run")
+    rp.add_argument("dir")
+    rp.add_argument("--out", help="the HTML file (default DIR/report.html)")
+    rp.set_defaults(func=cmd_report)
+
+    cp = sub.add_parser("compare", help="one HTML page putting runs side by side")
+    cp.add_argument("dirs", nargs="+")
+    cp.add_argument("--out", default="compare.html")
+    cp.set_defaults(func=cmd_compare)
+
+    ex = sub.add_parser("export", help="trajectories in another format")
+    ex.add_argument("dir")
+    ex.add_argument("--format", choices=["atif"], default="atif")
+    ex.add_argument("--out", help="folder (default DIR/atif)")
+    ex.set_defaults(func=cmd_export)
+
+    from swelancer_env.evaluation.replay import add_replay_parser
+
+    add_replay_parser(sub)
 
     v = sub.add_parser("validate", help="check that each task's ground truth holds")
     v.add_argument("--tasks", nargs="+")

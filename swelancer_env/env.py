@@ -56,6 +56,11 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             Docker backend uses the image's).
         sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``); on
             Docker the grading and user tool containers get the same image and limits.
+        tools: the optional actions offered (default all: ``shell``, ``view``, ``create``,
+            ``str_replace``, ``insert``, ``user_tool``); the ending action (``submit`` or
+            ``choose_proposal``) always is. A left-out action is refused in the observation
+            and missing from the prompt and ``tool_schemas()``: to measure what a tool is
+            worth, as the benchmark's user-tool ablation did.
         info_timings: put wall-clock timings in ``info["timings"]``. They differ between two
             runs of the same step, so pass ``False`` for infos that are equal for equal
             seeds and actions (what gymnasium's ``check_env`` asks).
@@ -74,6 +79,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         chromium: str | None = None,
         sandbox_options: dict[str, Any] | None = None,
         info_timings: bool = True,
+        tools: list[str] | tuple[str, ...] | None = None,
     ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
@@ -91,6 +97,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self.chromium = chromium
         self.sandbox_options = dict(sandbox_options or {})
         self.info_timings = info_timings
+        self.tools = None if tools is None else list(tools)
+        A.offered_tools("ic_swe", self.tools)  # an unknown name fails here, not at reset
         self.observation_space = make_observation_space(self.screenshot_shape)  # type: ignore[arg-type]
         self.action_space = ActionSpace()
         self.task: Task | None = None
@@ -134,7 +142,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._done = False
         self._started = time.monotonic()
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
-        text = task_prompt(task, self._max_steps)
+        text = task_prompt(task, self._max_steps, self.offered_tools)
         self._log = [text]
         info = {
             "task_id": task.id,
@@ -144,6 +152,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             "workdir": self.sandbox.workdir,
             "isolation": getattr(self.sandbox, "isolation", "container"),
             "proposal_ids": [p.id for p in task.proposals],
+            "tools": self.offered_tools,
         }
         if self.info_timings:
             info["timings"] = {"reset_s": time.perf_counter() - started}
@@ -161,6 +170,15 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
+
+    @property
+    def offered_tools(self) -> list[str]:
+        """The action types this episode offers (its variant's ending action included)."""
+        return A.offered_tools(self.task.variant if self.task else "ic_swe", self.tools)
+
+    def tool_schemas(self) -> list[dict[str, Any]]:
+        """The offered actions as OpenAI function-calling tools, for the current task."""
+        return A.tool_schemas(self.task.variant if self.task else "ic_swe", self.tools)
 
     @property
     def _max_steps(self) -> int:
@@ -182,6 +200,11 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         info: dict[str, Any] = {"task_id": self.task.id, "step": self._steps}
         reward, terminated = 0.0, False
         parsed, error = A.parse_action(action)
+        if parsed is not None and parsed.type in A.OPTIONAL_TOOLS:
+            if parsed.type not in self.offered_tools:
+                offered = ", ".join(self.offered_tools)
+                error = f"The {parsed.type} action is not offered in this episode; use one of: {offered}."
+                parsed = None
         if parsed is None:
             text, code = error or "Invalid action.", 1
             info["agent_error"] = text

@@ -17,10 +17,8 @@ The app's code is your shell's working directory (`pwd` shows it; file edits tak
 to it): a git repository at the state the reporter saw. Find the cause and change the code so
 that the issue is fixed. Only changes under {paths} count.
 
-Actions: `shell` (a persistent bash session), `view`, `create`, `str_replace`, `insert` (file
-edits), `user_tool` (runs the reporter's reproduction steps in a browser against your current code
-and shows you what the user sees), and `submit` when you are done: hidden end-to-end tests then
-decide whether you earn the ${price:,.0f}. You have {max_steps} steps.
+Actions: {actions}, and `submit` when you are done: hidden end-to-end tests then decide
+whether you earn the ${price:,.0f}. You have {max_steps} steps.
 """
 
 _MANAGER = """\
@@ -31,26 +29,56 @@ freelancers' proposals, and choose the one that best fixes it.
 
 {issue}
 
-The app's code is your shell's working directory, at the state the reporter saw; you may
-explore it with `shell`, `view` and `user_tool`. End with `choose_proposal` and a proposal id: you earn the
-${price:,.0f} if your choice is the one that correctly fixes the issue. You have {max_steps} steps.
+The app's code is your shell's working directory, at the state the reporter saw. Actions:
+{actions}. End with `choose_proposal` and a proposal id: you earn the ${price:,.0f} if your
+choice is the one that correctly fixes the issue. You have {max_steps} steps.
 
 # Proposals
 {proposals}
 """
 
 
-def task_prompt(task: Task, max_steps: int) -> str:
-    """The reset observation's text for ``task``.
+_ACTIONS = {
+    "shell": "`shell` (a persistent bash session)",
+    "view": "`view`",
+    "create": "`create`",
+    "str_replace": "`str_replace`",
+    "insert": "`insert`",
+    "user_tool": (
+        "`user_tool` (runs the reporter's reproduction steps in a browser against your current "
+        "code and shows you what the user sees)"
+    ),
+}
+
+
+def _actions(tools: list[str]) -> str:
+    parts = [_ACTIONS[t] for t in tools if t in _ACTIONS]
+    edits = [t for t in ("view", "create", "str_replace", "insert") if t in tools]
+    if edits:  # the file edits read as one group
+        first = parts.index(_ACTIONS[edits[0]])
+        parts[first : first + len(edits)] = [
+            ", ".join(_ACTIONS[e] for e in edits) + " (file edits)"
+        ]
+    return ", ".join(parts) if parts else "none but the one that ends the job"
+
+
+def task_prompt(task: Task, max_steps: int, tools: list[str] | None = None) -> str:
+    """The reset observation's text for ``task``, naming the offered ``tools`` (default all).
 
     It names no temporary path, so that equal seeds give equal reset observations.
     """
+    from swelancer_env.actions import offered_tools
+
+    tools = offered_tools(
+        task.variant, None if tools is None else [t for t in tools if t in _ACTIONS]
+    )
     fields = {
         "price": task.price,
         "title": task.title,
         "issue": task.issue.strip(),
         "max_steps": max_steps,
         "paths": ", ".join(task.acceptable_paths),
+        "actions": _actions(tools),
     }
     if task.variant == "swe_manager":
         proposals = "\n".join(f"## Proposal {p.id}\n\n{p.text.strip()}\n" for p in task.proposals)

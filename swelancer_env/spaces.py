@@ -14,12 +14,10 @@ Actions: ``ActionSpace``, whose elements are action models, dicts or JSON string
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 from gymnasium import spaces
-from pydantic import BaseModel
 
 from swelancer_env.actions import ACTION_TYPES, Action, action_adapter, parse_action
 
@@ -132,38 +130,10 @@ class ActionSpace(spaces.Space[Action]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ActionSpace)
 
-    def tool_schemas(self, variant: str = "ic_swe") -> list[dict[str, Any]]:
-        """The actions as OpenAI function-calling tools (one function per action type)."""
-        from swelancer_env import actions as a
+    def tool_schemas(
+        self, variant: str = "ic_swe", tools: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The actions as OpenAI function-calling tools (see ``actions.tool_schemas``)."""
+        from swelancer_env.actions import tool_schemas
 
-        models: list[type[BaseModel]] = [
-            a.ShellAction,
-            a.ViewAction,
-            a.CreateAction,
-            a.StrReplaceAction,
-            a.InsertAction,
-            a.UserToolAction,
-        ]
-        models.append(a.ChooseProposalAction if variant == "swe_manager" else a.SubmitAction)
-        tools = []
-        for model in models:
-            schema = model.model_json_schema()
-            props = {k: v for k, v in schema.get("properties", {}).items() if k != "type"}
-            required = [r for r in schema.get("required", []) if r != "type"]
-            name = model.model_fields["type"].default
-            tools.append(
-                {
-                    "type": "function",
-                    "function": {
-                        "name": name,
-                        "description": (model.__doc__ or "").strip(),
-                        "parameters": {
-                            "type": "object",
-                            "properties": json.loads(json.dumps(props)),
-                            "required": required,
-                            "additionalProperties": False,
-                        },
-                    },
-                }
-            )
-        return tools
+        return tool_schemas(variant, tools)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from agents import make_agent
+from swelancer_agents import make_agent
 from swelancer_env.env import SWELancerEnv
 from swelancer_env.runner import run_episode
 from swelancer_env.tasks import task_ids

@@ -50,7 +50,7 @@ from attack_kit import (
     sh,
 )
 
-from agents.oracle import edit_actions
+from swelancer_agents.oracle import edit_actions
 
 # -- the groups: which attacks share an episode ---------------------------------------------------
 

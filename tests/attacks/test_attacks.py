@@ -15,7 +15,7 @@ import pytest
 from attack_catalog import ATTACKS, GROUPS
 from attack_kit import MAIN_TASK, Runner, snapshot, snapshot_diff, starting_snapshot
 
-from agents.oracle import OracleAgent
+from swelancer_agents.oracle import OracleAgent
 from swelancer_env.env import SWELancerEnv
 
 pytestmark = pytest.mark.browser

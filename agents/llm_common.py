@@ -1,0 +1,177 @@
+"""What the two LLM agents share: their settings, the recorded client, the context budget and
+the screenshot as an image part."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from swelancer_env.evaluation.records import ModelCall
+from swelancer_env.llm.client import ModelClient
+from swelancer_env.llm.prices import PriceTable
+
+__all__ = ["LLMAgentBase", "LLMOptions", "estimate_tokens", "screenshot_part", "trim_context"]
+
+_IMAGE_TOKENS = 1_000  # what one half-scale screenshot costs a vision model, roughly
+
+
+class LLMOptions(BaseModel):
+    """Settings of an LLM agent (the CLI's ``--model``, ``--temperature``, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    base_url: str | None = None  # default: OPENAI_BASE_URL
+    api_key_env: str = "OPENAI_API_KEY"
+    reasoning_effort: str | None = None  # "minimal" | "low" | "medium" | "high"
+    temperature: float | None = None
+    max_turns: int = Field(50, ge=1, description="model calls per episode")
+    max_tokens: int | None = Field(None, ge=1, description="completion tokens per call")
+    context_tokens: int = Field(
+        100_000, ge=2_000, description="budget for the messages sent (estimated)"
+    )
+    vision: bool = False
+    logprobs: bool = False
+    top_logprobs: int = Field(0, ge=0, le=20)
+    max_retries: int = Field(4, ge=0)
+    timeout: float = Field(300.0, gt=0)
+    prices: str | None = None  # a price file; default: the built-in table
+    seed: int | None = None
+
+
+def estimate_tokens(messages: list[dict[str, Any]]) -> int:
+    """A rough count (4 characters a token; a fixed cost per image) for the context budget."""
+    total = 0
+    for m in messages:
+        content = m.get("content")
+        if isinstance(content, list):
+            for part in content:
+                if part.get("type") == "image_url":
+                    total += _IMAGE_TOKENS
+                else:
+                    total += len(part.get("text", "")) // 4
+        elif isinstance(content, str):
+            total += len(content) // 4
+        if m.get("tool_calls"):
+            total += len(json.dumps(m["tool_calls"])) // 4
+        total += 4
+    return total
+
+
+def trim_context(messages: list[dict[str, Any]], budget: int, keep_first: int = 2) -> int:
+    """Drop the oldest turns until ``messages`` fit ``budget`` tokens; returns how many messages
+    went. The first ``keep_first`` (system prompt and issue) always stay; a turn (an assistant
+    message with the tool results and notes after it) goes whole, so no tool result is left
+    without its call. A note says what was trimmed."""
+    dropped = 0
+    note_at = keep_first
+    has_note = len(messages) > note_at and messages[note_at].get("name") == "context_note"
+    start = note_at + (1 if has_note else 0)
+    while estimate_tokens(messages) > budget:
+        # the oldest turn: from `start` to the next assistant message after it
+        ends = [i for i in range(start + 1, len(messages)) if messages[i]["role"] == "assistant"]
+        if not ends:
+            break  # only the latest turn is left: keep it, even over budget
+        dropped += ends[0] - start
+        del messages[start : ends[0]]
+    if dropped:
+        previous = 0
+        if has_note:
+            previous = int(messages[note_at]["content"][1:].split()[0])
+            del messages[note_at]
+        messages.insert(
+            note_at,
+            {
+                "role": "user",
+                "name": "context_note",
+                "content": f"[{previous + dropped} earlier messages were trimmed to fit the "
+                "context budget; the job and the latest turns are kept]",
+            },
+        )
+    return dropped
+
+
+def screenshot_part(screenshot: np.ndarray) -> dict[str, Any] | None:
+    """The observation's screenshot as a chat image part (PNG, base64); None when blank."""
+    if screenshot is None or not np.any(screenshot):
+        return None
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(screenshot, dtype=np.uint8)).save(buf, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return {"type": "image_url", "image_url": {"url": url}}
+
+
+class LLMAgentBase:
+    """The recorded client, the turn count and the model calls to hand to the runner."""
+
+    name = "llm"
+
+    def __init__(self, **options: Any):
+        from pydantic import ValidationError
+
+        from swelancer_env.errors import ConfigError
+
+        try:
+            self.options = LLMOptions.model_validate(options)
+        except ValidationError as e:
+            problems = "; ".join(
+                f"{'.'.join(map(str, err['loc'])) or 'options'}: {err['msg']}" for err in e.errors()
+            )
+            raise ConfigError(
+                f"the {self.name} agent's options are not valid ({problems}); it needs at least "
+                "--model (and an endpoint: --base-url or OPENAI_BASE_URL, a key in OPENAI_API_KEY)"
+            ) from None
+        prices = PriceTable.from_file(self.options.prices) if self.options.prices else None
+        self.client = ModelClient(
+            self.options.model,
+            base_url=self.options.base_url,
+            api_key_env=self.options.api_key_env,
+            max_retries=self.options.max_retries,
+            timeout=self.options.timeout,
+            prices=prices,
+            logprobs=self.options.logprobs,
+            top_logprobs=self.options.top_logprobs,
+        )
+        self.model = self.options.model
+        self.messages: list[dict[str, Any]] = []
+        self.turns = 0
+        self._calls: list[ModelCall] = []
+
+    def pop_model_calls(self) -> list[ModelCall]:
+        """The model calls made since the last pop (the runner records them with the step)."""
+        calls, self._calls = self._calls, []
+        return calls
+
+    def _call(self, **params: Any) -> Any:
+        """One model call with the current messages; the reply's message is returned."""
+        from swelancer_env.llm.client import ModelCallFailed
+
+        self.turns += 1
+        trim_context(self.messages, self.options.context_tokens)
+        try:
+            response, record = self.client.complete(
+                [dict(m) for m in self.messages],
+                temperature=self.options.temperature,
+                reasoning_effort=self.options.reasoning_effort,
+                max_completion_tokens=self.options.max_tokens,
+                seed=self.options.seed,
+                **params,
+            )
+        except ModelCallFailed as e:
+            self._calls.append(e.record)
+            raise
+        self._calls.append(record)
+        if not response.choices:
+            return None
+        return response.choices[0].message
+
+    @property
+    def out_of_turns(self) -> bool:
+        return self.turns >= self.options.max_turns

@@ -1,0 +1,1 @@
+"""Evaluations: running agents over tasks and attempts, and what they write and report."""

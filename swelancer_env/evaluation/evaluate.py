@@ -1,0 +1,256 @@
+"""An evaluation: every (task, attempt) episode of an agent, in one process or a pool, with
+results written as each episode ends, so that a crashed run resumes without losing or repeating
+an episode.
+
+Each episode gets its own seed, derived from the run's seed, the task and the attempt, and a
+fresh agent made with it: the results do not depend on how many workers ran them, nor in which
+order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.records import EpisodeResult, RunInfo
+from swelancer_env.evaluation.results import append_result, read_results, repair
+from swelancer_env.evaluation.summary import summarize
+
+__all__ = ["EvalConfig", "episode_seed", "evaluate"]
+
+
+class EvalConfig(BaseModel):
+    """What ``evaluate`` runs; it is saved as the run folder's ``run.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: str
+    agent_options: dict[str, Any] = Field(default_factory=dict)
+    tasks: list[str]
+    attempts: int = Field(1, ge=1)
+    workers: int = Field(1, ge=1)
+    seed: int = 0
+    backend: str = "local"
+    chromium: str | None = None
+    tools: list[str] | None = None
+    retries: int = Field(1, ge=0, description="reruns of an episode after an infra error")
+    label: str = ""
+
+
+def episode_seed(seed: int, task_id: str, attempt: int) -> int:
+    """A seed of its own for each episode (31 bits), the same however the run is scheduled."""
+    digest = hashlib.sha256(f"{seed}/{task_id}/{attempt}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> 1
+
+
+# -- one worker: an env of its own, reused across its episodes --------------------------------
+
+_ENV: Any = None
+
+
+def _worker_init(env_kwargs: dict[str, Any]) -> None:
+    global _ENV
+    if sys.platform == "linux":  # die with the parent (killed or not), closing the env
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    from swelancer_env.env import SWELancerEnv
+
+    _ENV = SWELancerEnv(**env_kwargs)
+    import atexit
+
+    atexit.register(_ENV.close)
+
+
+def _run_one(config: EvalConfig, out: str, task_id: str, attempt: int) -> EpisodeResult:
+    from swelancer_agents import make_agent
+    from swelancer_env.evaluation.trajectory import TrajectoryWriter
+    from swelancer_env.runner import run_episode
+
+    seed = episode_seed(config.seed, task_id, attempt)
+    result: EpisodeResult | None = None
+    for _ in range(1 + config.retries):
+        agent = make_agent(config.agent, **{**config.agent_options, "seed": seed})
+        writer = TrajectoryWriter(Path(out), task_id, attempt)
+        result = run_episode(_ENV, agent, task_id, attempt=attempt, seed=seed, trajectory=writer)
+        if result.infra_error is None:
+            break
+    assert result is not None
+    rel = writer.path.relative_to(out).as_posix()
+    return result.model_copy(update={"trajectory": rel})
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def _env_kwargs(config: EvalConfig) -> dict[str, Any]:
+    return {"backend": config.backend, "chromium": config.chromium, "tools": config.tools}
+
+
+def _check_resume(out: Path, config: EvalConfig, resume: bool, done: int) -> None:
+    run_json = out / "run.json"
+    if done and not resume:
+        raise ConfigError(
+            f"{out / 'results.jsonl'} already holds {done} results. Pass --resume to finish that "
+            "run, or choose another --out."
+        )
+    if resume and run_json.exists():
+        before = RunInfo.model_validate_json(run_json.read_text())
+        mine = {"agent": config.agent, "attempts": config.attempts, "seed": config.seed}
+        theirs = {"agent": before.agent, "attempts": before.attempts, "seed": before.seed}
+        model = config.agent_options.get("model")
+        if mine != theirs or model != before.model:
+            raise ConfigError(
+                f"{out} holds a run of {theirs} (model {before.model}); --resume needs the same "
+                f"agent, model, attempts and seed (got {mine}, model {model})"
+            )
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (a temp file renamed into place)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def evaluate(
+    config: EvalConfig,
+    out: Path,
+    *,
+    resume: bool = False,
+    progress: bool | None = None,
+    on_result: Callable[[EpisodeResult], None] | None = None,
+) -> dict[str, Any]:
+    """Run the evaluation into ``out``; returns the summary (also ``out/summary.json``).
+
+    Args:
+        resume: keep the results already in ``out`` and run only the missing episodes.
+        progress: show a progress bar (None: when stderr is a terminal).
+        on_result: called in the parent as each episode ends (after it is on disk).
+    """
+    from tqdm import tqdm
+
+    from swelancer_env.tasks import load_task
+
+    tasks = {t: load_task(t) for t in config.tasks}  # unknown ids fail before anything runs
+    out.mkdir(parents=True, exist_ok=True)
+    results_path = out / "results.jsonl"
+    repair(results_path)
+    done = {r.key: r for r in read_results(results_path)}
+    _check_resume(out, config, resume, len(done))
+    run = RunInfo(
+        agent=config.agent,
+        model=config.agent_options.get("model"),
+        label=config.label
+        or " ".join(filter(None, [config.agent, config.agent_options.get("model")])),
+        attempts=config.attempts,
+        seed=config.seed,
+        backend=config.backend,
+        tools=config.tools,
+        agent_options={k: v for k, v in config.agent_options.items() if "key" not in k.lower()},
+        tasks=config.tasks,
+        started_at=datetime.now(UTC).isoformat(),
+    )
+    if not (out / "run.json").exists():
+        write_json(out / "run.json", run.model_dump(mode="json"))
+    jobs = [(t, a) for t in config.tasks for a in range(config.attempts) if (t, a) not in done]
+    available = sum(tasks[t].price for t in config.tasks) * config.attempts
+    bar = tqdm(
+        total=len(config.tasks) * config.attempts,
+        initial=len(done),
+        desc=run.label or "eval",
+        unit="episode",
+        disable=(not sys.stderr.isatty()) if progress is None else not progress,
+        dynamic_ncols=True,
+    )
+
+    def finished(result: EpisodeResult) -> None:
+        append_result(results_path, result)
+        done[result.key] = result
+        earned = sum(r.earned for r in done.values())
+        passed = sum(r.passed for r in done.values())
+        infra = sum(r.infra_error is not None for r in done.values())
+        bar.set_postfix_str(
+            f"earned ${earned:,.0f} of ${available:,.0f}, passed {passed}/{len(done)}"
+            + (f", infra errors {infra}" if infra else "")
+        )
+        bar.update(1)
+        write_json(out / "summary.json", _summary(run, done))
+        if on_result is not None:
+            on_result(result)
+
+    try:
+        if config.workers == 1:
+            _worker_env_in_process(config, out, jobs, finished)
+        else:
+            _worker_pool(config, out, jobs, finished)
+    finally:
+        bar.close()
+    summary = _summary(run, done)
+    write_json(out / "summary.json", summary)
+    return summary
+
+
+def _summary(run: RunInfo, done: dict[tuple[str, int], EpisodeResult]) -> dict[str, Any]:
+    ordered = sorted(done.values(), key=lambda r: (r.task_id, r.attempt))
+    return {"run": run.model_dump(mode="json"), **summarize(ordered)}
+
+
+def _worker_env_in_process(
+    config: EvalConfig,
+    out: Path,
+    jobs: list[tuple[str, int]],
+    finished: Callable[[EpisodeResult], None],
+) -> None:
+    global _ENV
+    from swelancer_env.env import SWELancerEnv
+
+    _ENV = SWELancerEnv(**_env_kwargs(config))
+    try:
+        for task_id, attempt in jobs:
+            finished(_run_one(config, str(out), task_id, attempt))
+    finally:
+        _ENV.close()
+        _ENV = None
+
+
+def _worker_pool(
+    config: EvalConfig,
+    out: Path,
+    jobs: list[tuple[str, int]],
+    finished: Callable[[EpisodeResult], None],
+) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # no forked copy of the parent's threads
+    with ProcessPoolExecutor(
+        max_workers=min(config.workers, max(1, len(jobs))),
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(_env_kwargs(config),),
+    ) as pool:
+        pending: set[Future[EpisodeResult]] = {
+            pool.submit(_run_one, config, str(out), t, a) for t, a in jobs
+        }
+        try:
+            while pending:
+                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in ready:
+                    finished(f.result())
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise

@@ -1,0 +1,165 @@
+"""What an evaluation writes, as pydantic models: one module, so that every reader (summary,
+report, ATIF export, replay) and every writer agree on the fields.
+
+A run folder ``DIR`` holds:
+
+- ``results.jsonl``: one :class:`EpisodeResult` per line, keyed by ``(task_id, attempt)``,
+  appended and fsynced as each episode ends.
+- ``summary.json``: :func:`swelancer_env.evaluation.summary.summarize` of those lines.
+- ``run.json``: the run's settings (:class:`RunInfo`).
+- ``trajectories/<task_id>/<attempt>.jsonl``: line 1 a :class:`TrajectoryHeader`, then one
+  :class:`StepRecord` per step; screenshots as PNG files beside it
+  (``<attempt>-step<NNN>.png``), named in ``StepRecord.screenshot``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "EpisodeResult",
+    "ModelCall",
+    "RunInfo",
+    "StepRecord",
+    "TokenUsage",
+    "TrajectoryHeader",
+]
+
+
+class TokenUsage(BaseModel):
+    """Tokens of one model call, or summed over many."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: int = 0
+    completion: int = 0
+    reasoning: int = 0  # part of completion
+    cached: int = 0  # part of prompt
+
+    @property
+    def total(self) -> int:
+        return self.prompt + self.completion
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            prompt=self.prompt + other.prompt,
+            completion=self.completion + other.completion,
+            reasoning=self.reasoning + other.reasoning,
+            cached=self.cached + other.cached,
+        )
+
+
+class ModelCall(BaseModel):
+    """One request to a model endpoint and what came back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    #: the request's body as sent (messages, tools, sampling settings); image data is replaced by
+    #: a marker with its size and SHA-256, the image itself being the step's PNG
+    request: dict[str, Any]
+    #: the response as the endpoint returned it (``ChatCompletion.model_dump()``), or None
+    response: dict[str, Any] | None = None
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    latency_s: float = 0.0
+    #: dollars, from the price table; None when the model has no price (unknown is not free)
+    cost: float | None = None
+    #: per generated token ``{"token", "logprob", "top_logprobs"}`` when asked with --logprobs
+    logprobs: list[dict[str, Any]] | None = None
+    #: why the call failed after the client's retries (then ``response`` is None)
+    error: str | None = None
+
+
+class StepRecord(BaseModel):
+    """One env step: what the agent did, what it saw, and the model calls behind it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: int  # 1-based
+    action: Any  # the action as the agent returned it (a dict when it was a model)
+    action_type: str | None = None  # None when the action was invalid
+    observation: str  # obs["output"]
+    exit_code: int
+    #: the PNG of the observation's screenshot, relative to the trajectory file's folder; only
+    #: on steps that took a new one (user tool calls)
+    screenshot: str | None = None
+    reward: float = 0.0
+    terminated: bool = False
+    truncated: bool = False
+    timings: dict[str, float] = Field(default_factory=dict)
+    model_calls: list[ModelCall] = Field(default_factory=list)
+    #: the agent-visible grade on the final step (``info["grade"]``)
+    grade: dict[str, Any] | None = None
+
+
+class TrajectoryHeader(BaseModel):
+    """Line 1 of a trajectory file: the episode and its reset observation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["header"] = "header"
+    task_id: str
+    attempt: int
+    variant: str
+    price: float
+    title: str
+    agent: str
+    model: str | None = None
+    seed: int | None = None
+    tools: list[str] = Field(default_factory=list)
+    observation: str  # the reset observation's text
+    started_at: str  # ISO 8601, UTC
+
+
+class EpisodeResult(BaseModel):
+    """One line of ``results.jsonl``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: str
+    variant: str
+    price: float
+    earned: float
+    passed: bool
+    steps: int
+    seconds: float
+    attempt: int = 0
+    agent: str = ""
+    model: str | None = None
+    seed: int | None = None
+    truncated: bool = False
+    #: the harness or the model endpoint failed: not the agent's failure; counted apart
+    infra_error: str | None = None
+    #: the agent raised an exception (its failure: the episode counts as not passed)
+    agent_error: str | None = None
+    tokens: TokenUsage = Field(default_factory=TokenUsage)
+    model_calls: int = 0
+    #: dollars spent on model calls; None when any call's model had no price
+    cost: float | None = 0.0
+    #: hidden tests that did not pass (for the researcher; the agent never sees their names)
+    failed_tests: list[str] = Field(default_factory=list)
+    #: the trajectory file, relative to the run folder
+    trajectory: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.task_id, self.attempt)
+
+
+class RunInfo(BaseModel):
+    """``run.json``: how the run was made, for the report and ``compare``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent: str
+    model: str | None = None
+    label: str = ""  # a short name for compare (default: agent and model)
+    attempts: int = 1
+    seed: int = 0
+    backend: str = "local"
+    tools: list[str] | None = None
+    agent_options: dict[str, Any] = Field(default_factory=dict)
+    tasks: list[str] = Field(default_factory=list)
+    started_at: str = ""
