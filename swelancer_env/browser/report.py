@@ -20,6 +20,9 @@ __all__ = ["ConsoleMessage", "FailedRequest", "Note", "Step", "UserToolReport", 
 
 _CANARY_CORE = CANARY.removeprefix("SWELANCER-CANARY-")
 _MAX_LINES = 15  # per section of the text report
+#: how the report names the app's address: its port is new each run, and the agent's text
+#: must be the same for the same actions (replay compares it)
+APP_ORIGIN = "http://app"
 
 
 def scrub(value: Any) -> Any:
@@ -195,8 +198,15 @@ class UserToolReport(_Record):
 
     def _short_url(self, url: str) -> str:
         if self.app_url and url.startswith(self.app_url):
-            return url[len(self.app_url) :] or "/"
+            return APP_ORIGIN + (url[len(self.app_url) :] or "/")
         return url if urlsplit(url).scheme in ("http", "https") else url[:200]
+
+    def _unport(self, text: str) -> str:
+        """``text`` with the app's address (a free port, new each run) named ``APP_ORIGIN``."""
+        if not self.app_url:
+            return text
+        host = urlsplit(self.app_url).netloc
+        return text.replace(self.app_url, APP_ORIGIN).replace(host, APP_ORIGIN[7:])
 
     def text(self) -> str:
         """The report the agent reads."""
@@ -206,7 +216,7 @@ class UserToolReport(_Record):
             "against your current code (what a user sees; not a verdict)."
         ]
         if self.app:
-            out.append(f"App: {self.app}" + (f" at {self.app_url}" if self.app_url else ""))
+            out.append(f"App: {self.app}" + (f" at {APP_ORIGIN}" if self.app_url else ""))
         notes = sorted(self.notes, key=lambda n: n.after_step)
         if self.steps or notes:
             out.append("Steps:")
@@ -261,7 +271,7 @@ class UserToolReport(_Record):
             out.append(f"Page errors ({len(self.page_errors)}):")
             out.extend(_capped(["  " + e.replace("\n", "\n    ") for e in self.page_errors]))
         if self.final_url:
-            out.append(f"Final URL: {self.final_url}")
+            out.append(f"Final URL: {self._short_url(self.final_url)}")
         if self.app_log:
             out.append("App log (last lines):")
             out.extend("  " + ln for ln in self.app_log.splitlines()[-20:])
@@ -278,7 +288,7 @@ class UserToolReport(_Record):
             f"Took {self.seconds:.2f} s"
             + (" (stopped at the time limit)." if self.timed_out else ".")
         )
-        return scrub("\n".join(out))
+        return scrub(self._unport("\n".join(out)))
 
     def console_log(self) -> str:
         """Every console message, one a line (``console.log``)."""

@@ -56,7 +56,7 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
         "episodes": len(results),
         "attempts": most,
     }
-    for k in range(1, most + 1):
+    for k in range(1, max(most, 1) + 1):  # pass@1 always: None when nothing was graded
         values = [
             pass_at_k(len(v), sum(r.passed for r in v), k) for v in by_task.values() if len(v) >= k
         ]
