@@ -59,13 +59,22 @@ def episode_seed(seed: int, task_id: str, attempt: int) -> int:
 _ENV: Any = None
 
 
+def _on_term(*_: Any) -> None:
+    # not sys.exit: the pool's worker loop catches SystemExit raised inside a job and goes on
+    try:
+        if _ENV is not None:
+            _ENV.close()
+    finally:
+        os._exit(143)
+
+
 def _worker_init(env_kwargs: dict[str, Any]) -> None:
     global _ENV
     if sys.platform == "linux":  # die with the parent (killed or not), closing the env
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     from swelancer_env.env import SWELancerEnv
 

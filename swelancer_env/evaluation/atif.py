@@ -1,0 +1,560 @@
+"""Trajectories in Harbor's ATIF (Agent Trajectory Interchange Format, RFC 0001), so that any
+ATIF reader (Harbor's viewer, SFT and RL pipelines) can load an evaluation's episodes.
+
+One trajectory file (``trajectories/<task_id>/<attempt>.jsonl``) becomes one ATIF document:
+
+- ``steps[0]``: the agent's system prompt (``source: "system"``) when its first model request
+  had one; then the reset observation (``source: "user"``);
+- one ``source: "agent"`` step per env step: the action as one tool call (name = action type,
+  arguments = the action without ``type``), the observation as the call's result (text, plus
+  the screenshot as an image part that points at the PNG), the model calls' text, reasoning,
+  tokens, cost and logprobs; reward, exit code and timings in the step's ``extra``;
+- ``final_metrics``: the summed tokens and cost, with reward, earnings and the verdict in its
+  ``extra``.
+
+The module uses pydantic alone (not ``harbor``, which needs Python 3.12): the models below are
+the part of ATIF this export writes, and the tests validate the output with Harbor's own.
+
+Example:
+    >>> export_run(Path("runs/oracle"))  # doctest: +SKIP
+    [PosixPath('runs/oracle/atif/tally-split-avatars/0.json'), ...]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.records import (
+    EpisodeResult,
+    ModelCall,
+    RunInfo,
+    StepRecord,
+    TrajectoryHeader,
+)
+
+__all__ = ["ATIF_VERSION", "export_run", "trajectory_to_atif"]
+
+log = logging.getLogger(__name__)
+
+_M = TypeVar("_M", bound=BaseModel)
+
+#: the ATIF version written: the lowest that has every field used (v1.6 image parts, v1.7
+#: ``llm_call_count``, ``trajectory_id`` and ``extra`` on tool calls and results)
+ATIF_VERSION = "ATIF-v1.7"
+
+
+class _Atif(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _ImageSource(_Atif):
+    media_type: Literal["image/png"] = "image/png"
+    path: str
+
+
+class _ContentPart(_Atif):
+    type: Literal["text", "image"]
+    text: str | None = None
+    source: _ImageSource | None = None
+
+
+class _ToolCall(_Atif):
+    tool_call_id: str
+    function_name: str
+    arguments: dict[str, Any]
+    extra: dict[str, Any] | None = None
+
+
+class _ObservationResult(_Atif):
+    source_call_id: str | None = None
+    content: str | list[_ContentPart] | None = None
+
+
+class _Observation(_Atif):
+    results: list[_ObservationResult]
+
+
+class _Metrics(_Atif):
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cached_tokens: int | None = None
+    cost_usd: float | None = None
+    logprobs: list[float] | None = None
+    extra: dict[str, Any] | None = None
+
+
+class _Step(_Atif):
+    step_id: int
+    timestamp: str | None = None
+    source: Literal["system", "user", "agent"]
+    model_name: str | None = None
+    reasoning_effort: str | float | None = None
+    message: str
+    reasoning_content: str | None = None
+    tool_calls: list[_ToolCall] | None = None
+    observation: _Observation | None = None
+    metrics: _Metrics | None = None
+    llm_call_count: int | None = None
+    extra: dict[str, Any] | None = None
+
+
+class _Agent(_Atif):
+    name: str
+    version: str
+    model_name: str | None = None
+    tool_definitions: list[dict[str, Any]] | None = None
+    extra: dict[str, Any] | None = None
+
+
+class _FinalMetrics(_Atif):
+    total_prompt_tokens: int | None = None
+    total_completion_tokens: int | None = None
+    total_cached_tokens: int | None = None
+    total_cost_usd: float | None = None
+    total_steps: int | None = None
+    extra: dict[str, Any] | None = None
+
+
+class _Trajectory(_Atif):
+    schema_version: str = ATIF_VERSION
+    session_id: str
+    trajectory_id: str
+    agent: _Agent
+    steps: list[_Step]
+    notes: str | None = None
+    final_metrics: _FinalMetrics
+    extra: dict[str, Any] | None = None
+
+
+# -- reading our records ---------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, what: str) -> tuple[list[tuple[int, Any]], bool]:
+    """``(line number, decoded JSON)`` of each non-blank line, and whether a torn last line
+    (a crash mid-write) was dropped. Any other undecodable line raises ConfigError."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; pass {what}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({e}); pass {what}") from None
+    numbered = [(i, line) for i, line in enumerate(lines, 1) if line.strip()]
+    out: list[tuple[int, Any]] = []
+    for n, (lineno, line) in enumerate(numbered):
+        try:
+            out.append((lineno, json.loads(line)))
+        except json.JSONDecodeError as e:
+            if n == len(numbered) - 1 and n > 0:
+                log.warning("%s:%d: skipping a torn last line (a crashed run?)", path, lineno)
+                return out, True
+            raise ConfigError(
+                f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno}); only the last "
+                f"line of a crashed run may be torn. Expected {what}; repair or delete the line."
+            ) from None
+    return out, False
+
+
+_TRAJECTORY_HINT = (
+    "Pass a trajectory file written by `swelancer-env eval` "
+    "(DIR/trajectories/<task_id>/<attempt>.jsonl)."
+)
+
+
+def _parse(
+    model: type[_M], obj: Any, path: Path, lineno: int, what: str, hint: str = _TRAJECTORY_HINT
+) -> _M:
+    try:
+        return model.model_validate(obj)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(line)"
+        raise ConfigError(
+            f"{path}:{lineno}: not {what} ({where}: {first['msg']}; "
+            f"{e.error_count()} error(s)). {hint}"
+        ) from None
+
+
+def _read_trajectory(path: Path) -> tuple[TrajectoryHeader, list[StepRecord], bool]:
+    what = "a trajectory file (DIR/trajectories/<task_id>/<attempt>.jsonl)"
+    rows, torn = _read_jsonl(path, what)
+    if not rows:
+        raise ConfigError(f"{path}: empty; expected {what} with a header on line 1")
+    lineno, obj = rows[0]
+    header = _parse(TrajectoryHeader, obj, path, lineno, "a trajectory header")
+    steps = [_parse(StepRecord, o, path, n, "a step record") for n, o in rows[1:]]
+    return header, steps, torn
+
+
+def _run_context(run_dir: Path) -> tuple[RunInfo | None, dict[tuple[str, int], EpisodeResult]]:
+    """The run's settings and results when the folder has them (both optional)."""
+    info: RunInfo | None = None
+    run_json = run_dir / "run.json"
+    if run_json.is_file():
+        try:
+            info = RunInfo.model_validate_json(run_json.read_bytes())
+        except ValidationError as e:
+            raise ConfigError(f"{run_json}: not a run.json ({e.errors()[0]['msg']})") from None
+    results: dict[tuple[str, int], EpisodeResult] = {}
+    results_file = run_dir / "results.jsonl"
+    if results_file.is_file():
+        rows, _ = _read_jsonl(results_file, "a results.jsonl of EpisodeResult lines")
+        for lineno, obj in rows:
+            r = _parse(
+                EpisodeResult,
+                obj,
+                results_file,
+                lineno,
+                "an episode result",
+                "Each line of results.jsonl is an EpisodeResult; repair or delete the line.",
+            )
+            results[r.key] = r  # a later line for the same episode wins
+    return info, results
+
+
+def _run_dir_of(path: Path) -> Path | None:
+    """``DIR`` when ``path`` is ``DIR/trajectories/<task_id>/<attempt>.jsonl``."""
+    parents = path.resolve().parents
+    return parents[2] if len(parents) > 2 and parents[1].name == "trajectories" else None
+
+
+# -- mapping --------------------------------------------------------------------------------
+
+
+def _text(content: Any) -> str:
+    """A message's content as text (a string, or the text of a list of parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+    return ""
+
+
+def _message(call: ModelCall) -> dict[str, Any]:
+    choices = (call.response or {}).get("choices") or []
+    msg = choices[0].get("message") if choices and isinstance(choices[0], dict) else None
+    return msg if isinstance(msg, dict) else {}
+
+
+def _joined(parts: list[str]) -> str | None:
+    kept = [p for p in parts if p]
+    return "\n\n".join(kept) if kept else None
+
+
+def _tool_call(record: StepRecord) -> _ToolCall | None:
+    action = record.action
+    if isinstance(action, str):  # the agent may send its action as a JSON string
+        try:
+            action = json.loads(action)
+        except json.JSONDecodeError:
+            return None
+    if record.action_type is not None and isinstance(action, dict):
+        name: str = record.action_type
+        valid = True
+    elif isinstance(action, dict) and isinstance(action.get("type"), str):
+        name, valid = action["type"], False  # an invalid action of a known shape
+    else:
+        return None  # not even an object with a type: no call
+    call_id = f"call_{record.step}"
+    for call in reversed(record.model_calls):
+        for tc in _message(call).get("tool_calls") or []:
+            if isinstance(tc, dict) and (tc.get("function") or {}).get("name") == name:
+                call_id = str(tc.get("id") or call_id)
+                break
+        else:
+            continue
+        break
+    # a valid action's None fields are its defaults (as a model dumps them): left out, as the
+    # model would have; an invalid action's are kept, being perhaps what made it invalid
+    args = {k: v for k, v in action.items() if k != "type" and (v is not None or not valid)}
+    return _ToolCall(
+        tool_call_id=call_id,
+        function_name=name,
+        arguments=args,
+        extra=None if valid else {"valid": False},
+    )
+
+
+def _metrics(calls: list[ModelCall]) -> _Metrics | None:
+    if not calls:
+        return None
+    costs = [c.cost for c in calls]
+    logprobs: list[float] | None = []
+    tokens: list[str] = []
+    for c in calls:
+        if logprobs is None or c.logprobs is None:
+            logprobs = None
+            continue
+        for entry in c.logprobs:
+            value = entry.get("logprob")
+            if not isinstance(value, int | float):
+                logprobs = None
+                break
+            logprobs.append(float(value))
+            tokens.append(str(entry.get("token", "")))
+    extra: dict[str, Any] = {
+        "reasoning_tokens": sum(c.usage.reasoning for c in calls),
+        "latency_s": round(sum(c.latency_s for c in calls), 6),
+    }
+    if logprobs:
+        extra["logprob_tokens"] = tokens
+    if None in costs:
+        extra["cost_unknown_for"] = sorted({c.model for c in calls if c.cost is None})
+    return _Metrics(
+        prompt_tokens=sum(c.usage.prompt for c in calls),
+        completion_tokens=sum(c.usage.completion for c in calls),
+        cached_tokens=sum(c.usage.cached for c in calls),
+        cost_usd=None if None in costs else sum(c for c in costs if c is not None),
+        logprobs=logprobs or None,
+        extra=extra,
+    )
+
+
+def _observation(
+    record: StepRecord, call: _ToolCall | None, traj_dir: Path, image_base: Path
+) -> _Observation:
+    content: str | list[_ContentPart] = record.observation
+    if record.screenshot:
+        png = traj_dir / record.screenshot
+        if png.is_file():
+            rel = os.path.relpath(png.resolve(), image_base.resolve())
+            content = [
+                _ContentPart(type="text", text=record.observation),
+                _ContentPart(type="image", source=_ImageSource(path=Path(rel).as_posix())),
+            ]
+        else:
+            missing = f"[screenshot {record.screenshot}: file missing from the run folder]"
+            content = f"{record.observation}\n{missing}"
+    result = _ObservationResult(source_call_id=call.tool_call_id if call else None, content=content)
+    return _Observation(results=[result])
+
+
+def _agent_step(
+    step_id: int, record: StepRecord, model: str | None, traj_dir: Path, image_base: Path
+) -> _Step:
+    calls = record.model_calls
+    answered = [c for c in calls if c.response is not None]
+    messages = [_message(c) for c in answered]
+    call = _tool_call(record)
+    models = {c.model for c in calls}
+    effort = calls[-1].request.get("reasoning_effort") if calls else None
+    extra: dict[str, Any] = {
+        "step": record.step,
+        "action_type": record.action_type,
+        "exit_code": record.exit_code,
+        "reward": record.reward,
+        "terminated": record.terminated,
+        "truncated": record.truncated,
+        "timings": record.timings,
+    }
+    if record.action_type is None:
+        extra["action"] = record.action  # what the agent sent, as it sent it
+    if record.grade is not None:
+        extra["grade"] = record.grade
+    errors = [c.error for c in calls if c.error]
+    if errors:
+        extra["model_call_errors"] = errors
+    return _Step(
+        step_id=step_id,
+        source="agent",
+        model_name=next(iter(models)) if len(models) == 1 and model not in models else None,
+        reasoning_effort=effort if isinstance(effort, str | float) else None,
+        message=_joined([_text(m.get("content")) for m in messages]) or "",
+        reasoning_content=(
+            _joined([_text(m.get("reasoning_content") or m.get("reasoning")) for m in messages])
+            if calls
+            else None
+        ),
+        tool_calls=[call] if call else None,
+        observation=_observation(record, call, traj_dir, image_base),
+        metrics=_metrics(calls),
+        llm_call_count=len(calls),
+        extra=extra,
+    )
+
+
+def _tool_definitions(header: TrajectoryHeader, steps: list[StepRecord]) -> list[dict[str, Any]]:
+    """The tools the model was offered (its first request's), else the env's action schemas."""
+    for record in steps:
+        for call in record.model_calls:
+            tools = call.request.get("tools")
+            if isinstance(tools, list):
+                return tools
+    from swelancer_env.spaces import ActionSpace
+
+    schemas = ActionSpace().tool_schemas(header.variant)
+    if header.tools:
+        schemas = [s for s in schemas if s["function"]["name"] in header.tools]
+    return schemas
+
+
+def _system_prompt(steps: list[StepRecord]) -> str | None:
+    for record in steps:
+        for call in record.model_calls:
+            msgs = call.request.get("messages") or []
+            if (
+                msgs
+                and isinstance(msgs[0], dict)
+                and msgs[0].get("role") in ("system", "developer")
+            ):
+                return _text(msgs[0].get("content"))
+            return None
+    return None
+
+
+def _convert(
+    path: Path,
+    image_base: Path,
+    info: RunInfo | None,
+    results: dict[tuple[str, int], EpisodeResult],
+    run_name: str | None,
+) -> dict[str, Any]:
+    header, records, torn = _read_trajectory(path)
+    steps: list[_Step] = []
+    system = _system_prompt(records)
+    if system is not None:
+        steps.append(_Step(step_id=1, source="system", message=system))
+    steps.append(
+        _Step(
+            step_id=len(steps) + 1,
+            timestamp=header.started_at or None,
+            source="user",
+            message=header.observation,
+        )
+    )
+    for record in records:
+        steps.append(_agent_step(len(steps) + 1, record, header.model, path.parent, image_base))
+
+    calls = [c for r in records for c in r.model_calls]
+    costs = [c.cost for c in calls]
+    result = results.get((header.task_id, header.attempt))
+    final_extra: dict[str, Any] = {
+        "reward": sum(r.reward for r in records),
+        "total_reasoning_tokens": sum(c.usage.reasoning for c in calls),
+        "model_calls": len(calls),
+        "env_steps": len(records),
+    }
+    if result is not None:
+        final_extra.update(
+            passed=result.passed,
+            earned=result.earned,
+            seconds=result.seconds,
+            truncated=result.truncated,
+            infra_error=result.infra_error,
+        )
+    notes = (
+        f"Exported by swelancer-env from {path.name}: steps are the agent's system prompt (when "
+        "it had one), the task as posted, then one agent step per env step."
+    )
+    if torn:
+        notes += " The trajectory's last line was torn (the run crashed) and was skipped."
+    session = "/".join(p for p in (run_name, header.task_id, str(header.attempt)) if p is not None)
+    from swelancer_env import __version__
+
+    agent_extra: dict[str, Any] = {"harness": "swelancer-env", "seed": header.seed}
+    if info is not None:
+        agent_extra.update(options=info.agent_options, backend=info.backend, label=info.label)
+    trajectory = _Trajectory(
+        session_id=session,
+        trajectory_id=session,
+        agent=_Agent(
+            name=header.agent,
+            version=__version__,
+            model_name=header.model,
+            tool_definitions=_tool_definitions(header, records),
+            extra=agent_extra,
+        ),
+        steps=steps,
+        notes=notes,
+        final_metrics=_FinalMetrics(
+            total_prompt_tokens=sum(c.usage.prompt for c in calls),
+            total_completion_tokens=sum(c.usage.completion for c in calls),
+            total_cached_tokens=sum(c.usage.cached for c in calls),
+            total_cost_usd=None if None in costs else sum(c for c in costs if c is not None),
+            total_steps=len(steps),
+            extra=final_extra,
+        ),
+        extra={
+            "task_id": header.task_id,
+            "attempt": header.attempt,
+            "variant": header.variant,
+            "title": header.title,
+            "price": header.price,
+            "started_at": header.started_at,
+        },
+    )
+    return trajectory.model_dump(mode="json", exclude_none=True)
+
+
+# -- public API -----------------------------------------------------------------------------
+
+
+def trajectory_to_atif(path: Path, *, image_base: Path | None = None) -> dict[str, Any]:
+    """One trajectory file as one ATIF trajectory (a JSON-ready dict).
+
+    Args:
+        path: ``DIR/trajectories/<task_id>/<attempt>.jsonl``. When it sits in a run folder,
+            the run's ``run.json`` and ``results.jsonl`` add the agent's options and the verdict.
+        image_base: the folder the ATIF file will be written to; screenshot paths are made
+            relative to it (default: the trajectory's own folder).
+
+    Raises:
+        ConfigError: the file is not a trajectory (naming the line); a torn last line is
+            skipped instead, and said so in ``notes``.
+    """
+    path = Path(path)
+    run_dir = _run_dir_of(path)
+    info, results = _run_context(run_dir) if run_dir else (None, {})
+    return _convert(
+        path, image_base or path.parent, info, results, run_dir.name if run_dir else None
+    )
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_run(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """Write every trajectory of a run folder as ATIF JSON, ``<out_dir>/<task_id>/<attempt>.json``
+    (default ``out_dir``: ``run_dir / "atif"``), each atomically; returns the paths written.
+
+    Raises:
+        ConfigError: ``run_dir`` has no ``trajectories/``, or a file in it is malformed.
+    """
+    run_dir = Path(run_dir)
+    root = run_dir / "trajectories"
+    if not root.is_dir():
+        raise ConfigError(
+            f"{run_dir}: not an evaluation run folder (no trajectories/ in it); pass the folder "
+            "given to `swelancer-env eval --out`"
+        )
+    out = Path(out_dir) if out_dir is not None else run_dir / "atif"
+    info, results = _run_context(run_dir)
+    files = sorted(
+        root.glob("*/*.jsonl"),
+        key=lambda p: (p.parent.name, int(p.stem) if p.stem.isdigit() else -1, p.stem),
+    )
+    written = []
+    for path in files:
+        target = out / path.parent.name / f"{path.stem}.json"
+        _write_atomic(target, _convert(path, target.parent, info, results, run_dir.resolve().name))
+        written.append(target)
+    return written
