@@ -111,10 +111,12 @@ def test_bad_constructor_arguments() -> None:
 
 def test_reset_replaces_the_previous_sandbox(mini_task: Task) -> None:
     env = SWELancerEnv(task_id="mini-greeting")
-    _, first = env.reset()
-    _, second = env.reset()
-    assert first["workdir"] != second["workdir"]
-    assert not os.path.exists(first["workdir"]) and os.path.exists(second["workdir"])
+    env.reset()
+    first = env.sandbox.tree
+    env.reset()
+    second = env.sandbox.tree
+    assert first != second
+    assert not os.path.exists(first) and os.path.exists(second)
     env.close()
 
 

@@ -198,7 +198,7 @@ class UserToolReport(_Record):
 
     def _short_url(self, url: str) -> str:
         if self.app_url and url.startswith(self.app_url):
-            return APP_ORIGIN + (url[len(self.app_url) :] or "/")
+            return url[len(self.app_url) :] or "/"
         return url if urlsplit(url).scheme in ("http", "https") else url[:200]
 
     def _unport(self, text: str) -> str:

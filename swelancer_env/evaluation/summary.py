@@ -13,7 +13,8 @@ Per group (``overall``, each variant, each price band) it gives:
   ``earned``; ``cost_total`` over every episode; None when some model had no price),
 - ``net`` = ``earned - cost`` and ``earned_per_dollar`` = ``earned / cost``,
 - ``infra_errors``: episodes the harness or the model endpoint failed. They are counted apart
-  and left out of every other figure: they say nothing of the agent.
+  and left out of every other figure, as they say nothing of the agent; ``infra_cost`` is
+  what their model calls cost all the same.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def price_band(price: float) -> str:
         if lo <= price <= hi:
             return name
     return PRICE_BANDS[-1][0]
+
+
+def _cost_sum(results: list[EpisodeResult]) -> float | None:
+    costs = [r.cost for r in results]
+    return None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
 
 
 def _group(results: list[EpisodeResult]) -> dict[str, Any]:
@@ -81,6 +87,8 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
                 round(earned / cost, 2) if cost is not None and cost > 0 else None
             ),
             "infra_errors": len(results) - len(graded),
+            # what the failed episodes' model calls cost all the same (None: some unpriced)
+            "infra_cost": _cost_sum([r for r in results if r.infra_error is not None]),
         }
     )
     return out

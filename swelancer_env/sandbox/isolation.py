@@ -3,9 +3,17 @@
 The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is started inside
 ``bwrap`` (only the shell: each command then costs what it costs without isolation). Inside:
 
-- the whole system read-only (``--ro-bind / /``), a fresh ``/dev``, ``/proc`` and ``/tmp``;
-- the work tree and the shell's home writable, at their host paths (so the paths the agent sees
-  are the ones the edit tool, the diff and the user tool use);
+- the system read-only: a root of bubblewrap's own, made read-only once set up, into which the
+  system's folders (``/usr``, ``/etc``, ``/lib``...) are bound read-only and the host root's
+  symlinks (``/bin -> usr/bin``) are copied; nothing else of the host's ``/`` is there. A fresh
+  ``/dev``, ``/proc`` and ``/tmp``;
+- the work tree and the shell's home writable, at fixed places for the agent's shell
+  (``/swelancer/tree`` and ``/swelancer/home``: ``tree_at`` and ``home_at``), so that what it
+  prints holds no random temporary path and an episode replays alike (the harness maps those
+  paths onto the host's, as for Docker's ``/work/app``); for the app and grading, at their
+  host paths. The folder that holds them on the host (the sandbox's, under the host's
+  temporary folder) stays hidden: ``..`` of ``/swelancer/tree`` is ``/swelancer``, which holds
+  the two mount points and nothing else;
 - no network: new network namespace with only a loopback (``--unshare-all``), no
   ``--share-net``; new pid, ipc, uts, cgroup and user namespaces; all capabilities dropped; no
   nested user namespaces where bwrap can forbid them;
@@ -14,10 +22,10 @@ The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is s
   sandbox's own folder (its private git dir), the host's temporary folders (grading works
   there), ``/root``, ``/home``, ``/run`` (Docker's socket), Docker's storage, the Docker image
   build cache, and every other ``proc`` mount of the host (a build chroot's ``/proc`` would show
-  the host's processes, their environments and, through ``/proc/<pid>/root``, their files;
-  ``--ro-bind / /`` binds every mount under ``/``). The Python that
-  runs swelancer-env is bound back read-only when it lives under a hidden folder, so that the
-  agent can run ``python`` and ``pytest``.
+  the host's processes, their environments and, through ``/proc/<pid>/root``, their files; a
+  system folder is bound with every mount under it). The Python that runs swelancer-env is bound
+  back read-only when it lives under a hidden folder, so that the agent can run ``python`` and
+  ``pytest``.
 
 The shell is PID 1 of its pid namespace (``--as-pid-1``), so every process it starts, a
 ``setsid`` daemon too, stays its descendant, and killing it ends them all (as PID 1 it ignores
@@ -27,13 +35,17 @@ and starts empty again when the shell is restarted.
 
 Example:
     >>> if bwrap_available():  # doctest: +SKIP
-    ...     argv = bwrap_argv(tree, home, hidden_paths(extra=[sandbox_root]))
+    ...     argv = bwrap_argv(
+    ...         tree, home, hidden_paths(extra=[sandbox_root]),
+    ...         tree_at="/swelancer/tree", home_at="/swelancer/home",
+    ...     )
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -75,10 +87,11 @@ _SYSTEM_HIDDEN = (
     "/var/lib/swelancer-docker",
 )
 _IMAGE_CACHE = ("SWELANCER_IMAGE_CACHE", "/var/cache/swelancer-env")  # swelancer_env.docker.image
-# the top-level folders the isolated shell sees: the system's programs and settings. Every other
-# one (/work, /srv, /mnt, /opt, /var, ...) is hidden, so that another checkout of the tasks, a
-# copy of them, or any data on this machine stays out of reach; the Python install, the tree and
-# the home are bound back where they live.
+# the top-level folders the isolated shell sees: the system's programs and settings, the only
+# ones bound into its root. Every other one (/work, /srv, /mnt, /opt, /var, ...) is hidden (an
+# empty tmpfs), so that another checkout of the tasks, a copy of them, or any data on this
+# machine stays out of reach; the Python install is bound back where it lives, the tree and the
+# home where the caller says (at their host paths, or at fixed places outside these folders).
 _SYSTEM_VISIBLE = frozenset(
     {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
 )
@@ -221,6 +234,45 @@ def _under(path: Path, folders: Iterable[Path]) -> bool:
     return any(path == f or f in path.parents for f in folders)
 
 
+def _agent_path(name: str, path: str) -> Path:
+    """``path`` checked as a place to show a folder at: absolute, plain, out of the system's."""
+    dest = Path(path)
+    if (
+        not dest.is_absolute()
+        or str(dest) != posixpath.normpath(path)
+        or len(dest.parts) < 2
+        or dest.parts[1] in _SYSTEM_VISIBLE
+    ):
+        raise ValueError(
+            f"{name}={path!r}: give an absolute, normalized path outside the system's folders "
+            f"({', '.join(sorted(_SYSTEM_VISIBLE))}), such as /swelancer/tree"
+        )
+    return dest
+
+
+def _system_root(reserved: Iterable[str]) -> tuple[list[str], list[Path]]:
+    """The mounts of the system's top-level folders (read-only) and of ``/``'s symlinks.
+
+    Returns the ``bwrap`` arguments and the folders bound. A name in ``reserved`` (the top
+    folder of a place the caller shows its own folder at) is left out.
+    """
+    try:
+        entries = sorted(Path("/").iterdir())
+    except OSError:
+        entries = [Path("/", name) for name in sorted(_SYSTEM_VISIBLE)]
+    argv: list[str] = []
+    bound: list[Path] = []
+    for entry in entries:
+        if entry.name in ("dev", "proc") or entry.name in reserved:
+            continue  # /dev and /proc are made fresh
+        if entry.is_symlink():
+            argv += ["--symlink", os.readlink(entry), str(entry)]
+        elif entry.name in _SYSTEM_VISIBLE and entry.is_dir():
+            bound.append(entry)
+            argv += ["--ro-bind", str(entry), str(entry)]
+    return argv, bound
+
+
 def bwrap_argv(
     tree: Path,
     home: Path,
@@ -231,29 +283,54 @@ def bwrap_argv(
     network: bool = False,
     options: Sequence[str] | None = None,
     exe: str | None = None,
+    tree_at: str | None = None,
+    home_at: str | None = None,
 ) -> list[str]:
     """The ``bwrap ...`` prefix that runs a command isolated, with ``tree`` and ``home`` writable.
 
+    The root is bubblewrap's own, read-only at the end: the system's folders are bound into it
+    read-only, and nothing else of the host's ``/`` is there but its symlinks.
+
     Args:
-        tree: the work tree (bound read-write at the same path; the starting directory).
-        home: the shell's home (bound read-write at the same path).
+        tree: the work tree (bound read-write; the starting directory).
+        home: the shell's home (bound read-write).
         hide: folders to cover with an empty tmpfs (an inner one of a hidden folder is skipped).
-        keep: folders bound back read-only when under a hidden folder (the Python install).
+        keep: folders bound back read-only when not otherwise shown (the Python install).
         writable: more folders bound read-write at their own paths (an app's data folder).
         network: keep the host's network (for an app server a browser outside must reach);
             the agent's shell never gets it.
         options: namespace options (default: those the trial run accepted).
         exe: the bwrap executable (default: the one found).
+        tree_at: where the command sees ``tree`` (default: its host path). A fixed place
+            (``/swelancer/tree``) keeps the host's random temporary path out of what it prints;
+            it must lie outside the system's folders.
+        home_at: where the command sees ``home`` (default: its host path).
+
+    Raises:
+        ValueError: ``tree_at`` or ``home_at`` is not an absolute, normalized path outside the
+            system's folders, or one holds the other or a folder bound from the host.
     """
     if options is None or exe is None:
         probed = _probe()
         exe = exe or (probed[0] if probed else "bwrap")
         options = options if options is not None else (probed[1] if probed else _BASE_OPTIONS)
     tree, home = Path(tree).resolve(), Path(home).resolve()
+    places = {
+        "tree_at": _agent_path("tree_at", tree_at) if tree_at is not None else None,
+        "home_at": _agent_path("home_at", home_at) if home_at is not None else None,
+    }
+    tree_dest, home_dest = places["tree_at"] or tree, places["home_at"] or home
+    host_binds = [*_resolved(keep), *_resolved(writable)]
+    for name, dest in places.items():
+        others = [*host_binds, home_dest if name == "tree_at" else tree_dest]
+        if dest is not None and any(_under(dest, [o]) or _under(o, [dest]) for o in others):
+            raise ValueError(f"{name}={str(dest)!r} overlaps another folder the command is shown")
+    reserved = {d.parts[1] for d in places.values() if d is not None}
     argv = [exe, *options, *(["--share-net"] if network else [])]
-    argv += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    system, shown = _system_root(reserved)
+    argv += [*system, "--dev", "/dev", "--proc", "/proc"]
     # outer folders first; one that holds the tree or home is hidden too (both are bound back
-    # below); a missing one needs no hiding (and bwrap could not make it on a read-only /)
+    # below); a missing one needs no hiding: nothing would show it
     covered: list[Path] = []
     for folder in sorted(_resolved(hide), key=lambda p: len(p.parts)):
         if folder in (Path("/dev"), Path("/proc")) or _under(folder, covered):
@@ -263,12 +340,15 @@ def bwrap_argv(
             argv += ["--tmpfs", str(folder)]
     kept: list[Path] = []
     for folder in sorted(_resolved(keep), key=lambda p: len(p.parts)):
-        if _under(folder, covered) and not _under(folder, kept) and folder.is_dir():
+        hidden = _under(folder, covered) or not _under(folder, shown)
+        if hidden and not _under(folder, kept) and folder.is_dir():
             kept.append(folder)
             argv += ["--ro-bind", str(folder), str(folder)]
-    for folder in [home, *_resolved(writable), tree]:
+    for folder in _resolved(writable):
         argv += ["--bind", str(folder), str(folder)]
-    argv += ["--chdir", str(tree)]
+    argv += ["--bind", str(home), str(home_dest), "--bind", str(tree), str(tree_dest)]
+    # the mount points are made: nothing more can be added to the root
+    argv += ["--remount-ro", "/", "--chdir", str(tree_dest)]
     return argv
 
 

@@ -6,6 +6,14 @@ Layout of the folder ``$TMPDIR/swelancer-<task>-<random>/``::
     private.git/   the harness's git dir for computing the diff; the agent is not told of it
     home/          the shell's HOME
 
+The agent never sees that folder's random name: the isolated shell sees its tree at
+``/swelancer/tree`` (:data:`AGENT_TREE`, its ``workdir`` and starting directory) and its home at
+``/swelancer/home`` (:data:`AGENT_HOME`), so that ``pwd``, ``$HOME``, error messages and
+tracebacks are the same in every run of an episode, and a recorded trajectory replays step by
+step. The harness works on the host paths (``tree``, ``home``); the edit tool and the user tool
+map the agent's paths onto them. Without bubblewrap (``isolation="none"``) the shell sees the host
+paths: reproducible observations need bubblewrap (or ``backend="docker"``).
+
 Isolation (``isolation=``): with ``"auto"`` (the default) the shell runs inside bubblewrap when the
 machine can run it (see :mod:`swelancer_env.sandbox.isolation`: the tree writable, the system
 read-only, no network, the tasks, hidden tests, caches and temporary folders hidden); ``"bwrap"``
@@ -39,7 +47,12 @@ from typing import Any, Literal
 
 from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
-from swelancer_env.sandbox.bash_session import BashSession, PopenTransport, ShellTransport
+from swelancer_env.sandbox.bash_session import (
+    MARKER_VAR,
+    BashSession,
+    PopenTransport,
+    ShellTransport,
+)
 from swelancer_env.sandbox.isolation import (
     INSTALL_HINT,
     BwrapTransport,
@@ -54,7 +67,12 @@ from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
-__all__ = ["LocalSandbox"]
+__all__ = ["AGENT_HOME", "AGENT_TREE", "LocalSandbox"]
+
+#: the work tree as the isolated shell sees it (its ``workdir``)
+AGENT_TREE = "/swelancer/tree"
+#: the shell's home as the isolated shell sees it (its ``$HOME``)
+AGENT_HOME = "/swelancer/home"
 
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MODES = ("auto", "bwrap", "none")
@@ -150,7 +168,11 @@ class LocalSandbox(Sandbox):
         self.tree = self.root / "tree"
         self.private_git = self.root / "private.git"
         self.home = self.root / "home"
-        self.workdir = str(self.tree)
+        # what the shell sees: fixed places in bubblewrap, the host paths without it
+        isolated = self.isolation == "bwrap"
+        self.workdir = AGENT_TREE if isolated else str(self.tree)
+        #: the shell's home as it sees it (``$HOME``)
+        self.agent_home = AGENT_HOME if isolated else str(self.home)
         self._output_limit = output_limit
         self._extra_env = dict(env or {})
         self._session: BashSession | None = None
@@ -163,12 +185,15 @@ class LocalSandbox(Sandbox):
             raise
 
     def shell_env(self) -> dict[str, str]:
-        """The shell's whole environment: nothing of the host's but a sane PATH."""
+        """The shell's whole environment: nothing of the host's but a sane PATH.
+
+        Paths in it are the shell's own (``HOME`` is :data:`AGENT_HOME` when isolated).
+        """
         python_bin = os.path.dirname(sys.executable)
         path = _PATH if python_bin in _PATH.split(":") else f"{python_bin}:{_PATH}"
         return {
             "PATH": path,
-            "HOME": str(self.home),
+            "HOME": self.agent_home,
             "USER": os.environ.get("USER", "agent"),
             "LANG": "C.UTF-8",
             "TERM": "dumb",
@@ -184,10 +209,20 @@ class LocalSandbox(Sandbox):
         }
 
     def bwrap_argv(self) -> list[str]:
-        """The ``bwrap`` prefix that starts the isolated shell (a new one at each restart)."""
-        return bwrap_argv(
-            self.tree, self.home, hidden_paths([self.root, *self._hide]), interpreter_paths()
+        """The ``bwrap`` prefix that starts the isolated shell (a new one at each restart).
+
+        The shell sees its tree and home at :data:`AGENT_TREE` and :data:`AGENT_HOME`, and not
+        the session's random marker (``bwrap`` keeps it; the kill needs it no further down).
+        """
+        argv = bwrap_argv(
+            self.tree,
+            self.home,
+            hidden_paths([self.root, *self._hide]),
+            interpreter_paths(),
+            tree_at=AGENT_TREE,
+            home_at=AGENT_HOME,
         )
+        return [*argv, "--unsetenv", MARKER_VAR]
 
     def start(self) -> None:
         """Start the shell in the work tree. Does nothing if it runs already.

@@ -105,7 +105,7 @@ def test_hidden_tests_are_unreadable(sandbox: LocalSandbox, mini_task: Task) -> 
 def test_no_canary_anywhere_the_shell_looks(sandbox: LocalSandbox, mini_task: Task) -> None:
     places = ["/tmp", "/root", "/home", "/work", "/run", "/srv", "/mnt", "/etc", "/var/tmp"]
     places += ["/var/cache/swelancer-env", "/var/lib/docker", "/var/lib/swelancer-docker"]
-    places += [str(tasks_root()), str(REPO), str(cache_root()), str(sandbox.root)]
+    places += [str(tasks_root()), str(REPO), str(cache_root()), str(sandbox.root), "/swelancer"]
     # the Python bound back in is big and holds no task: the slow test below reads it too
     skip = "--exclude-dir=site-packages --exclude-dir='python3.*'"
     res = sandbox.run(f"grep -rlsF {skip} -e {_NEEDLE} {' '.join(places)}; echo done", timeout=120)
@@ -114,7 +114,7 @@ def test_no_canary_anywhere_the_shell_looks(sandbox: LocalSandbox, mini_task: Ta
     # the control: the same search finds the canary where the shell can see it
     (sandbox.tree / "control.txt").write_text(CANARY)
     res = sandbox.run(f"grep -rlsF {skip} -e {_NEEDLE} {' '.join(places)}; echo done", timeout=120)
-    assert set(res.output.split()) == {str(sandbox.tree / "control.txt"), "done"}
+    assert set(res.output.split()) == {f"{sandbox.workdir}/control.txt", "done"}
 
 
 @needs_bwrap
@@ -228,6 +228,36 @@ def test_bwrap_argv_hides_tasks_cache_and_sandbox_folder(tmp_path: Path) -> None
     assert "--share-net" in served and ("--bind", str(data.resolve())) in zip(
         served, served[1:], strict=False
     )
+
+
+def test_bwrap_argv_shows_the_tree_at_a_fixed_place_on_a_read_only_root(tmp_path: Path) -> None:
+    tree, home = tmp_path / "box" / "tree", tmp_path / "box" / "home"
+    tree.mkdir(parents=True)
+    home.mkdir()
+    argv = bwrap_argv(
+        tree,
+        home,
+        hidden_paths([tmp_path / "box"]),
+        interpreter_paths(),
+        tree_at="/swelancer/tree",
+        home_at="/swelancer/home",
+    )
+    triples = list(zip(argv, argv[1:], argv[2:], strict=False))
+    assert ("--bind", str(tree.resolve()), "/swelancer/tree") in triples
+    assert ("--bind", str(home.resolve()), "/swelancer/home") in triples
+    assert argv[argv.index("--chdir") + 1] == "/swelancer/tree"
+    # the host's / is never bound whole: only the system's folders, and the root made
+    # read-only once every mount point is there
+    assert ("--ro-bind", "/", "/") not in triples
+    assert ("--ro-bind", "/usr", "/usr") in triples
+    assert argv.index("--remount-ro") > max(i for i, a in enumerate(argv) if a == "--bind")
+    # the host paths are not bound: they stay under the hidden temporary folder
+    assert str(tree.resolve()) not in argv[argv.index(str(tree.resolve())) + 1 :]
+    for bad in ("swelancer/tree", "/usr/tree", "/etc", "/", "/swelancer/../tree"):
+        with pytest.raises(ValueError, match="outside the system's folders"):
+            bwrap_argv(tree, home, [], tree_at=bad)
+    with pytest.raises(ValueError, match="overlaps"):
+        bwrap_argv(tree, home, [], tree_at="/swelancer", home_at="/swelancer/home")
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a proc file system needs root")
