@@ -201,3 +201,40 @@ def test_a_restricted_tool_set_is_refused_and_left_out_of_the_prompt(tmp_path: P
         env.close()
     with pytest.raises(Exception, match="unknown tool"):
         SWELancerEnv(tools=["browser"])
+
+
+def test_the_readme_agent_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Your own agent", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) <= 22
+    (tmp_path / "my_agent.py").write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "run"
+    assert _eval(out, "--agent", "my_agent:GrepThenChoose", "--tasks", MANAGER[0]) == 0
+    [r] = _results(out)
+    assert r.agent == "grep-then-choose" and r.steps == 2 and r.infra_error is None
+
+
+@pytest.mark.browser
+def test_a_user_tool_episode_replays_alike(tmp_path: Path) -> None:
+    """No port, temporary path or session id in what the agent reads: the replay matches."""
+    actions = tmp_path / "actions.jsonl"
+    lines = [
+        {"type": "shell", "command": "pwd; echo $HOME; ls"},
+        {"type": "user_tool"},
+        {"type": "shell", "command": "ls .swelancer/user_tool/1 | sort"},
+        {"type": "choose_proposal", "proposal_id": "1"},
+    ]
+    actions.write_text("".join(json.dumps(a) + "\n" for a in lines))
+    out = tmp_path / "run"
+    code = _eval(out, "--agent", "replay", "--agent-option", f"actions={actions}",
+                 "--tasks", MANAGER[0])  # fmt: skip
+    assert code == 0
+    [r] = _results(out)
+    steps = (out / r.trajectory).read_text().splitlines()  # type: ignore[operator]
+    shown = json.loads(steps[2])
+    assert shown["action_type"] == "user_tool" and shown["screenshot"]
+    assert (out / r.trajectory).parent.joinpath(shown["screenshot"]).stat().st_size > 1000  # type: ignore[operator]
+    assert "127.0.0.1" not in shown["observation"]
+    assert main(["replay", str(out / r.trajectory)]) == 0  # type: ignore[operator]

@@ -1,0 +1,32 @@
+"""The wheel holds what an installed swelancer-env needs, under names that clash with nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.slow
+def test_the_wheel_has_every_package_and_the_templates(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [wheel] = tmp_path.glob("swelancer_env-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == {"swelancer_env", "swelancer_agents"}  # no top-level `agents`
+    for source in [*ROOT.glob("swelancer_env/**/*.py"), *ROOT.glob("agents/*.py")]:
+        rel = source.relative_to(ROOT).as_posix().replace("agents/", "swelancer_agents/", 1)
+        rel = rel if rel.startswith("swelancer_") else source.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} is not in the wheel: list its package in pyproject.toml"
+    for template in ROOT.glob("swelancer_env/evaluation/templates/*.j2"):
+        assert template.relative_to(ROOT).as_posix() in names
