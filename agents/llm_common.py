@@ -63,16 +63,32 @@ def estimate_tokens(messages: list[dict[str, Any]]) -> int:
     return total
 
 
+def _context_note(trimmed: int) -> dict[str, Any]:
+    return {
+        "role": "user",
+        "name": "context_note",
+        "content": f"[{trimmed} earlier messages were trimmed to fit the context budget; the "
+        "job and the latest turns are kept]",
+    }
+
+
 def trim_context(messages: list[dict[str, Any]], budget: int, keep_first: int = 2) -> int:
     """Drop the oldest turns until ``messages`` fit ``budget`` tokens; returns how many messages
     went. The first ``keep_first`` (system prompt and issue) always stay; a turn (an assistant
     message with the tool results and notes after it) goes whole, so no tool result is left
-    without its call. A note says what was trimmed."""
+    without its call. A note says what was trimmed (it counts against the budget too)."""
+    if estimate_tokens(messages) <= budget:
+        return 0
     dropped = 0
     note_at = keep_first
     has_note = len(messages) > note_at and messages[note_at].get("name") == "context_note"
     start = note_at + (1 if has_note else 0)
-    while estimate_tokens(messages) > budget:
+    previous = int(messages[note_at]["content"][1:].split()[0]) if has_note else 0
+    # room for the note this trim leaves (its count at most this long) beyond the one it replaces
+    reserve = estimate_tokens([_context_note(previous + len(messages))])
+    if has_note:
+        reserve -= estimate_tokens([messages[note_at]])
+    while estimate_tokens(messages) + reserve > budget:
         # the oldest turn: from `start` to the next assistant message after it
         ends = [i for i in range(start + 1, len(messages)) if messages[i]["role"] == "assistant"]
         if not ends:
@@ -80,19 +96,9 @@ def trim_context(messages: list[dict[str, Any]], budget: int, keep_first: int = 
         dropped += ends[0] - start
         del messages[start : ends[0]]
     if dropped:
-        previous = 0
         if has_note:
-            previous = int(messages[note_at]["content"][1:].split()[0])
             del messages[note_at]
-        messages.insert(
-            note_at,
-            {
-                "role": "user",
-                "name": "context_note",
-                "content": f"[{previous + dropped} earlier messages were trimmed to fit the "
-                "context budget; the job and the latest turns are kept]",
-            },
-        )
+        messages.insert(note_at, _context_note(previous + dropped))
     return dropped
 
 
