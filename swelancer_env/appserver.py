@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from swelancer_env.errors import AppStartError
+from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.tasks.model import App
 from swelancer_env.tempdirs import make_temp_dir
@@ -98,10 +99,14 @@ class AppServer:
                 the end of its log.
         """
         self._tmp = make_temp_dir("swelancer-app-")
-        data_dir = self._tmp / "data"
-        data_dir.mkdir()
-        (self._tmp / "home").mkdir()
-        prefix = self._prefix(data_dir)
+        home = self._tmp / "home"
+        home.mkdir()
+        (home / "data").mkdir()
+        prefix = self._prefix(home)
+        # isolated, the app sees its tree and home at fixed places, so that its messages (a
+        # traceback in the user tool's report) hold no temporary path of this run
+        seen_home = Path(isolation.AGENT_HOME) if prefix else home
+        data_dir = seen_home / "data"
         listener: socket.socket | None = None
         if prefix:
             listener = self._listener
@@ -122,7 +127,7 @@ class AppServer:
         # (which may hold API keys)
         env = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "HOME": str(self._tmp / "home"),
+            "HOME": str(seen_home),
             "LANG": "C.UTF-8",
             "TZ": os.environ.get("TZ", "UTC"),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -149,9 +154,7 @@ class AppServer:
             raise
         return self
 
-    def _prefix(self, data_dir: Path) -> list[str]:
-        from swelancer_env.sandbox import isolation
-
+    def _prefix(self, home: Path) -> list[str]:
         isolate = isolation.bwrap_available() if self.isolate is None else self.isolate
         if not isolate:
             return []
@@ -159,14 +162,14 @@ class AppServer:
             raise AppStartError(
                 "isolate=True but bubblewrap does not work here: apt-get install bubblewrap"
             )
-        tmp = self._tmp or data_dir
         return isolation.bwrap_argv(
             self.tree,
-            tmp / "home",
+            home,
             hide=isolation.hidden_paths(),
             keep=isolation.interpreter_paths(),
-            writable=[data_dir],
             network=False,
+            tree_at=isolation.AGENT_TREE,
+            home_at=isolation.AGENT_HOME,
         )
 
     def _wait_ready(self) -> None:

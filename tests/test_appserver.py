@@ -126,3 +126,25 @@ def test_an_app_that_eats_all_memory_is_killed_inside_its_limit(tmp_path: Path) 
     limits = ResourceLimits(memory=256 << 20)
     with pytest.raises(AppStartError, match="out of memory, its limit is 0.25 GiB"):
         AppServer(app, tree, limits=limits).start()
+
+
+def test_the_isolated_app_sees_fixed_paths_in_what_it_prints(tmp_path: Path) -> None:
+    """A crash's traceback reaches the agent in the user tool's report: it must name the same
+    paths in every run, not the run's temporary folders."""
+    import pytest
+
+    from swelancer_env.errors import AppStartError
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "server.py").write_text(
+        "import os, sys\nprint('cwd', os.getcwd(), 'home', os.environ['HOME'], 'data', sys.argv[1])\n"
+        "raise SystemExit(open(sys.argv[1] + '/missing.json').read())\n"
+    )
+    app = App(name="crash", root=tree, start="python3 server.py {data_dir}", ready_timeout_s=10)
+    with pytest.raises(AppStartError) as info:
+        AppServer(app, tree).start()
+    message = str(info.value)
+    assert "cwd /swelancer/tree home /swelancer/home data /swelancer/home/data" in message
+    assert 'File "/swelancer/tree/server.py"' in message
+    assert str(tmp_path) not in message and "swelancer-app-" not in message

@@ -37,22 +37,24 @@ def test_eval_writes_results_and_summary(
     }  # fmt: skip
     assert row["steps"] == 2 and row["seconds"] > 0
     summary = json.loads((out_dir / "summary.json").read_text())
-    assert summary["earned"] == 0.0 and summary["available"] == 300.0
-    assert summary["variants"]["ic_swe"] == {
-        "passed": 0,
-        "total": 1,
-        "earned": 0.0,
-        "available": 300.0,
-    }
+    overall = summary["overall"]
+    assert overall["earned"] == 0.0 and overall["available"] == 300.0
+    assert overall["pass@1"] == 0.0 and overall["episodes"] == 1
+    ic = summary["variants"]["ic_swe"]
+    assert (ic["tasks"], ic["passed"], ic["earned"], ic["available"]) == (1, 0, 0.0, 300.0)
+    assert summary["run"]["agent"] == "noop"
     table = capsys.readouterr().out
-    assert "ic_swe" in table and "0/1" in table
+    assert "ic_swe" in table and "0.0%" in table
 
     # a second run into the same folder refuses, losing nothing; --resume keeps what is there
     assert main(["eval", "--agent", "oracle", "--out", str(out_dir)]) == 2
     assert "--resume" in capsys.readouterr().err
     assert (out_dir / "results.jsonl").read_text().splitlines() == lines
-    assert main(["eval", "--agent", "oracle", "--out", str(out_dir), "--resume"]) == 0
+    assert main(["eval", "--agent", "noop", "--out", str(out_dir), "--resume"]) == 0
     assert (out_dir / "results.jsonl").read_text().splitlines() == lines
+    # another agent cannot finish this run
+    assert main(["eval", "--agent", "oracle", "--out", str(out_dir), "--resume"]) == 2
+    assert "--resume needs the same agent" in capsys.readouterr().err
 
 
 def test_validate_grades_for_real(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,6 +86,10 @@ _SYSTEM_HIDDEN = (
     "/var/lib/containerd",
     "/var/lib/swelancer-docker",
 )
+#: where an isolated command (the agent's shell, the app it changed) sees the work tree and its
+#: home: fixed, so that no random temporary path reaches what the agent reads
+AGENT_TREE = "/swelancer/tree"
+AGENT_HOME = "/swelancer/home"
 _IMAGE_CACHE = ("SWELANCER_IMAGE_CACHE", "/var/cache/swelancer-env")  # swelancer_env.docker.image
 # the top-level folders the isolated shell sees: the system's programs and settings, the only
 # ones bound into its root. Every other one (/work, /srv, /mnt, /opt, /var, ...) is hidden (an

@@ -54,6 +54,8 @@ from swelancer_env.sandbox.bash_session import (
     ShellTransport,
 )
 from swelancer_env.sandbox.isolation import (
+    AGENT_HOME,
+    AGENT_TREE,
     INSTALL_HINT,
     BwrapTransport,
     IsolationWarning,
@@ -69,10 +71,6 @@ from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = ["AGENT_HOME", "AGENT_TREE", "LocalSandbox"]
 
-#: the work tree as the isolated shell sees it (its ``workdir``)
-AGENT_TREE = "/swelancer/tree"
-#: the shell's home as the isolated shell sees it (its ``$HOME``)
-AGENT_HOME = "/swelancer/home"
 
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MODES = ("auto", "bwrap", "none")
