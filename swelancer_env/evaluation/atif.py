@@ -39,6 +39,7 @@ from swelancer_env.evaluation.records import (
     StepRecord,
     TrajectoryHeader,
 )
+from swelancer_env.evaluation.trajectory import read_trajectory
 
 __all__ = ["ATIF_VERSION", "export_run", "trajectory_to_atif"]
 
@@ -180,17 +181,6 @@ def _parse(
             f"{path}:{lineno}: not {what} ({where}: {first['msg']}; "
             f"{e.error_count()} error(s)). {hint}"
         ) from None
-
-
-def _read_trajectory(path: Path) -> tuple[TrajectoryHeader, list[StepRecord], bool]:
-    what = "a trajectory file (DIR/trajectories/<task_id>/<attempt>.jsonl)"
-    rows, torn = _read_jsonl(path, what)
-    if not rows:
-        raise ConfigError(f"{path}: empty; expected {what} with a header on line 1")
-    lineno, obj = rows[0]
-    header = _parse(TrajectoryHeader, obj, path, lineno, "a trajectory header")
-    steps = [_parse(StepRecord, o, path, n, "a step record") for n, o in rows[1:]]
-    return header, steps, torn
 
 
 def _run_context(run_dir: Path) -> tuple[RunInfo | None, dict[tuple[str, int], EpisodeResult]]:
@@ -416,7 +406,7 @@ def _convert(
     results: dict[tuple[str, int], EpisodeResult],
     run_name: str | None,
 ) -> dict[str, Any]:
-    header, records, torn = _read_trajectory(path)
+    header, records, torn = read_trajectory(path)
     steps: list[_Step] = []
     system = _system_prompt(records)
     if system is not None:

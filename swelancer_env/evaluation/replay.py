@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field
 
-from swelancer_env.errors import ConfigError
-from swelancer_env.evaluation.records import StepRecord, TrajectoryHeader
+from swelancer_env.evaluation.records import StepRecord
+from swelancer_env.evaluation.trajectory import read_trajectory
 
 __all__ = [
     "ReplayResult",
@@ -86,55 +86,6 @@ def mask_user_tool_durations(text: str) -> str:
         '  1. ok     Log in  [# s]\\nTook # s.'
     """
     return _TOOK_SECONDS.sub("Took # s", _STEP_SECONDS.sub(r"\g<1># s]", text))
-
-
-def read_trajectory(
-    path: Path, say: Callable[[str], None] = print
-) -> tuple[TrajectoryHeader, list[StepRecord], bool]:
-    """The header and steps of a trajectory file, and whether a torn last line was ignored.
-
-    Raises:
-        ConfigError: the file cannot be read, is empty, or has a bad line (named as
-            ``file:line``); only a last line that is not valid JSON is forgiven.
-    """
-    what = "a trajectory file (DIR/trajectories/<task_id>/<attempt>.jsonl)"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot be read ({e}); pass {what}") from None
-    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
-    if not numbered:
-        raise ConfigError(f"{path}: empty; expected {what} with a header on line 1")
-    rows: list[tuple[int, Any]] = []
-    torn = False
-    for i, (n, line) in enumerate(numbered):
-        try:
-            rows.append((n, json.loads(line)))
-        except json.JSONDecodeError as e:
-            if 0 < i == len(numbered) - 1:
-                say(f"note: {path}:{n}: a torn last line (a crashed run?) was ignored")
-                torn = True
-                break
-            raise ConfigError(
-                f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno}); only the last line "
-                "of a crashed run may be torn. Repair or delete the line."
-            ) from None
-    header = _parse(TrajectoryHeader, rows[0], path, "the trajectory header")
-    steps = [_parse(StepRecord, row, path, "a step record") for row in rows[1:]]
-    return header, steps, torn
-
-
-def _parse(model: type[Any], row: tuple[int, Any], path: Path, what: str) -> Any:
-    n, obj = row
-    try:
-        return model.model_validate(obj)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(line)"
-        raise ConfigError(
-            f"{path}:{n}: not {what} ({where}: {first['msg']}). Pass a trajectory written by "
-            "`swelancer-env eval`: a header on line 1, then one step per line."
-        ) from None
 
 
 def _text_difference(step: int, recorded: str, replayed: str) -> StepDifference:
@@ -215,9 +166,11 @@ def replay_trajectory(
     from swelancer_env.env import SWELancerEnv
 
     path = Path(path)
-    header, records, torn = read_trajectory(path, say)
+    header, records, torn = read_trajectory(path)
+    if torn is not None:
+        say(f"note: {path}:{torn}: a torn last line (a crashed run?) was ignored")
     result = ReplayResult(
-        path=str(path), steps_recorded=len(records), steps_replayed=0, torn_last_line=torn
+        path=str(path), steps_recorded=len(records), steps_replayed=0, torn_last_line=torn is not None
     )
     # an empty list is the field's default (not recorded): then every tool, the env's default
     tools = [t for t in header.tools if t in OPTIONAL_TOOLS] if header.tools else None

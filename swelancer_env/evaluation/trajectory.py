@@ -6,14 +6,20 @@ file without the suffix is whole; a resumed run writes a crashed episode's file 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from swelancer_env.errors import ConfigError
 from swelancer_env.evaluation.records import StepRecord, TrajectoryHeader
 
-__all__ = ["TrajectoryWriter", "trajectory_path"]
+__all__ = ["TrajectoryWriter", "read_trajectory", "trajectory_path"]
+
+_WHAT = "a trajectory file (DIR/trajectories/<task_id>/<attempt>.jsonl)"
 
 
 def trajectory_path(run_dir: Path, task_id: str, attempt: int) -> Path:
@@ -55,3 +61,49 @@ class TrajectoryWriter:
             self._f.close()
             os.replace(self.partial, self.path)
         return self.path
+
+
+def read_trajectory(path: Path) -> tuple[TrajectoryHeader, list[StepRecord], int | None]:
+    """The header and steps of a trajectory file, and the number of a torn last line (the
+    write a crash interrupted) that was left out, if any.
+
+    Raises:
+        ConfigError: the file cannot be read, is empty, or has a bad line (named ``file:line``);
+            only a last line that is not valid JSON is forgiven.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot be read ({e}); pass {_WHAT}") from None
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    if not numbered:
+        raise ConfigError(f"{path}: empty; expected {_WHAT} with a header on line 1")
+    rows: list[tuple[int, Any]] = []
+    torn: int | None = None
+    for i, (n, line) in enumerate(numbered):
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as e:
+            if 0 < i == len(numbered) - 1:
+                torn = n
+                break
+            raise ConfigError(
+                f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno}); only the last line "
+                "of a crashed run may be torn. Repair or delete the line."
+            ) from None
+    header = _parse(TrajectoryHeader, rows[0], path, "a trajectory header")
+    steps = [_parse(StepRecord, row, path, "a step record") for row in rows[1:]]
+    return header, steps, torn
+
+
+def _parse(model: Any, row: tuple[int, Any], path: Path, what: str) -> Any:
+    n, obj = row
+    try:
+        return model.model_validate(obj)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(line)"
+        raise ConfigError(
+            f"{path}:{n}: not {what} ({where}: {first['msg']}). Pass a trajectory written by "
+            "`swelancer-env eval`: a header on line 1, then one step per line."
+        ) from None
