@@ -170,7 +170,10 @@ def replay_trajectory(
     if torn is not None:
         say(f"note: {path}:{torn}: a torn last line (a crashed run?) was ignored")
     result = ReplayResult(
-        path=str(path), steps_recorded=len(records), steps_replayed=0, torn_last_line=torn is not None
+        path=str(path),
+        steps_recorded=len(records),
+        steps_replayed=0,
+        torn_last_line=torn is not None,
     )
     # an empty list is the field's default (not recorded): then every tool, the env's default
     tools = [t for t in header.tools if t in OPTIONAL_TOOLS] if header.tools else None
