@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.atomic import write_json_atomic
 from swelancer_env.evaluation.records import (
     EpisodeResult,
     ModelCall,
@@ -507,21 +507,6 @@ def trajectory_to_atif(path: Path, *, image_base: Path | None = None) -> dict[st
     )
 
 
-def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_run(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
     """Write every trajectory of a run folder as ATIF JSON, ``<out_dir>/<task_id>/<attempt>.json``
     (default ``out_dir``: ``run_dir / "atif"``), each atomically; returns the paths written.
@@ -545,6 +530,8 @@ def export_run(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
     written = []
     for path in files:
         target = out / path.parent.name / f"{path.stem}.json"
-        _write_atomic(target, _convert(path, target.parent, info, results, run_dir.resolve().name))
+        write_json_atomic(
+            target, _convert(path, target.parent, info, results, run_dir.resolve().name)
+        )
         written.append(target)
     return written

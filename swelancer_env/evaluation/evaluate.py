@@ -10,7 +10,6 @@ order.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.atomic import write_json_atomic
 from swelancer_env.evaluation.records import EpisodeResult, RunInfo
 from swelancer_env.evaluation.results import append_result, read_results, repair
 from swelancer_env.evaluation.summary import summarize
@@ -128,13 +128,6 @@ def _check_resume(out: Path, config: EvalConfig, resume: bool, done: int) -> Non
             )
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (a temp file renamed into place)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)
-
-
 def evaluate(
     config: EvalConfig,
     out: Path,
@@ -174,7 +167,7 @@ def evaluate(
         started_at=datetime.now(UTC).isoformat(),
     )
     if not (out / "run.json").exists():
-        write_json(out / "run.json", run.model_dump(mode="json"))
+        write_json_atomic(out / "run.json", run.model_dump(mode="json"))
     jobs = [(t, a) for t in config.tasks for a in range(config.attempts) if (t, a) not in done]
     available = sum(tasks[t].price for t in config.tasks) * config.attempts
     bar = tqdm(
@@ -197,7 +190,7 @@ def evaluate(
             + (f", infra errors {infra}" if infra else "")
         )
         bar.update(1)
-        write_json(out / "summary.json", _summary(run, done))
+        write_json_atomic(out / "summary.json", _summary(run, done))
         if on_result is not None:
             on_result(result)
 
@@ -209,7 +202,7 @@ def evaluate(
     finally:
         bar.close()
     summary = _summary(run, done)
-    write_json(out / "summary.json", summary)
+    write_json_atomic(out / "summary.json", summary)
     return summary
 
 

@@ -20,7 +20,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from statistics import fmean
 from typing import Any
 
 from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.atomic import write_text_atomic
 from swelancer_env.evaluation.records import (
     EpisodeResult,
     ModelCall,
@@ -520,19 +520,6 @@ def _env() -> Any:
     return env
 
 
-def _write_atomic(out: Path, text: str) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -617,7 +604,7 @@ def write_report(
         show_trajectories=trajectories,
         generated=_now(),
     )
-    return _write_atomic(out, html)
+    return write_text_atomic(out, html)
 
 
 def write_compare(run_dirs: list[Path], out: Path) -> Path:
@@ -690,4 +677,4 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
         figures=figures,
         generated=_now(),
     )
-    return _write_atomic(Path(out), html)
+    return write_text_atomic(Path(out), html)

@@ -238,3 +238,12 @@ def test_a_user_tool_episode_replays_alike(tmp_path: Path) -> None:
     assert (out / r.trajectory).parent.joinpath(shown["screenshot"]).stat().st_size > 1000  # type: ignore[operator]
     assert "127.0.0.1" not in shown["observation"]
     assert main(["replay", str(out / r.trajectory)]) == 0  # type: ignore[operator]
+
+
+def test_run_files_are_written_whole_and_readable(tmp_path: Path) -> None:
+    from swelancer_env.evaluation.atomic import write_json_atomic
+
+    path = write_json_atomic(tmp_path / "a" / "summary.json", {"x": 1})
+    assert json.loads(path.read_text()) == {"x": 1}
+    assert path.stat().st_mode & 0o777 == 0o644  # a report may be served or shared
+    assert [p.name for p in path.parent.iterdir()] == ["summary.json"]  # no temporary left
