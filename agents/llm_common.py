@@ -102,7 +102,7 @@ def trim_context(messages: list[dict[str, Any]], budget: int, keep_first: int = 
     return dropped
 
 
-def screenshot_part(screenshot: np.ndarray) -> dict[str, Any] | None:
+def screenshot_part(screenshot: np.ndarray | None) -> dict[str, Any] | None:
     """The observation's screenshot as a chat image part (PNG, base64); None when blank."""
     if screenshot is None or not np.any(screenshot):
         return None

@@ -87,7 +87,7 @@ class LLMPythonAgent(LLMAgentBase):
         elif action == "user_tool":
             self._outputs.append(f"User tool:\n{obs['output']}")
             if self.options.vision:
-                self._screenshot = screenshot_part(obs["screenshot"])
+                self._screenshot = screenshot_part(obs.get("screenshot", info.get("screenshot")))
         elif action is None and "agent_error" in info:  # e.g. a manager id the env refused
             self._outputs.append(obs["output"])
         while not self._queue:

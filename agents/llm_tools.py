@@ -59,7 +59,7 @@ class LLMToolAgent(LLMAgentBase):
         if self._pending is not None:
             self._tool_result(self._pending, obs["output"])
             if self.options.vision and info.get("action") == "user_tool":
-                part = screenshot_part(obs["screenshot"])
+                part = screenshot_part(obs.get("screenshot", info.get("screenshot")))
                 if part is not None:
                     self._screenshot = part
             self._pending = None

@@ -34,16 +34,23 @@ def _money(x: float) -> str:
     return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
 
 
-def _selected_tasks(ids: list[str] | None) -> list[Any]:
+def _selected_tasks(ids: list[str] | None, split: str | None = None) -> list[Any]:
     from swelancer_env.tasks import list_tasks, load_task
 
-    return [load_task(i) for i in ids] if ids else list_tasks()
+    tasks = [load_task(i) for i in ids] if ids else list_tasks()
+    if split is not None:
+        tasks = [t for t in tasks if t.split == split]
+        if not tasks:
+            raise SWELancerError(f"no task in split {split!r}")
+    return tasks
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    tasks = _selected_tasks(None)
-    rows = [[t.id, t.variant, _money(t.price), t.category.value, t.title] for t in tasks]
-    print(_table(rows, ["id", "variant", "price", "category", "title"]))
+    tasks = _selected_tasks(None, args.split)
+    rows = [
+        [t.id, t.variant, _money(t.price), t.category.value, t.split or "-", t.title] for t in tasks
+    ]
+    print(_table(rows, ["id", "variant", "price", "category", "split", "title"]))
     total = sum(t.price for t in tasks)
     print(f"\n{len(tasks)} tasks, {_money(total)} in all")
     return 0
@@ -73,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]
     ) -> None:
         print(
-            f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({info.get('timings', {}).get('step_s', 0):.2f} s)"
+            f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({env.timings.get('step_s', 0):.2f} s)"
         )
         text = obs["output"].rstrip()
         lines = text.splitlines()
@@ -177,7 +184,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     make_agent(args.agent, **options)  # bad options fail now, before anything runs
     config = EvalConfig(
         agent=args.agent, agent_options=options,
-        tasks=[t.id for t in _selected_tasks(args.tasks)], attempts=args.attempts,
+        tasks=[t.id for t in _selected_tasks(args.tasks, args.split)], attempts=args.attempts,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
     )  # fmt: skip
@@ -293,7 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("tasks", help="list the bundled tasks").set_defaults(func=cmd_tasks)
+    from swelancer_env.tasks.model import SPLITS
+
+    t = sub.add_parser("tasks", help="list the bundled tasks")
+    t.add_argument("--split", choices=SPLITS, help="only the tasks of this split")
+    t.set_defaults(func=cmd_tasks)
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--backend", default="local", choices=["local", "docker"])
@@ -355,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     agent_args(e)
     e.add_argument("--tasks", nargs="+", help="task ids (default: all)")
+    e.add_argument("--split", choices=SPLITS, help="only the tasks of this split")
     e.add_argument("--attempts", type=int, default=1, help="episodes per task (pass@k for k <= K)")
     e.add_argument("--workers", type=int, default=1, help="episodes at once (processes)")
     e.add_argument("--out", default="runs/latest")

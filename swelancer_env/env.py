@@ -61,9 +61,18 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             ``choose_proposal``) always is. A left-out action is refused in the observation
             and missing from the prompt and ``tool_schemas()``: to measure what a tool is
             worth, as the benchmark's user-tool ablation did.
-        info_timings: put wall-clock timings in ``info["timings"]``. They differ between two
-            runs of the same step, so pass ``False`` for infos that are equal for equal
-            seeds and actions (what gymnasium's ``check_env`` asks).
+        info_timings: also put the wall-clock timings in ``info["timings"]``. They are always
+            in ``env.unwrapped.timings`` (the last reset's or step's); they differ between
+            two runs of the same step, so by default ``info`` leaves them out and is equal
+            for equal seeds and actions (what gymnasium's ``check_env`` asks).
+        split: the tasks a reset without ``task_id`` draws from: ``"train"``, ``"test"``,
+            ``"diamond"`` (held out for reporting), or None for every task. The draw uses
+            the env's seeded generator: ``reset(seed=s)`` gives the same task for the same
+            ``s``.
+        observation: ``"full"`` (text, exit code and the screenshot) or ``"text"`` (no
+            screenshot in the observation: about 32 KB at most instead of 800 KB; the
+            screenshot is then in ``info["screenshot"]`` on user tool steps, and always a
+            file under ``.swelancer/user_tool/``).
     """
 
     metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 1}
@@ -78,8 +87,10 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         screenshot_shape: tuple[int, int] = DEFAULT_SCREENSHOT_SHAPE,
         chromium: str | None = None,
         sandbox_options: dict[str, Any] | None = None,
-        info_timings: bool = True,
+        info_timings: bool = False,
         tools: list[str] | tuple[str, ...] | None = None,
+        split: str | None = None,
+        observation: str = "full",
     ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
@@ -97,9 +108,20 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self.chromium = chromium
         self.sandbox_options = dict(sandbox_options or {})
         self.info_timings = info_timings
+        if observation not in ("full", "text"):
+            raise ConfigError(f"observation={observation!r}: use 'full' or 'text'")
+        self.observation = observation
+        self.split = split
+        if split is not None:
+            self._split_ids()  # an unknown or empty split fails now
+        #: wall-clock seconds of the last reset or step (``reset_s``; ``step_s``, ...)
+        self.timings: dict[str, float] = {}
         self.tools = None if tools is None else list(tools)
         A.offered_tools("ic_swe", self.tools)  # an unknown name fails here, not at reset
-        self.observation_space = make_observation_space(self.screenshot_shape)  # type: ignore[arg-type]
+        self.observation_space = make_observation_space(
+            self.screenshot_shape,  # type: ignore[arg-type]
+            screenshot=observation == "full",
+        )
         self.action_space = ActionSpace()
         self.task: Task | None = None
         self.sandbox: Sandbox | None = None
@@ -128,11 +150,9 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         task_id = options.pop("task_id", None) or self.task_id
         if options:
             raise ConfigError(f"unknown reset options {sorted(options)}; the only one is 'task_id'")
-        if task_id is None:
-            raise ConfigError(
-                "No task: create the env with task_id=... or call "
-                "reset(options={'task_id': ...}). `swelancer-env tasks` lists the ids."
-            )
+        if task_id is None:  # drawn from the split with the env's seeded generator
+            ids = self._split_ids()
+            task_id = ids[int(self.np_random.integers(len(ids)))]
         task = load_task(task_id)
         self._end_episode()
         self._closed = False
@@ -154,9 +174,19 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             "proposal_ids": [p.id for p in task.proposals],
             "tools": self.offered_tools,
         }
+        self.timings = {"reset_s": time.perf_counter() - started}
         if self.info_timings:
-            info["timings"] = {"reset_s": time.perf_counter() - started}
+            info["timings"] = dict(self.timings)
         return self._obs(text, 0), info
+
+    def _split_ids(self) -> list[str]:
+        from swelancer_env.tasks.loader import list_tasks
+
+        ids = [t.id for t in list_tasks() if self.split is None or t.split == self.split]
+        if not ids:
+            known = sorted({str(t.split) for t in list_tasks()})
+            raise ConfigError(f"no task in split {self.split!r}; the splits are: {known}")
+        return ids
 
     def close(self) -> None:
         """End the episode's sandbox and browser. Safe to call twice."""
@@ -220,12 +250,12 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             text += f"\n[episode truncated: {why} reached; nothing was submitted]"
             info["truncated_by"] = why
         self._done = terminated or truncated
+        timings = info.pop("timings", {})
+        timings["step_s"] = time.perf_counter() - started
+        timings["elapsed_s"] = elapsed
+        self.timings = timings
         if self.info_timings:
-            timings = info.setdefault("timings", {})
-            timings["step_s"] = time.perf_counter() - started
-            timings["elapsed_s"] = elapsed
-        else:
-            info.pop("timings", None)
+            info["timings"] = dict(timings)
         self._log.append(f"$ step {self._steps} {info.get('action', 'invalid')}\n{text}")
         return self._obs(text, code), float(reward), terminated, truncated, info
 
@@ -317,6 +347,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         shot = report.screenshot_array(self.screenshot_shape)
         if shot is not None:
             self._screenshot = shot
+            if self.observation == "text":
+                info["screenshot"] = shot
         return report.text(), 0 if report.ok else 1, 0.0, False
 
     # -- the backend's parts ----------------------------------------------------------------
@@ -343,11 +375,13 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     # -- observation and rendering ---------------------------------------------------------
 
     def _obs(self, text: str, code: int) -> Obs:
-        return {
+        obs: Obs = {
             "output": sanitize_text(text),
             "exit_code": np.array(max(-1, min(255, code)), dtype=np.int64),
-            "screenshot": self._screenshot.copy(),
         }
+        if self.observation == "full":
+            obs["screenshot"] = self._screenshot.copy()
+        return obs
 
     def render(self) -> str | np.ndarray | None:
         if self.render_mode == "ansi":

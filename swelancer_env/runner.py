@@ -94,13 +94,14 @@ def run_episode(
             obs, reward, terminated, truncated, info = env.step(action)
             steps += 1
             if trajectory is not None:
-                shot = obs["screenshot"] if info.get("action") == "user_tool" else None
+                shot = obs.get("screenshot", info.get("screenshot"))
+                shot = shot if info.get("action") == "user_tool" else None
                 trajectory.step(
                     StepRecord(
                         step=steps, action=_jsonable(action), action_type=info.get("action"),
                         observation=obs["output"], exit_code=int(obs["exit_code"]),
                         reward=float(reward), terminated=terminated, truncated=truncated,
-                        timings={k: round(float(v), 4) for k, v in info.get("timings", {}).items()},
+                        timings={k: round(float(v), 4) for k, v in getattr(base, "timings", {}).items()},
                         model_calls=step_calls, grade=info.get("grade"),
                     ),
                     screenshot=shot,

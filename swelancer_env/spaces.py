@@ -14,7 +14,8 @@ Actions: ``ActionSpace``, whose elements are action models, dicts or JSON string
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 from gymnasium import spaces
@@ -26,6 +27,7 @@ __all__ = [
     "MAX_OUTPUT_CHARS",
     "TEXT_CHARSET",
     "ActionSpace",
+    "OutputText",
     "make_observation_space",
     "sanitize_text",
 ]
@@ -64,18 +66,102 @@ def sanitize_text(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
     return text
 
 
+class OutputText(spaces.Text):
+    """The ``output`` text space: gymnasium's ``Text`` with a short ``repr`` and a shared-memory
+    layout that keeps the text intact in ``AsyncVectorEnv`` (gymnasium's own maps each
+    character through the charset's set order, which garbles it; here each character is its
+    code point, ``-1`` padding)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_length=MAX_OUTPUT_CHARS, min_length=0, charset=TEXT_CHARSET)
+
+    def __repr__(self) -> str:
+        return f"OutputText(max_length={self.max_length:,}, {len(self.character_set):,} characters)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OutputText)
+
+    def __hash__(self) -> int:
+        return hash("OutputText")
+
+
+class SharedTexts(Sequence[str]):
+    """The batch's texts, read from shared memory when used. ``AsyncVectorEnv`` reads its
+    observation buffer once and relies on the result being a live view (as numpy arrays are):
+    a tuple of strings made at that moment would never change. A deep copy (what the vector env
+    returns with ``copy=True``) is a plain tuple."""
+
+    def __init__(self, codes: np.ndarray):
+        self._codes = codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, i: int | slice) -> str | tuple[str, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(len(self))[i])
+        row = self._codes[i]
+        return row[row >= 0].astype("<u4").tobytes().decode("utf-32-le")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> tuple[str, ...]:
+        return tuple(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+def _register_shared_memory() -> None:
+    import multiprocessing as mp
+    from ctypes import c_int32
+    from types import ModuleType
+
+    from gymnasium.vector.utils import shared_memory as sm
+
+    @sm.create_shared_memory.register(OutputText)
+    def _create(space: OutputText, n: int = 1, ctx: ModuleType = mp) -> Any:
+        return ctx.Array(c_int32, n * space.max_length)
+
+    @sm.write_to_shared_memory.register(OutputText)
+    def _write(space: OutputText, index: int, value: str, shared_memory: Any) -> None:
+        codes = np.full(space.max_length, -1, dtype=np.int32)
+        points = np.frombuffer(value.encode("utf-32-le"), dtype=np.int32)[: space.max_length]
+        codes[: len(points)] = points
+        size = space.max_length
+        dest = np.frombuffer(shared_memory.get_obj(), dtype=np.int32)
+        np.copyto(dest[index * size : (index + 1) * size], codes)
+
+    @sm.read_from_shared_memory.register(OutputText)
+    def _read(space: OutputText, shared_memory: Any, n: int = 1) -> SharedTexts:
+        data = np.frombuffer(shared_memory.get_obj(), dtype=np.int32).reshape(n, space.max_length)
+        return SharedTexts(data)
+
+
+_register_shared_memory()
+
+
 def make_observation_space(
-    screenshot_shape: tuple[int, int] = DEFAULT_SCREENSHOT_SHAPE,
+    screenshot_shape: tuple[int, int] = DEFAULT_SCREENSHOT_SHAPE, screenshot: bool = True
 ) -> spaces.Dict:
-    """The observation space for screenshots of ``(height, width)``."""
+    """The observation space for screenshots of ``(height, width)``; without the screenshot
+    when ``screenshot`` is false (the env's ``observation="text"``)."""
     h, w = screenshot_shape
-    return spaces.Dict(
-        {
-            "output": spaces.Text(max_length=MAX_OUTPUT_CHARS, min_length=0, charset=TEXT_CHARSET),
-            "exit_code": spaces.Box(low=-1, high=255, shape=(), dtype=np.int64),
-            "screenshot": spaces.Box(low=0, high=255, shape=(h, w, 3), dtype=np.uint8),
-        }
-    )
+    parts: dict[str, spaces.Space[Any]] = {
+        "output": OutputText(),
+        "exit_code": spaces.Box(low=-1, high=255, shape=(), dtype=np.int64),
+    }
+    if screenshot:
+        parts["screenshot"] = spaces.Box(low=0, high=255, shape=(h, w, 3), dtype=np.uint8)
+    return spaces.Dict(parts)
 
 
 _SAMPLE_COMMANDS = (

@@ -68,6 +68,10 @@ class Proposal(BaseModel):
     criterion: str | None = None
 
 
+Split = Literal["train", "test", "diamond"]
+SPLITS: tuple[str, ...] = ("train", "test", "diamond")
+
+
 class Task(BaseModel):
     """One freelance job.
 
@@ -83,6 +87,8 @@ class Task(BaseModel):
     price: float = Field(gt=0)
     title: str = Field(min_length=1)
     category: Category
+    #: the split it belongs to: ``train``, ``test``, or ``diamond`` (held out for reporting)
+    split: Split | None = None
     #: paths (relative to the app root) whose changes count; everything else is dropped
     acceptable_paths: list[str] = Field(default_factory=lambda: ["."])
     limits: Limits = Field(default_factory=Limits)
