@@ -4,6 +4,7 @@ swelancer-env tasks
 swelancer-env run --agent oracle --task tally-split-avatars
 swelancer-env eval --agent oracle --out runs/oracle --attempts 3 --workers 2
 swelancer-env eval --agent llm --model gpt-4o --out runs/gpt-4o
+swelancer-env eval --agent random --executor ray --workers 4 --out runs/random
 swelancer-env report runs/oracle
 swelancer-env validate
 """
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from swelancer_env.errors import SandboxError, SWELancerError
+from swelancer_env.errors import ConfigError, SandboxError, SWELancerError
 
 __all__ = ["main"]
 
@@ -181,12 +182,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from swelancer_env.evaluation.evaluate import EvalConfig, evaluate
 
     options = _agent_options(args)
+    if args.address and args.executor != "ray":
+        raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
     make_agent(args.agent, **options)  # bad options fail now, before anything runs
     config = EvalConfig(
         agent=args.agent, agent_options=options,
         tasks=[t.id for t in _selected_tasks(args.tasks, args.split)], attempts=args.attempts,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
+        executor=args.executor, ray_address=args.address,
     )  # fmt: skip
     out = Path(args.out)
 
@@ -368,7 +372,20 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--tasks", nargs="+", help="task ids (default: all)")
     e.add_argument("--split", choices=SPLITS, help="only the tasks of this split")
     e.add_argument("--attempts", type=int, default=1, help="episodes per task (pass@k for k <= K)")
-    e.add_argument("--workers", type=int, default=1, help="episodes at once (processes)")
+    e.add_argument(
+        "--workers", type=int, default=1, help="episodes at once (processes, or Ray tasks)"
+    )
+    e.add_argument(
+        "--executor", choices=["process", "ray"], default="process",
+        help="where episodes run: this process or a pool of processes (default), or Ray tasks "
+        "on a cluster (pip install 'swelancer-env[ray]')",
+    )  # fmt: skip
+    e.add_argument(
+        "--address", metavar="ADDR",
+        help="with --executor ray: the Ray cluster's address, e.g. ray://head:10001 or auto "
+        "(default: a local cluster started for the run); on several nodes --out must be on a "
+        "shared filesystem",
+    )  # fmt: skip
     e.add_argument("--out", default="runs/latest")
     e.add_argument("--label", help="the run's name in reports and compare")
     e.add_argument("--resume", action="store_true", help="keep the results already in --out")

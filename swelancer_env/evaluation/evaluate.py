@@ -1,6 +1,7 @@
-"""An evaluation: every (task, attempt) episode of an agent, in one process or a pool, with
-results written as each episode ends, so that a crashed run resumes without losing or repeating
-an episode.
+"""An evaluation: every (task, attempt) episode of an agent, in one process, a pool of
+processes or Ray tasks on a cluster (:mod:`swelancer_env.evaluation.ray_executor`), with
+results written by this process alone as each episode ends, so that a crashed run resumes
+without losing or repeating an episode.
 
 Each episode gets its own seed, derived from the run's seed, the task and the attempt, and a
 fresh agent made with it: the results do not depend on how many workers ran them, nor in which
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +47,11 @@ class EvalConfig(BaseModel):
     tools: list[str] | None = None
     retries: int = Field(1, ge=0, description="reruns of an episode after an infra error")
     label: str = ""
+    #: where episodes run: ``process`` (this process, or a pool of ``workers`` processes) or
+    #: ``ray`` (Ray tasks, at most ``workers`` at once)
+    executor: Literal["process", "ray"] = "process"
+    #: the Ray cluster to connect to (``ray://head:10001``, ``auto``); None: a local one
+    ray_address: str | None = None
 
 
 def episode_seed(seed: int, task_id: str, attempt: int) -> int:
@@ -84,7 +90,10 @@ def _worker_init(env_kwargs: dict[str, Any]) -> None:
     atexit.register(_ENV.close)
 
 
-def _run_one(config: EvalConfig, out: str, task_id: str, attempt: int) -> EpisodeResult:
+def _run_one(
+    config: EvalConfig, out: str, task_id: str, attempt: int, env: Any = None
+) -> EpisodeResult:
+    """One episode in ``env`` (default: this worker's), rerun after an infra error."""
     from swelancer_agents import make_agent
     from swelancer_env.evaluation.trajectory import TrajectoryWriter
     from swelancer_env.runner import run_episode
@@ -94,7 +103,14 @@ def _run_one(config: EvalConfig, out: str, task_id: str, attempt: int) -> Episod
     for _ in range(1 + config.retries):
         agent = make_agent(config.agent, **{**config.agent_options, "seed": seed})
         writer = TrajectoryWriter(Path(out), task_id, attempt)
-        result = run_episode(_ENV, agent, task_id, attempt=attempt, seed=seed, trajectory=writer)
+        result = run_episode(
+            _ENV if env is None else env,
+            agent,
+            task_id,
+            attempt=attempt,
+            seed=seed,
+            trajectory=writer,
+        )
         if result.infra_error is None:
             break
     assert result is not None
@@ -195,7 +211,11 @@ def evaluate(
             on_result(result)
 
     try:
-        if config.workers == 1:
+        if config.executor == "ray":
+            from swelancer_env.evaluation.ray_executor import run_on_ray
+
+            run_on_ray(config, out, jobs, finished, address=config.ray_address)
+        elif config.workers == 1:
             _worker_env_in_process(config, out, jobs, finished)
         else:
             _worker_pool(config, out, jobs, finished)

@@ -128,7 +128,9 @@ def test_kill_9_then_resume_loses_and_repeats_no_episode(tmp_path: Path) -> None
         time.sleep(0.1)
     done_before = len(_results(killed))
     assert 3 <= done_before < len(MANAGER) * 3
-    main(["janitor"])  # what the killed run left (its workers close their envs themselves)
+    # what the killed run left (its workers close their envs themselves); containers: only
+    # this session's (the janitor would remove every labelled one)
+    main(["janitor", "--run", os.environ.get("SWELANCER_RUN_ID", "none")])
     assert _eval(killed, *args) == 2  # without --resume the folder is refused
     assert _eval(killed, *args, "--resume") == 0
     keys = [r.key for r in _results(killed)]
