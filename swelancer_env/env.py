@@ -112,12 +112,14 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             raise ConfigError(f"observation={observation!r}: use 'full' or 'text'")
         self.observation = observation
         self.split = split
+        self._split_cache: list[str] | None = None  # the split's task ids, read from disk once
         if split is not None:
             self._split_ids()  # an unknown or empty split fails now
         #: wall-clock seconds of the last reset or step (``reset_s``; ``step_s``, ...)
         self.timings: dict[str, float] = {}
         self.tools = None if tools is None else list(tools)
-        A.offered_tools("ic_swe", self.tools)  # an unknown name fails here, not at reset
+        # set at each reset for its task's variant; an unknown name fails here, not at reset
+        self._offered = A.offered_tools("ic_swe", self.tools)
         self.observation_space = make_observation_space(
             self.screenshot_shape,  # type: ignore[arg-type]
             screenshot=observation == "full",
@@ -157,6 +159,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._end_episode()
         self._closed = False
         self.task = task
+        self._offered = A.offered_tools(task.variant, self.tools)
         self.sandbox = make_sandbox(self.backend, task, **self.sandbox_options)
         self._steps = 0
         self._done = False
@@ -180,13 +183,16 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         return self._obs(text, 0), info
 
     def _split_ids(self) -> list[str]:
-        from swelancer_env.tasks.loader import list_tasks
+        if self._split_cache is None:
+            from swelancer_env.tasks.loader import list_tasks
 
-        ids = [t.id for t in list_tasks() if self.split is None or t.split == self.split]
-        if not ids:
-            known = sorted({str(t.split) for t in list_tasks()})
-            raise ConfigError(f"no task in split {self.split!r}; the splits are: {known}")
-        return ids
+            tasks = list_tasks()
+            ids = [t.id for t in tasks if self.split is None or t.split == self.split]
+            if not ids:
+                known = sorted({str(t.split) for t in tasks})
+                raise ConfigError(f"no task in split {self.split!r}; the splits are: {known}")
+            self._split_cache = ids
+        return self._split_cache
 
     def close(self) -> None:
         """End the episode's sandbox and browser. Safe to call twice."""
@@ -204,7 +210,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     @property
     def offered_tools(self) -> list[str]:
         """The action types this episode offers (its variant's ending action included)."""
-        return A.offered_tools(self.task.variant if self.task else "ic_swe", self.tools)
+        return list(self._offered)
 
     def tool_schemas(self) -> list[dict[str, Any]]:
         """The offered actions as OpenAI function-calling tools, for the current task."""
@@ -231,8 +237,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         reward, terminated = 0.0, False
         parsed, error = A.parse_action(action)
         if parsed is not None and parsed.type in A.OPTIONAL_TOOLS:
-            if parsed.type not in self.offered_tools:
-                offered = ", ".join(self.offered_tools)
+            if parsed.type not in self._offered:
+                offered = ", ".join(self._offered)
                 error = f"The {parsed.type} action is not offered in this episode; use one of: {offered}."
                 parsed = None
         if parsed is None:

@@ -3,8 +3,9 @@ task sampling from a split, and lean text observations."""
 
 from __future__ import annotations
 
+import warnings
+
 import gymnasium as gym
-import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
@@ -20,9 +21,14 @@ TEXT = "naïve café — ✓ 🙂\ttab\nline two"
 def test_check_env_passes_on_the_env_as_gym_make_returns_it() -> None:
     env = gym.make("swelancer/SWELancer-v0")
     try:
-        check_env(env.unwrapped, skip_render_check=True)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            check_env(env, skip_render_check=True)
     finally:
         env.close()
+    # the checker warns only that gym.make wraps the env (its own wrappers); nothing else
+    others = [str(w.message) for w in seen if "different from the unwrapped" not in str(w.message)]
+    assert not others, others
 
 
 def test_timings_stay_available_out_of_info() -> None:
@@ -102,10 +108,12 @@ def test_text_observations_leave_the_screenshot_out() -> None:
         obs, _ = env.reset(options={"task_id": MANAGER})
         assert set(obs) == {"output", "exit_code"} and env.observation_space.contains(obs)
         assert "screenshot" not in env.observation_space.spaces
-        full = SWELancerEnv().observation_space
-        text_bytes = 4 * full["output"].max_length + 8
-        shot_bytes = int(np.prod(full["screenshot"].shape))
-        assert shot_bytes == 768_000 and text_bytes < shot_bytes / 5
     finally:
         env.close()
+    full = SWELancerEnv()
+    try:  # what the text mode saves: the screenshot array of every full observation
+        obs, _ = full.reset(options={"task_id": MANAGER})
+        assert obs["screenshot"].nbytes == 768_000 and full.observation_space.contains(obs)
+    finally:
+        full.close()
     assert len(repr(SWELancerEnv().observation_space)) < 300

@@ -23,10 +23,9 @@ Example:
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -39,13 +38,11 @@ from swelancer_env.evaluation.records import (
     StepRecord,
     TrajectoryHeader,
 )
+from swelancer_env.evaluation.results import read_results
 from swelancer_env.evaluation.trajectory import read_trajectory
 
 __all__ = ["ATIF_VERSION", "export_run", "trajectory_to_atif"]
 
-log = logging.getLogger(__name__)
-
-_M = TypeVar("_M", bound=BaseModel)
 
 #: the ATIF version written: the lowest that has every field used (v1.6 image parts, v1.7
 #: ``llm_call_count``, ``trajectory_id`` and ``extra`` on tool calls and results)
@@ -138,51 +135,6 @@ class _Trajectory(_Atif):
 # -- reading our records ---------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, what: str) -> tuple[list[tuple[int, Any]], bool]:
-    """``(line number, decoded JSON)`` of each non-blank line, and whether a torn last line
-    (a crash mid-write) was dropped. Any other undecodable line raises ConfigError."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file; pass {what}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({e}); pass {what}") from None
-    numbered = [(i, line) for i, line in enumerate(lines, 1) if line.strip()]
-    out: list[tuple[int, Any]] = []
-    for n, (lineno, line) in enumerate(numbered):
-        try:
-            out.append((lineno, json.loads(line)))
-        except json.JSONDecodeError as e:
-            if n == len(numbered) - 1 and n > 0:
-                log.warning("%s:%d: skipping a torn last line (a crashed run?)", path, lineno)
-                return out, True
-            raise ConfigError(
-                f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno}); only the last "
-                f"line of a crashed run may be torn. Expected {what}; repair or delete the line."
-            ) from None
-    return out, False
-
-
-_TRAJECTORY_HINT = (
-    "Pass a trajectory file written by `swelancer-env eval` "
-    "(DIR/trajectories/<task_id>/<attempt>.jsonl)."
-)
-
-
-def _parse(
-    model: type[_M], obj: Any, path: Path, lineno: int, what: str, hint: str = _TRAJECTORY_HINT
-) -> _M:
-    try:
-        return model.model_validate(obj)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(line)"
-        raise ConfigError(
-            f"{path}:{lineno}: not {what} ({where}: {first['msg']}; "
-            f"{e.error_count()} error(s)). {hint}"
-        ) from None
-
-
 def _run_context(run_dir: Path) -> tuple[RunInfo | None, dict[tuple[str, int], EpisodeResult]]:
     """The run's settings and results when the folder has them (both optional)."""
     info: RunInfo | None = None
@@ -192,20 +144,8 @@ def _run_context(run_dir: Path) -> tuple[RunInfo | None, dict[tuple[str, int], E
             info = RunInfo.model_validate_json(run_json.read_bytes())
         except ValidationError as e:
             raise ConfigError(f"{run_json}: not a run.json ({e.errors()[0]['msg']})") from None
-    results: dict[tuple[str, int], EpisodeResult] = {}
-    results_file = run_dir / "results.jsonl"
-    if results_file.is_file():
-        rows, _ = _read_jsonl(results_file, "a results.jsonl of EpisodeResult lines")
-        for lineno, obj in rows:
-            r = _parse(
-                EpisodeResult,
-                obj,
-                results_file,
-                lineno,
-                "an episode result",
-                "Each line of results.jsonl is an EpisodeResult; repair or delete the line.",
-            )
-            results[r.key] = r  # a later line for the same episode wins
+    # as everywhere else: a torn or unreadable line is skipped, a later line for an episode wins
+    results = {r.key: r for r in read_results(run_dir / "results.jsonl")}
     return info, results
 
 
