@@ -28,6 +28,7 @@ __all__ = [
     "MARKER",
     "make_temp_dir",
     "force_rmtree",
+    "remove_own_temp_dirs",
     "remove_stale_temp_dirs",
     "stale_temp_dirs",
     "start_time",
@@ -65,6 +66,58 @@ def temp_dir(prefix: str, dir: str | os.PathLike[str] | None = None) -> Iterator
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _owner(folder: Path) -> tuple[int, int | None, str] | None:
+    try:
+        owner = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        return int(owner["pid"]), owner.get("start"), owner.get("host")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remove_own_temp_dirs(root: str | os.PathLike[str] | None = None) -> int:
+    """Remove every temporary folder this process made and still has, however far the code
+    that made it got (a constructor stopped by a signal before its object existed): for a
+    process that is about to exit. Its child processes (a copy still filling a folder) are
+    killed first. How many were removed."""
+    _kill_children()
+    base = Path(root) if root is not None else Path(tempfile.gettempdir())
+    me = (os.getpid(), start_time(os.getpid()), socket.gethostname())
+    removed = 0
+    for folder in base.glob("swelancer-*"):
+        if folder.is_dir() and not folder.is_symlink() and _owner(folder) == me:
+            force_rmtree(folder)
+            removed += not folder.exists()
+    return removed
+
+
+def _kill_children(wait: float = 2.0) -> None:
+    """SIGKILL this process's children and wait (a little) until they are gone."""
+    import signal
+    import time
+
+    me = str(os.getpid())
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if stat[1].decode() == me:
+                with contextlib.suppress(OSError):
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    kids.append(int(entry.name))
+    deadline = time.monotonic() + wait
+    for pid in kids:
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                    break
+            except ChildProcessError:
+                break
+            time.sleep(0.01)
+
+
 def _owner_gone(folder: Path) -> bool:
     try:
         owner = json.loads((folder / MARKER).read_text(encoding="utf-8"))
@@ -89,7 +142,23 @@ def stale_temp_dirs(root: str | os.PathLike[str] | None = None) -> list[Path]:
 
 
 def force_rmtree(folder: str | os.PathLike[str]) -> None:
-    """``shutil.rmtree``, also of what the agent made read-only (``chmod -w``); never raises."""
+    """``shutil.rmtree``, also of what the agent made read-only (``chmod -w``); never raises.
+
+    The owner marker goes last: a folder that something still writes into (a copy a killed
+    process left running) stays marked, so that a later janitor still knows it as ours.
+    """
+    folder = Path(folder)
+    if (folder / MARKER).is_file() and not folder.is_symlink():
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.name != MARKER:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, onerror=_force_remove)
+                    else:
+                        _force_remove(None, entry.path, None)
+        with contextlib.suppress(OSError):
+            if len(os.listdir(folder)) > 1:
+                return  # refilled meanwhile: keep the marker
     shutil.rmtree(folder, onerror=_force_remove)
 
 

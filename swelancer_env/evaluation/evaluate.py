@@ -10,6 +10,7 @@ order.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -71,6 +72,11 @@ def _on_term(*_: Any) -> None:
         if _ENV is not None:
             _ENV.close()
     finally:
+        # and what a reset stopped halfway had made before the env could know of it
+        with contextlib.suppress(Exception):
+            from swelancer_env.tempdirs import remove_own_temp_dirs
+
+            remove_own_temp_dirs()
         os._exit(143)
 
 
