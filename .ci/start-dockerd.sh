@@ -10,7 +10,7 @@
 #   - cgroups: the host is on cgroup v1 (hybrid: v1 controllers plus an empty v2 at
 #     /sys/fs/cgroup/unified), so dockerd runs with the cgroupfs driver on v1. Memory, CPU and pids
 #     limits all work on v1; the OOM counter is memory.oom_control's "oom_kill" line there and
-#     memory.events' "oom_kill" on a v2 host (swelancer_env.sandbox.docker reads either).
+#     memory.events' "oom_kill" on a v2 host (swelancer_env.backends.docker.sandbox reads either).
 #   - storage: overlay2 works on the ext4 root (an overlay mount succeeds), so it is the driver;
 #     when an overlay mount fails (overlay on overlay, some rootless setups) we fall back to vfs,
 #     which works everywhere but copies each layer in full (slower create, more disk).
@@ -69,7 +69,8 @@ else
     if [ -d "$DATA_ROOT/vfs" ] && [ ! -d "$DATA_ROOT/overlay2" ]; then driver=vfs; fi
     mkdir -p "$DATA_ROOT" "$EXEC_ROOT"
     log "starting dockerd (storage driver $driver), log in $LOG"
-    nohup setsid dockerd \
+    # not the caller's TMPDIR: a test session's goes away with it, and runc's exec files with it
+    env -u TMPDIR nohup setsid dockerd \
       --iptables=false --ip6tables=false --bridge=none \
       --storage-driver "$driver" \
       --data-root "$DATA_ROOT" \

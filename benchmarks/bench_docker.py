@@ -26,10 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from swelancer_env.docker.image import build_image
-from swelancer_env.grading.docker_grader import DockerGrader
+from swelancer_env.backends.docker.grader import DockerGrader
+from swelancer_env.backends.docker.image import build_image
+from swelancer_env.backends.docker.sandbox import DockerSandbox, janitor
 from swelancer_env.grading.gold import gold_diff
-from swelancer_env.sandbox.docker import DockerSandbox, janitor
 from swelancer_env.sandbox.worktree import build_starting_state
 from swelancer_env.tasks.loader import load_task
 from swelancer_env.tasks.model import Task

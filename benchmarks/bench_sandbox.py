@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from swelancer_env.sandbox.local import LocalSandbox
+from swelancer_env.backends.local.sandbox import LocalSandbox
 from swelancer_env.sandbox.worktree import build_starting_state, diff_tree
 from swelancer_env.tasks.model import Task
 

@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from swelancer_env.backends import make_backend
+from swelancer_env.backends.docker.sandbox import current_run_id, janitor
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.user_tool import UserToolSession
-from swelancer_env.sandbox.docker import current_run_id, janitor
-from swelancer_env.sandbox.factory import make_sandbox
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import load_task, task_ids, tasks_root
 from swelancer_env.tasks.model import Task
@@ -49,7 +49,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def session_for(backend: str, task: Task, sandbox: object, chromium: str | None) -> UserToolSession:
     if backend == "docker":
-        from swelancer_env.browser.docker_user_tool import DockerUserToolSession
+        from swelancer_env.backends.docker.user_tool import DockerUserToolSession
 
         return DockerUserToolSession(task, sandbox)
     return UserToolSession(task, sandbox, chromium=chromium)
@@ -132,7 +132,7 @@ def main() -> None:
             task = load_task(task_id)
             if not task.user_tool.strip():
                 continue
-            sandbox = make_sandbox(backend, task)
+            sandbox = make_backend(backend).sandbox(task)
             try:
                 row = time_calls(task, sandbox, calls, args.chromium, args.think, backend)
                 rows.append((task_id, row))

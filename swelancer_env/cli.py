@@ -266,14 +266,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_image_build(args: argparse.Namespace) -> int:
-    from swelancer_env.docker.image import build_image
+    from swelancer_env.backends.docker.image import build_image
 
     print(build_image(force=args.force))
     return 0
 
 
 def cmd_janitor(args: argparse.Namespace) -> int:
-    from swelancer_env.sandbox.docker import janitor
+    from swelancer_env.backends.docker.sandbox import janitor
     from swelancer_env.sandbox.limits import remove_stale_groups
     from swelancer_env.tempdirs import remove_stale_temp_dirs
 

@@ -18,13 +18,13 @@ import gymnasium as gym
 import numpy as np
 
 from swelancer_env import actions as A
+from swelancer_env.backends import DEFAULT_BACKEND, BackendConfig, make_backend
 from swelancer_env.errors import ConfigError, EpisodeError, SubmissionTooLarge
 from swelancer_env.grading.grader import Grader
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.prompt import task_prompt
 from swelancer_env.sandbox import edits
 from swelancer_env.sandbox.base import Sandbox
-from swelancer_env.sandbox.factory import make_sandbox
 from swelancer_env.spaces import (
     DEFAULT_SCREENSHOT_SHAPE,
     ActionSpace,
@@ -45,17 +45,19 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     Args:
         task_id: the task of every episode, unless ``reset(options={"task_id": ...})`` says
             otherwise.
-        backend: ``"local"`` or ``"docker"``. On ``"docker"`` the agent's shell, the grading
-            and the user tool (app and Chromium) each run in a container of their own.
+        backend: where the episode runs: a name (``"local"``, ``"docker"``), a mapping with
+            ``type`` and that backend's settings (``{"type": "docker", "memory": "4g"}``), or
+            a config (:mod:`swelancer_env.backends`). On ``"docker"`` the agent's shell, the
+            grading and the user tool (app and Chromium) each run in a container of their own.
         render_mode: ``"ansi"`` (the text log) or ``"rgb_array"`` (the latest screenshot).
         partial_credit: reward ``price × fraction of hidden tests passed`` instead of all or
             nothing.
         max_steps: overrides the task's step limit.
         screenshot_shape: ``(height, width)`` of the observation's screenshot.
-        chromium: path of the Chromium to use on this machine (else found automatically; the
-            Docker backend uses the image's).
-        sandbox_options: extra settings for the backend (e.g. ``{"memory": "4g"}``); on
-            Docker the grading and user tool containers get the same image and limits.
+        chromium: the local backend's ``chromium`` setting (the Docker backend uses its image's).
+        sandbox_options: more settings of the backend, laid over ``backend``'s (e.g.
+            ``{"memory": "4g"}``); on Docker the grading and user tool containers get the same
+            image and limits.
         tools: the optional actions offered (default all: ``shell``, ``view``, ``create``,
             ``str_replace``, ``insert``, ``user_tool``); the ending action (``submit`` or
             ``choose_proposal``) always is. A left-out action is refused in the observation
@@ -80,7 +82,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
     def __init__(
         self,
         task_id: str | None = None,
-        backend: str = "local",
+        backend: str | dict[str, Any] | BackendConfig = DEFAULT_BACKEND,
         render_mode: str | None = None,
         partial_credit: bool = False,
         max_steps: int | None = None,
@@ -97,16 +99,20 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                 f"render_mode {render_mode!r} is not supported; use one of "
                 f"{self.metadata['render_modes']} or None"
             )
-        if backend not in ("local", "docker"):
-            raise ConfigError(f"backend {backend!r} is not known; use 'local' or 'docker'")
+        options = dict(sandbox_options or {})
+        if chromium is not None:
+            options.setdefault("chromium", chromium)
+        #: makes each episode's sandbox, grader and user tool
+        self.backend_impl = make_backend(backend, options)
+        #: the backend's validated settings
+        self.backend_config = self.backend_impl.config
+        #: the backend's name
+        self.backend = self.backend_config.type
         self.task_id = task_id
-        self.backend = backend
         self.render_mode = render_mode
         self.partial_credit = partial_credit
         self.max_steps_override = max_steps
         self.screenshot_shape = tuple(screenshot_shape)
-        self.chromium = chromium
-        self.sandbox_options = dict(sandbox_options or {})
         self.info_timings = info_timings
         if observation not in ("full", "text"):
             raise ConfigError(f"observation={observation!r}: use 'full' or 'text'")
@@ -160,7 +166,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._closed = False
         self.task = task
         self._offered = A.offered_tools(task.variant, self.tools)
-        self.sandbox = make_sandbox(self.backend, task, **self.sandbox_options)
+        self.sandbox = self.backend_impl.sandbox(task)
         self._steps = 0
         self._done = False
         self._started = time.monotonic()
@@ -357,26 +363,13 @@ class SWELancerEnv(gym.Env[Obs, Any]):
                 info["screenshot"] = shot
         return report.text(), 0 if report.ok else 1, 0.0, False
 
-    # -- the backend's parts ----------------------------------------------------------------
-    # local: grading and the user tool on this machine; docker: each in a container of its own
-
     def _make_grader(self) -> Grader:
-        if self.backend == "docker":
-            from swelancer_env.grading.docker_grader import DockerGrader
-
-            return DockerGrader(partial_credit=self.partial_credit, **self.sandbox_options)
-        return Grader(chromium=self.chromium, partial_credit=self.partial_credit)
+        return self.backend_impl.grader(partial_credit=self.partial_credit)
 
     def _make_user_tool(self) -> Any:
         if self.task is None or self.sandbox is None:
             raise EpisodeError("no episode: call env.reset() first")
-        if self.backend == "docker":
-            from swelancer_env.browser.docker_user_tool import DockerUserToolSession
-
-            return DockerUserToolSession(self.task, self.sandbox)
-        from swelancer_env.browser.user_tool import UserToolSession
-
-        return UserToolSession(self.task, self.sandbox, chromium=self.chromium)
+        return self.backend_impl.user_tool(self.task, self.sandbox)
 
     # -- observation and rendering ---------------------------------------------------------
 

@@ -50,8 +50,8 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def engine() -> str:
     """A Docker engine that answers and the sandbox image; their failure fails the test."""
-    from swelancer_env.docker.engine import docker_client
-    from swelancer_env.docker.image import build_image
+    from swelancer_env.backends.docker.engine import docker_client
+    from swelancer_env.backends.docker.image import build_image
 
     try:
         docker_client()
@@ -161,7 +161,7 @@ def _leftover_containers() -> set[str]:
     """This session's containers (their run label starts with its run id)."""
     session = os.environ.get("SWELANCER_RUN_ID", "")
     try:
-        from swelancer_env.docker.engine import docker_client
+        from swelancer_env.backends.docker.engine import docker_client
 
         client = docker_client(timeout=5)
         found = client.containers.list(all=True, filters={"label": "swelancer-env"})

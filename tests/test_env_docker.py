@@ -18,9 +18,9 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import swelancer_env  # noqa: F401 - registers the envs
+from swelancer_env.backends.docker.sandbox import current_run_id
 from swelancer_env.env import SWELancerEnv
 from swelancer_env.grading.canary import contains_canary
-from swelancer_env.sandbox.docker import current_run_id
 from swelancer_env.tasks import list_tasks, task_ids
 
 pytestmark = pytest.mark.docker
@@ -31,7 +31,7 @@ IC_TASK = next(t.id for t in list_tasks() if t.variant == "ic_swe" and t.user_to
 
 def _ours() -> list[dict[str, object]]:
     """This process's containers (the env's sandbox, grading and user tool ones)."""
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     label = f"swelancer-env.run={current_run_id()}"
     return docker_client().api.containers(all=True, filters={"label": label})

@@ -235,7 +235,7 @@ class UserToolSession:
 
     # -- what a backend provides: the browser, the app, the output folder ----------------
     # This class runs both on this machine (the app in bubblewrap when it works); the Docker
-    # backend's session (swelancer_env.browser.docker_user_tool) runs them in a container.
+    # backend's session (swelancer_env.backends.docker.user_tool) runs them in a container.
 
     def _browser(self, chromium: str | os.PathLike[str] | None) -> Path:
         """The Chromium the worker launches."""

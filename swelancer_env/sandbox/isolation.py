@@ -1,6 +1,6 @@
 """Isolating the local sandbox's shell with bubblewrap (``bwrap``), when the machine has it.
 
-The long-lived bash of a :class:`~swelancer_env.sandbox.local.LocalSandbox` is started inside
+The long-lived bash of a :class:`~swelancer_env.backends.local.sandbox.LocalSandbox` is started inside
 ``bwrap`` (only the shell: each command then costs what it costs without isolation). Inside:
 
 - the system read-only: a root of bubblewrap's own, made read-only once set up, into which the
@@ -90,7 +90,10 @@ _SYSTEM_HIDDEN = (
 #: home: fixed, so that no random temporary path reaches what the agent reads
 AGENT_TREE = "/swelancer/tree"
 AGENT_HOME = "/swelancer/home"
-_IMAGE_CACHE = ("SWELANCER_IMAGE_CACHE", "/var/cache/swelancer-env")  # swelancer_env.docker.image
+_IMAGE_CACHE = (
+    "SWELANCER_IMAGE_CACHE",
+    "/var/cache/swelancer-env",
+)  # swelancer_env.backends.docker.image
 # the top-level folders the isolated shell sees: the system's programs and settings, the only
 # ones bound into its root. Every other one (/work, /srv, /mnt, /opt, /var, ...) is hidden (an
 # empty tmpfs), so that another checkout of the tasks, a copy of them, or any data on this

@@ -18,8 +18,8 @@ BACKENDS = ["local", pytest.param("docker", marks=pytest.mark.docker)]
 
 
 def _containers_of_this_run() -> list[object]:
-    from swelancer_env.docker.engine import docker_client
-    from swelancer_env.sandbox.docker import current_run_id
+    from swelancer_env.backends.docker.engine import docker_client
+    from swelancer_env.backends.docker.sandbox import current_run_id
 
     label = f"swelancer-env.run={current_run_id()}"
     return docker_client().api.containers(all=True, filters={"label": label})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_user_tool import LOGIN_SCRIPT, host, make_task, snapshot
 
-from swelancer_env.browser.docker_user_tool import DockerUserToolSession
+from swelancer_env.backends.docker.user_tool import DockerUserToolSession
 from swelancer_env.grading.canary import contains_canary
 
 pytestmark = [pytest.mark.docker, pytest.mark.browser]
@@ -30,7 +30,7 @@ def run_id(engine: str) -> Iterator[str]:
 
 
 def _containers(run_id: str) -> list[dict[str, object]]:
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     filters = {"label": f"swelancer-env.run={run_id}"}
     return docker_client().api.containers(all=True, filters=filters)

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from swelancer_env.backends import make_backend
 from swelancer_env.browser.user_tool import UserToolReport, UserToolSession
 from swelancer_env.grading.canary import contains_canary
-from swelancer_env.sandbox.factory import make_sandbox
 from swelancer_env.tasks.loader import load_task, tasks_root
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -76,7 +76,7 @@ def screens_differ(a: UserToolReport, b: UserToolReport) -> bool:
 def test_the_fix_changes_what_the_user_sees(task_id: str) -> None:
     task = load_task(task_id)
     assert task.user_tool.strip(), f"task {task_id} has no user_tool.py (reproduction steps)"
-    sandbox = make_sandbox("local", task)
+    sandbox = make_backend("local").sandbox(task)
     try:
         with UserToolSession(task, sandbox) as session:
             before = session.run()

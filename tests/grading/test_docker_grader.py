@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from swelancer_env.grading.docker_grader import DockerGrader
+from swelancer_env.backends.docker.grader import DockerGrader
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.tasks.model import Task
 
@@ -104,7 +104,7 @@ def grader(engine: str, run_id: str) -> DockerGrader:
 
 
 def _containers(run_id: str) -> list[dict[str, object]]:
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     return docker_client().api.containers(
         all=True, filters={"label": f"swelancer-env.run={run_id}"}

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from swelancer_env.backends.docker.config import DockerConfig
+from swelancer_env.backends.docker.sandbox import DockerSandbox, janitor
 from swelancer_env.errors import ConfigError, SandboxError
-from swelancer_env.sandbox.docker import DockerSandbox, DockerSandboxConfig, janitor
 from swelancer_env.sandbox.worktree import StartingState, build_starting_state
 from swelancer_env.tasks.model import Task
 
@@ -56,7 +57,7 @@ def box(engine: str, state: StartingState, run_id: str) -> Iterator[DockerSandbo
 
 
 def _labelled(run_id: str) -> list[dict[str, object]]:
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     filters = {"label": f"swelancer-env.run={run_id}"}
     return docker_client().api.containers(all=True, filters=filters)
@@ -160,8 +161,8 @@ def test_disk_fill_of_tmp_stops_at_its_size(engine: str, state: StartingState) -
 
 
 def test_sweep_without_the_warden(box: DockerSandbox) -> None:
-    from swelancer_env.docker.engine import docker_client
-    from swelancer_env.docker.shell import sweep
+    from swelancer_env.backends.docker.engine import docker_client
+    from swelancer_env.backends.docker.shell import sweep
 
     assert box.container_id is not None
     box.run("setsid sleep 1000 & (sleep 1001 &)", timeout=10)
@@ -216,4 +217,4 @@ def test_bad_options_raise_config_error(state: StartingState) -> None:
         DockerSandbox(state, memroy="1g")
     with pytest.raises(ConfigError, match="size"):
         DockerSandbox(state, memory="lots")
-    assert DockerSandboxConfig(memory="1G").memory == "1g"
+    assert DockerConfig(memory="1G").memory == "1g"

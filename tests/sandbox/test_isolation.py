@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import swelancer_env.sandbox.local as local_module
+import swelancer_env.backends.local.sandbox as local_module
+from swelancer_env.backends.local.sandbox import LocalSandbox
 from swelancer_env.env import SWELancerEnv
 from swelancer_env.errors import ConfigError
 from swelancer_env.grading.canary import CANARY
@@ -29,7 +30,6 @@ from swelancer_env.sandbox.isolation import (
     hidden_paths,
     interpreter_paths,
 )
-from swelancer_env.sandbox.local import LocalSandbox
 from swelancer_env.sandbox.worktree import StartingState, cache_root
 from swelancer_env.tasks.loader import tasks_root
 from swelancer_env.tasks.model import Task

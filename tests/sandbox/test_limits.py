@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from swelancer_env.backends.local.sandbox import LocalSandbox
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits, cgroup_mechanism
-from swelancer_env.sandbox.local import LocalSandbox
 from swelancer_env.sandbox.worktree import StartingState, build_starting_state
 from swelancer_env.tasks.model import Task
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from swelancer_env.actions import StrReplaceAction
+from swelancer_env.backends.local.sandbox import AGENT_HOME, AGENT_TREE, LocalSandbox
 from swelancer_env.errors import SandboxError
 from swelancer_env.sandbox.edits import apply_edit
 from swelancer_env.sandbox.isolation import bwrap_available
-from swelancer_env.sandbox.local import AGENT_HOME, AGENT_TREE, LocalSandbox
 from swelancer_env.sandbox.worktree import StartingState, build_starting_state
 from swelancer_env.tasks.model import Task
 

@@ -5,7 +5,7 @@ The engine is found, in order, at ``$DOCKER_HOST``, at the private socket that
 One client per process is kept and reused (creating one costs a ping); a forked child gets its own.
 
 Example:
-    >>> from swelancer_env.docker.engine import docker_client
+    >>> from swelancer_env.backends.docker.engine import docker_client
     >>> docker_client().ping()  # doctest: +SKIP
     True
 """

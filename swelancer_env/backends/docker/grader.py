@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from swelancer_env.docker.container import (
+from swelancer_env.backends.docker.config import DockerConfig, _config
+from swelancer_env.backends.docker.container import (
     APP_PORT,
     SRC,
     HarnessContainer,
@@ -40,8 +41,9 @@ from swelancer_env.docker.container import (
     start_request,
     tree_entries,
 )
-from swelancer_env.docker.image import CHROMIUM
+from swelancer_env.backends.docker.image import CHROMIUM
 from swelancer_env.errors import SandboxError
+from swelancer_env.grading import plugin as plugin_module
 from swelancer_env.grading.grader import (
     Grader,
     apply_submission,
@@ -50,7 +52,6 @@ from swelancer_env.grading.grader import (
     read_report,
 )
 from swelancer_env.grading.result import GradeResult
-from swelancer_env.sandbox.docker import DockerSandboxConfig, _config
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
@@ -61,7 +62,7 @@ __all__ = ["DockerGrader"]
 GRADE_DIR = "/grade"
 RUN = f"{GRADE_DIR}/run"
 PLUGIN_MODULE = "swelancer_grading_plugin"
-_PLUGIN_SOURCE = Path(__file__).with_name("plugin.py")
+_PLUGIN_SOURCE = Path(plugin_module.__file__)
 
 
 class DockerGrader(Grader):
@@ -78,7 +79,7 @@ class DockerGrader(Grader):
 
     def __init__(
         self,
-        config: DockerSandboxConfig | None = None,
+        config: DockerConfig | None = None,
         *,
         partial_credit: bool = False,
         run_id: str | None = None,

@@ -26,15 +26,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from swelancer_env.browser.report import UserToolReport, scrub
-from swelancer_env.browser.user_tool import (
-    MAX_OUTPUT_FILE,
-    RESET_PATH,
-    UserToolSession,
-    tree_fingerprint,
-)
-from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient
-from swelancer_env.docker.container import (
+from swelancer_env.backends.docker.config import DockerConfig, _config
+from swelancer_env.backends.docker.container import (
     APP_PORT,
     APP_RUN_DIR,
     SRC,
@@ -43,9 +36,16 @@ from swelancer_env.docker.container import (
     app_tmpfs,
     start_request,
 )
-from swelancer_env.docker.image import HEADLESS_SHELL
+from swelancer_env.backends.docker.image import HEADLESS_SHELL
+from swelancer_env.browser.report import UserToolReport, scrub
+from swelancer_env.browser.user_tool import (
+    MAX_OUTPUT_FILE,
+    RESET_PATH,
+    UserToolSession,
+    tree_fingerprint,
+)
+from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient
 from swelancer_env.errors import InfrastructureError, SandboxError
-from swelancer_env.sandbox.docker import DockerSandboxConfig, _config
 
 __all__ = ["DockerUserToolSession"]
 
@@ -81,7 +81,7 @@ class DockerUserToolSession(UserToolSession):
     Args:
         task: the task.
         sandbox: the episode's sandbox: its ``tree``, ``workdir`` and, for a
-            :class:`~swelancer_env.sandbox.docker.DockerSandbox`, ``config`` (image and limits)
+            :class:`~swelancer_env.backends.docker.sandbox.DockerSandbox`, ``config`` (image and limits)
             and ``run_id``.
         trace: as for :class:`UserToolSession`.
         config: image and limits (default: the sandbox's); ``options`` override it.
@@ -96,12 +96,12 @@ class DockerUserToolSession(UserToolSession):
         task: Any,
         sandbox: Any,
         trace: str = "snapshots",
-        config: DockerSandboxConfig | None = None,
+        config: DockerConfig | None = None,
         run_id: str | None = None,
         **options: Any,
     ) -> None:
         base = config or getattr(sandbox, "config", None)
-        self.config = _config(base if isinstance(base, DockerSandboxConfig) else None, options)
+        self.config = _config(base if isinstance(base, DockerConfig) else None, options)
         self.run_id = run_id or getattr(sandbox, "run_id", None)
         self._box: HarnessContainer | None = None
         self._app_pid: int | None = None
@@ -153,7 +153,7 @@ class DockerUserToolSession(UserToolSession):
         return Path(HEADLESS_SHELL)
 
     def _new_worker(self) -> WorkerClient:
-        from swelancer_env.docker.engine import engine_url
+        from swelancer_env.backends.docker.engine import engine_url
 
         docker = shutil.which("docker")
         if docker is None:

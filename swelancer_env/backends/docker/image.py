@@ -10,10 +10,10 @@ image comes back by a plain import.
 
 Build it from the command line (as root: debootstrap and chroot need it)::
 
-    python -m swelancer_env.docker.image [--force]
+    python -m swelancer_env.backends.docker.image [--force]
 
 Example:
-    >>> from swelancer_env.docker.image import build_image
+    >>> from swelancer_env.backends.docker.image import build_image
     >>> tag = build_image()  # doctest: +SKIP
     >>> tag  # doctest: +SKIP
     'swelancer-sandbox:3f2a...'
@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from swelancer_env.docker.engine import docker_client
+from swelancer_env.backends.docker.engine import docker_client
 from swelancer_env.errors import SandboxError
 
 __all__ = [
@@ -196,7 +196,7 @@ def _build_rootfs(tarball: Path, logfile: Path) -> None:
     if os.geteuid() != 0:
         raise SandboxError(
             "building the sandbox image needs root (debootstrap and chroot); run "
-            "`sudo python -m swelancer_env.docker.image` once, or as root"
+            "`sudo python -m swelancer_env.backends.docker.image` once, or as root"
         )
     for tool in ("debootstrap", "chroot", "tar"):
         if shutil.which(tool) is None:
@@ -388,16 +388,16 @@ def _verify(tag: str) -> None:
         raise SandboxError(
             f"the image {tag} failed its check (python3 -c 'import playwright, pytest' and a "
             f"headless Chromium): {exc.stderr.decode(errors='replace')[-2000:]}; rebuild with "
-            "`python -m swelancer_env.docker.image --force`"
+            "`python -m swelancer_env.backends.docker.image --force`"
         ) from exc
     log.info("verified in %.1f s: %s", time.monotonic() - t, out.decode().strip())
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m swelancer_env.docker.image [--force]``: build and print the tag."""
+    """``python -m swelancer_env.backends.docker.image [--force]``: build and print the tag."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in ("-h", "--help"):
-        print("usage: python -m swelancer_env.docker.image [--force]")
+        print("usage: python -m swelancer_env.backends.docker.image [--force]")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     print(build_image(force="--force" in args))

@@ -7,7 +7,7 @@ read-only root with size-capped tmpfs at ``/tmp`` and ``/home/agent``, no capabi
 those the warden needs, ``no-new-privileges``, and ``swelancer-env`` labels so that
 :func:`janitor` finds what a crashed run left behind.
 
-One persistent bash runs through one attached exec (see :mod:`swelancer_env.docker.shell`); a
+One persistent bash runs through one attached exec (see :mod:`swelancer_env.backends.docker.shell`); a
 command past its timeout is ended with every process it started, ``setsid`` daemons included, by
 the container's warden. Out-of-memory kills are read from the container's memory cgroup
 (``oom_kill`` in ``memory.oom_control`` on cgroup v1, ``memory.events`` on v2).
@@ -22,33 +22,29 @@ Example:
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from swelancer_env.errors import ConfigError, SandboxError
+from swelancer_env.backends.docker.config import DockerConfig, _config
+from swelancer_env.errors import SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
-from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 if TYPE_CHECKING:
     import docker
 
-    from swelancer_env.docker.shell import Warden
+    from swelancer_env.backends.docker.shell import Warden
     from swelancer_env.sandbox.worktree import StartingState
 
-__all__ = ["DockerSandbox", "DockerSandboxConfig", "current_run_id", "janitor"]
+__all__ = ["DockerSandbox", "current_run_id", "janitor"]
 
 LABEL = "swelancer-env"
 WORKDIR = "/work/app"
 AGENT_UID = 1000
-_SIZE = re.compile(r"^[0-9]+[bkmg]?$", re.IGNORECASE)
 _run_id: str | None = None
 _run_id_lock = threading.Lock()
 
@@ -60,54 +56,6 @@ def current_run_id() -> str:
         if _run_id is None:
             _run_id = os.environ.get("SWELANCER_RUN_ID") or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         return _run_id
-
-
-class DockerSandboxConfig(BaseModel):
-    """Settings of the Docker backend (``sandbox_options`` of the env).
-
-    Attributes:
-        image: the image to run; None builds (once) and uses the recipe's image,
-            :func:`swelancer_env.docker.image.build_image`.
-        memory: memory limit, Docker's syntax (``"2g"``, ``"512m"``); swap is off.
-        cpus: CPUs the container may use.
-        pids_limit: processes and threads at most (a fork bomb stops there).
-        user: who the agent's shell runs as. When the harness is not root it cannot hand the
-            tree to uid 1000, so the shell then runs as the harness's own uid.
-        tmp_size: size of the ``/tmp`` tmpfs (counted in ``memory``).
-        exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
-        output_limit: characters of a command's output kept (head and tail).
-        env: variables added to (or replacing) the shell's environment.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["docker"] = "docker"
-    image: str | None = None
-    memory: str = "2g"
-    cpus: float = Field(1.0, gt=0)
-    pids_limit: int = Field(512, ge=32)
-    user: str = "agent"
-    tmp_size: str = "512m"
-    exec_transport: Literal["api", "cli"] = "api"
-    output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
-    env: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("memory", "tmp_size")
-    @classmethod
-    def _size(cls, value: str) -> str:
-        if not _SIZE.match(value):
-            raise ValueError(f"expected a size like '2g' or '512m', got {value!r}")
-        return value.lower()
-
-
-def _config(config: DockerSandboxConfig | None, options: dict[str, Any]) -> DockerSandboxConfig:
-    try:
-        if config is None:
-            return DockerSandboxConfig(**options)
-        return DockerSandboxConfig(**{**config.model_dump(), **options})
-    except ValidationError as exc:
-        fields = ", ".join(DockerSandboxConfig.model_fields)
-        raise ConfigError(f"bad Docker sandbox options: {exc}. The options are: {fields}") from exc
 
 
 class DockerSandbox(Sandbox):
@@ -129,7 +77,7 @@ class DockerSandbox(Sandbox):
     def __init__(
         self,
         state: StartingState,
-        config: DockerSandboxConfig | None = None,
+        config: DockerConfig | None = None,
         *,
         run_id: str | None = None,
         task_id: str | None = None,
@@ -213,14 +161,14 @@ class DockerSandbox(Sandbox):
             self._launch_error = exc
 
     def _create_container(self) -> None:
-        from swelancer_env.docker.engine import docker_client
-        from swelancer_env.docker.shell import CONTROL_DIR, WARDEN_SCRIPT, Warden
+        from swelancer_env.backends.docker.engine import docker_client
+        from swelancer_env.backends.docker.shell import CONTROL_DIR, WARDEN_SCRIPT, Warden
 
         cfg = self.config
         client = docker_client()
         image = cfg.image
         if image is None:
-            from swelancer_env.docker.image import build_image
+            from swelancer_env.backends.docker.image import build_image
 
             image = build_image()
         uid = self._uid
@@ -264,7 +212,7 @@ class DockerSandbox(Sandbox):
             client.api.start(self.container_id)
         except Exception as exc:
             hint = (
-                "; build it with `python -m swelancer_env.docker.image`"
+                "; build it with `python -m swelancer_env.backends.docker.image`"
                 if "No such image" in str(exc)
                 else ""
             )
@@ -273,8 +221,8 @@ class DockerSandbox(Sandbox):
         self._oom_seen = self._oom_count()
 
     def _start_shell(self) -> None:
-        from swelancer_env.docker.engine import docker_client, engine_url
-        from swelancer_env.docker.shell import ApiExecTransport, CliExecTransport
+        from swelancer_env.backends.docker.engine import docker_client, engine_url
+        from swelancer_env.backends.docker.shell import ApiExecTransport, CliExecTransport
 
         cfg, client = self.config, docker_client()
         user = self._user
@@ -406,7 +354,7 @@ def _oom_counter_path(client: docker.DockerClient, container_id: str) -> Path | 
 def _remove_container(container_id: str) -> None:
     import docker.errors
 
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     for attempt in range(3):
         try:
@@ -420,7 +368,7 @@ def _remove_container(container_id: str) -> None:
             if attempt == 2:
                 raise SandboxError(
                     f"could not remove container {container_id[:12]}: {exc}; remove it with "
-                    f"`docker rm -f {container_id[:12]}` or swelancer_env.sandbox.docker.janitor()"
+                    f"`docker rm -f {container_id[:12]}` or swelancer_env.backends.docker.sandbox.janitor()"
                 ) from exc
             time.sleep(0.2)
 
@@ -434,7 +382,7 @@ def janitor(run_id: str | None = None) -> int:
     Raises:
         SandboxError: the engine is unreachable, or a container could not be removed.
     """
-    from swelancer_env.docker.engine import docker_client
+    from swelancer_env.backends.docker.engine import docker_client
 
     label = f"{LABEL}.run={run_id}" if run_id is not None else LABEL
     containers = docker_client().api.containers(all=True, filters={"label": label}, quiet=True)

@@ -257,7 +257,9 @@ class _ContainerShell:
 
     def _kill_shell(self) -> None:
         try:
-            sweep(self.client, self.container_id, self.warden, also=self.shell_pid, timeout=3.0)
+            # (no pid yet when the shell never started: its probe failed)
+            also = getattr(self, "shell_pid", 0)
+            sweep(self.client, self.container_id, self.warden, also=also, timeout=3.0)
         except SandboxError:
             pass  # the container is gone or going: nothing left to kill
 

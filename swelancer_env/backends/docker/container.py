@@ -3,7 +3,7 @@
 A :class:`HarnessContainer` is made from the sandbox image with the sandbox's limits (``--network
 none``, memory without swap, CPUs, pids, ``docker-init``, a read-only root, no capabilities,
 ``no-new-privileges``) and the ``swelancer-env`` labels (plus ``swelancer-env.role``), so
-:func:`swelancer_env.sandbox.docker.janitor` finds one a crashed run left. Its main process
+:func:`swelancer_env.backends.docker.sandbox.janitor` finds one a crashed run left. Its main process
 sleeps as ``nobody``: neither the agent's processes nor root's (which have no ``CAP_KILL``) can
 end it, so "kill every process of my user" is a safe way to stop the app or the browser.
 
@@ -34,13 +34,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from swelancer_env.backends.docker.config import DockerConfig
+from swelancer_env.backends.docker.sandbox import LABEL, _remove_container, current_run_id
 from swelancer_env.errors import SandboxError
-from swelancer_env.sandbox.docker import (
-    LABEL,
-    DockerSandboxConfig,
-    _remove_container,
-    current_run_id,
-)
 from swelancer_env.tasks.model import App
 
 __all__ = [
@@ -113,7 +109,7 @@ def tree_entries(folder: Path, prefix: str, mode: int = 0o644) -> list[PutEntry]
     return entries
 
 
-def app_tmpfs(config: DockerSandboxConfig) -> dict[str, str]:
+def app_tmpfs(config: DockerConfig) -> dict[str, str]:
     """The tmpfs the app's copy lives in: the agent's, executable, as big as ``/tmp``."""
     return {APP_DIR: f"size={config.tmp_size},uid=1000,gid=1000,mode=0755,exec"}
 
@@ -137,7 +133,7 @@ class HarnessContainer:
     """A started container for the harness's own work; :meth:`remove` it when done.
 
     Args:
-        config: the image and limits (a :class:`DockerSandboxConfig`; its shell settings are
+        config: the image and limits (a :class:`DockerConfig`; its shell settings are
             not used).
         role: ``"grade"`` or ``"user_tool"``, put on the ``swelancer-env.role`` label.
         task_id: the task label.
@@ -151,7 +147,7 @@ class HarnessContainer:
 
     def __init__(
         self,
-        config: DockerSandboxConfig,
+        config: DockerConfig,
         *,
         role: str,
         task_id: str,
@@ -159,13 +155,13 @@ class HarnessContainer:
         tmpfs: Mapping[str, str] | None = None,
         run_id: str | None = None,
     ) -> None:
-        from swelancer_env.docker.engine import docker_client
+        from swelancer_env.backends.docker.engine import docker_client
 
         self.client = docker_client()
         self.config = config
         image = config.image
         if image is None:
-            from swelancer_env.docker.image import build_image
+            from swelancer_env.backends.docker.image import build_image
 
             image = build_image()
         self.image = image
@@ -209,7 +205,7 @@ class HarnessContainer:
             if self.id is not None:
                 self.remove()
             hint = (
-                "; build it with `python -m swelancer_env.docker.image`"
+                "; build it with `python -m swelancer_env.backends.docker.image`"
                 if "No such image" in str(exc)
                 else ""
             )
@@ -270,7 +266,7 @@ class HarnessContainer:
         )
 
     def appctl(self, request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
-        """Ask the in-container app keeper (:mod:`swelancer_env.docker.appctl`), as ``agent``.
+        """Ask the in-container app keeper (:mod:`swelancer_env.backends.docker.appctl`), as ``agent``.
 
         Returns its answer; ``{"ok": False, "infra": True, "error": ...}`` when it gave none.
         """

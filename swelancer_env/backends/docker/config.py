@@ -1,0 +1,63 @@
+"""The Docker backend's settings: one typed, validated config for its sandbox, grader and
+user tool containers (``SWELancerEnv(backend={"type": "docker", "memory": "4g"})``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from swelancer_env.backends.base import BackendConfig
+from swelancer_env.errors import ConfigError
+from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+
+__all__ = ["DockerConfig"]
+
+_SIZE = re.compile(r"^[0-9]+[bkmg]?$", re.IGNORECASE)
+
+
+class DockerConfig(BackendConfig):
+    """Settings of the Docker backend.
+
+    Attributes:
+        image: the image to run; None builds (once) and uses the recipe's image,
+            :func:`swelancer_env.backends.docker.image.build_image`.
+        memory: memory limit, Docker's syntax (``"2g"``, ``"512m"``); swap is off.
+        cpus: CPUs the container may use.
+        pids_limit: processes and threads at most (a fork bomb stops there).
+        user: who the agent's shell runs as. When the harness is not root it cannot hand the
+            tree to uid 1000, so the shell then runs as the harness's own uid.
+        tmp_size: size of the ``/tmp`` tmpfs (counted in ``memory``).
+        exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
+        output_limit: characters of a command's output kept (head and tail).
+        env: variables added to (or replacing) the shell's environment.
+    """
+
+    type: Literal["docker"] = "docker"
+    image: str | None = None
+    memory: str = "2g"
+    cpus: float = Field(1.0, gt=0)
+    pids_limit: int = Field(512, ge=32)
+    user: str = "agent"
+    tmp_size: str = "512m"
+    exec_transport: Literal["api", "cli"] = "api"
+    output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
+    env: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("memory", "tmp_size")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if not _SIZE.match(value):
+            raise ValueError(f"expected a size like '2g' or '512m', got {value!r}")
+        return value.lower()
+
+
+def _config(config: DockerConfig | None, options: dict[str, Any]) -> DockerConfig:
+    try:
+        if config is None:
+            return DockerConfig(**options)
+        return DockerConfig(**{**config.model_dump(), **options})
+    except ValidationError as exc:
+        fields = ", ".join(DockerConfig.model_fields)
+        raise ConfigError(f"bad Docker sandbox options: {exc}. The options are: {fields}") from exc

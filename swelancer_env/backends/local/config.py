@@ -1,0 +1,38 @@
+"""The local backend's settings (``SWELancerEnv(backend={"type": "local", ...})``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from swelancer_env.backends.base import BackendConfig
+from swelancer_env.sandbox.limits import ResourceLimits
+from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+
+__all__ = ["LocalConfig"]
+
+
+class LocalConfig(BackendConfig):
+    """Settings of the local backend: everything runs on this machine.
+
+    Attributes:
+        isolation: the agent's shell: ``"auto"`` (bubblewrap if it runs here, else none, with
+            a warning), ``"bwrap"`` (an error where it cannot run) or ``"none"``.
+        limits: memory, processes, CPU and file size for the shell and what it starts (None:
+            none).
+        output_limit: characters of a command's output kept (head and tail).
+        env: variables added to (or replacing) the shell's environment.
+        hide: more folders to hide from an isolated shell (task folders kept elsewhere).
+        temp_root: where episode folders are made (default: the system's temporary folder).
+        chromium: the Chromium of the grader and the user tool (default: found).
+    """
+
+    type: Literal["local"] = "local"
+    isolation: Literal["auto", "bwrap", "none"] = "auto"
+    limits: ResourceLimits | None = Field(default_factory=ResourceLimits)
+    output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
+    env: dict[str, str] = Field(default_factory=dict)
+    hide: tuple[str, ...] = ()
+    temp_root: str | None = None
+    chromium: str | None = None
