@@ -190,7 +190,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         tasks=[t.id for t in _selected_tasks(args.tasks, args.split)], attempts=args.attempts,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
-        executor=args.executor, ray_address=args.address,
+        executor=args.executor, ray_address=args.address, server=args.server,
     )  # fmt: skip
     out = Path(args.out)
 
@@ -269,6 +269,34 @@ def cmd_image_build(args: argparse.Namespace) -> int:
     from swelancer_env.backends.docker.image import build_image
 
     print(build_image(force=args.force))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+
+    from swelancer_env.serving.server import ServerConfig, serve
+
+    if args.max_sessions < 1:
+        raise ConfigError("--max-sessions must be 1 or more")
+    env_kwargs: dict[str, Any] = {"backend": args.backend, "observation": args.observation}
+    if args.chromium:
+        env_kwargs["chromium"] = args.chromium
+    if args.tools:
+        env_kwargs["tools"] = args.tools
+    if args.split:
+        env_kwargs["split"] = args.split
+    config = ServerConfig(
+        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout, env_kwargs=env_kwargs
+    )
+    # uvicorn stops on SIGTERM and passes it on once every session is closed: exit 0 then
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    def ready(port: int | None) -> None:
+        print(f"serving on http://{args.host}:{port} (at most {args.max_sessions} sessions)",
+              flush=True)  # fmt: skip
+
+    serve(args.host, args.port, config, ready=ready)
     return 0
 
 
@@ -386,6 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: a local cluster started for the run); on several nodes --out must be on a "
         "shared filesystem",
     )  # fmt: skip
+    e.add_argument(
+        "--server", metavar="URL",
+        help="run each episode in a session of a swelancer-env serve server (e.g. "
+        "http://127.0.0.1:8000); its backend and settings apply",
+    )  # fmt: skip
     e.add_argument("--out", default="runs/latest")
     e.add_argument("--label", help="the run's name in reports and compare")
     e.add_argument("--resume", action="store_true", help="keep the results already in --out")
@@ -428,6 +461,23 @@ def build_parser() -> argparse.ArgumentParser:
     b = img_sub.add_parser("build", help="build the sandbox image offline")
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_image_build)
+
+    sv = sub.add_parser(
+        "serve", help="serve episodes over WebSocket (OpenEnv's protocol), one env per session"
+    )
+    common(sv)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    sv.add_argument("--max-sessions", type=int, default=4, help="sessions at once (default 4)")
+    sv.add_argument(
+        "--idle-timeout", type=float, default=600.0,
+        help="close a session idle this many seconds (default 600)",
+    )  # fmt: skip
+    sv.add_argument("--observation", choices=["full", "text"], default="full")
+    sv.add_argument("--split", choices=SPLITS, help="resets that name no task draw from it")
+    sv.add_argument("--tools", type=lambda v: [t for t in v.split(",") if t],
+                    help="offer only these actions, comma-separated")  # fmt: skip
+    sv.set_defaults(func=cmd_serve)
 
     j = sub.add_parser(
         "janitor",

@@ -53,6 +53,9 @@ class EvalConfig(BaseModel):
     executor: Literal["process", "ray"] = "process"
     #: the Ray cluster to connect to (``ray://head:10001``, ``auto``); None: a local one
     ray_address: str | None = None
+    #: a ``swelancer-env serve`` server whose sessions run the episodes (then ``backend``,
+    #: ``chromium`` and ``tools`` are the server's)
+    server: str | None = None
 
 
 def episode_seed(seed: int, task_id: str, attempt: int) -> int:
@@ -88,9 +91,7 @@ def _worker_init(env_kwargs: dict[str, Any]) -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    from swelancer_env.env import SWELancerEnv
-
-    _ENV = SWELancerEnv(**env_kwargs)
+    _ENV = make_env(env_kwargs)
     import atexit
 
     atexit.register(_ENV.close)
@@ -128,7 +129,20 @@ def _run_one(
 
 
 def _env_kwargs(config: EvalConfig) -> dict[str, Any]:
+    if config.server:
+        return {"server": config.server}
     return {"backend": config.backend, "chromium": config.chromium, "tools": config.tools}
+
+
+def make_env(env_kwargs: dict[str, Any]) -> Any:
+    """An env from :func:`_env_kwargs`: a local one, or a session on a server."""
+    if env_kwargs.get("server"):
+        from swelancer_env.serving.client import RemoteEnv
+
+        return RemoteEnv(env_kwargs["server"])
+    from swelancer_env.env import SWELancerEnv
+
+    return SWELancerEnv(**env_kwargs)
 
 
 def _check_resume(out: Path, config: EvalConfig, resume: bool, done: int) -> None:
@@ -244,9 +258,7 @@ def _worker_env_in_process(
     finished: Callable[[EpisodeResult], None],
 ) -> None:
     global _ENV
-    from swelancer_env.env import SWELancerEnv
-
-    _ENV = SWELancerEnv(**_env_kwargs(config))
+    _ENV = make_env(_env_kwargs(config))
     try:
         for task_id, attempt in jobs:
             finished(_run_one(config, str(out), task_id, attempt))

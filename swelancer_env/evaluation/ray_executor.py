@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from swelancer_env.errors import ConfigError
-from swelancer_env.evaluation.evaluate import EvalConfig, _env_kwargs, _run_one, episode_seed
+from swelancer_env.evaluation.evaluate import (
+    EvalConfig,
+    _env_kwargs,
+    _run_one,
+    episode_seed,
+    make_env,
+)
 from swelancer_env.evaluation.records import EpisodeResult
 
 __all__ = ["run_on_ray"]
@@ -42,10 +48,8 @@ TRIES = 2
 
 def _episode(config: dict[str, Any], out: str, task_id: str, attempt: int) -> dict[str, Any]:
     """The Ray task: one episode in an env of its own."""
-    from swelancer_env.env import SWELancerEnv
-
     cfg = EvalConfig.model_validate(config)
-    env = SWELancerEnv(**_env_kwargs(cfg))
+    env = make_env(_env_kwargs(cfg))
     try:
         return _run_one(cfg, out, task_id, attempt, env=env).model_dump(mode="json")
     finally:

@@ -1,0 +1,257 @@
+"""`swelancer-env serve` as trainers use it: OpenEnv's own client drives it unchanged, our
+RemoteEnv runs agents against it, more sessions than cores run side by side without seeing each
+other, errors carry OpenEnv's codes, idle sessions are closed and SIGTERM ends it cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from swelancer_env.cli import main
+from swelancer_env.errors import ConfigError, EpisodeError, TaskNotFoundError
+from swelancer_env.serving.client import RemoteEnv, RemoteError
+from swelancer_env.tasks import list_tasks
+
+OPENENV_VERSION = "0.10.0"
+MANAGER = sorted((t for t in list_tasks() if t.variant == "swe_manager"), key=lambda t: t.id)
+SESSIONS = 4  # more than this machine's 2 cores
+
+
+class Server:
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "swelancer_env.cli", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert match, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
+        self.url = f"http://127.0.0.1:{match.group(1)}"
+
+    def health(self) -> dict[str, object]:
+        with urllib.request.urlopen(f"{self.url}/health", timeout=10) as r:
+            return json.loads(r.read())
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    s = Server("--max-sessions", str(SESSIONS))
+    yield s
+    assert s.stop() == 0
+
+
+def _wait_idle(server: Server, sessions: int = 0, within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
+    while server.health()["active_sessions"] != sessions:
+        assert time.monotonic() < deadline, server.health()
+        time.sleep(0.1)
+
+
+# -- OpenEnv's own client -------------------------------------------------------------------
+
+
+def openenv_venv() -> Path:
+    """A venv with OpenEnv's package, cached across runs, built aside and renamed into place.
+    Its client needs only part of OpenEnv's dependencies (gradio and the rest: left out)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
+    venv = cache / f"openenv-venv-{OPENENV_VERSION}"
+    check = "from openenv.core.generic_client import GenericEnvClient"
+    if subprocess.run([str(venv / "bin" / "python"), "-c", check], capture_output=True,
+                      check=False).returncode == 0 if (venv / "bin" / "python").exists() else False:  # fmt: skip
+        return venv
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, capture_output=True)
+        pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
+               "--disable-pip-version-check"]  # fmt: skip
+        for args in (["--no-deps", f"openenv=={OPENENV_VERSION}"],
+                     ["websockets", "pydantic", "fastapi", "fastmcp<4", "requests"]):  # fmt: skip
+            proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=900)
+            if proc.returncode != 0:
+                pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
+                            pytrace=False)  # fmt: skip
+        shutil.rmtree(venv, ignore_errors=True)
+        try:
+            tmp.rename(venv)
+        except OSError:  # another run got there first
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return venv
+
+
+def test_openenv_generic_client_drives_it_unchanged(server: Server) -> None:
+    task = MANAGER[0]
+    venv = openenv_venv()
+    driver = Path(__file__).with_name("openenv_driver.py")
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), str(driver), server.url, task.id,
+         str(task.correct_proposal), str(SESSIONS)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    reset, shell, choose = seen["reset"], seen["shell"], seen["choose"]
+    assert reset["output"].startswith("You are the engineering manager")
+    assert {"output", "exit_code", "screenshot", "metadata"} <= set(reset["observation_keys"])
+    assert reset["reward"] == 0.0 and reset["done"] is False  # a number, never null
+    assert shell["output"].strip() == "from-openenv" and shell["exit_code"] == 0
+    assert shell["reward"] == 0.0 and set(shell["metadata_keys"]) == {"info", "terminated",
+                                                                      "truncated"}  # fmt: skip
+    assert seen["state"]["step_count"] == 1 and seen["state"]["task_id"] == task.id
+    assert choose["reward"] == task.price and choose["done"] is True
+    assert "code: VALIDATION_ERROR" in seen["after_done"] and "call env.reset()" in seen[
+        "after_done"]  # fmt: skip
+    assert "CAPACITY_REACHED" in seen["capacity"], seen["capacity"]
+    assert f"--max-sessions {SESSIONS}" in seen["capacity"]
+    _wait_idle(server)
+
+
+# -- our own client: more sessions than cores, each in its own tree -------------------------
+
+
+def test_concurrent_sessions_lose_nothing_and_see_only_their_own_tree(server: Server) -> None:
+    results: dict[int, tuple[float, str, str]] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(SESSIONS)
+
+    def session(n: int) -> None:
+        task = MANAGER[n % len(MANAGER)]
+        env = RemoteEnv(server.url)
+        try:
+            env.reset(seed=n, options={"task_id": task.id})
+            barrier.wait(timeout=120)  # every session is open at once
+            env.step({"type": "shell", "command": f"echo {n} > secret-{n}.txt"})
+            barrier.wait(timeout=120)
+            obs, *_ = env.step({"type": "shell", "command": "ls secret-*.txt; cat secret-*.txt"})
+            listing = obs["output"]
+            obs, reward, terminated, _, info = env.step(
+                {"type": "choose_proposal", "proposal_id": task.correct_proposal}
+            )
+            assert terminated
+            results[n] = (reward, listing, info["task_id"])
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+            barrier.abort()
+        finally:
+            env.close()
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(SESSIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not errors, errors
+    assert sorted(results) == list(range(SESSIONS))  # nothing lost
+    for n, (reward, listing, task_id) in results.items():
+        task = MANAGER[n % len(MANAGER)]
+        assert task_id == task.id and reward == task.price
+        assert listing.split() == [f"secret-{n}.txt", str(n)]  # its own file, no other's
+    _wait_idle(server)
+
+
+def test_errors_carry_openenv_codes(server: Server) -> None:
+    from websockets.sync.client import connect
+
+    with connect(server.url.replace("http", "ws") + "/ws") as ws:
+
+        def ask(raw: str) -> dict[str, object]:
+            ws.send(raw)
+            return json.loads(ws.recv(timeout=60))
+
+        assert ask("{not json")["data"]["code"] == "INVALID_JSON"  # type: ignore[index]
+        assert ask('{"type": "jump"}')["data"]["code"] == "UNKNOWN_TYPE"  # type: ignore[index]
+        bad = ask('{"type": "reset", "data": {"task": "x"}}')["data"]
+        assert bad["code"] == "VALIDATION_ERROR" and "task_id, seed" in bad["message"]  # type: ignore[index,operator]
+        early = ask('{"type": "step", "data": {"type": "shell", "command": "ls"}}')["data"]
+        assert early["code"] == "VALIDATION_ERROR" and "send a reset" in early["message"]  # type: ignore[index,operator]
+        assert ask('{"type": "state"}')["data"]["step_count"] == 0  # type: ignore[index]
+    env = RemoteEnv(server.url)
+    try:
+        with pytest.raises(TaskNotFoundError, match="tally-nope"):
+            env.reset(options={"task_id": "tally-nope"})
+        with pytest.raises(ConfigError, match="unknown reset options"):
+            env.reset(options={"task": "x"})
+        env.reset(options={"task_id": MANAGER[0].id})
+        obs, reward, *_ = env.step({"type": "teleport"})  # a bad action is the agent's turn
+        assert reward == 0.0 and "teleport" in obs["output"]
+        env.step({"type": "choose_proposal", "proposal_id": MANAGER[0].correct_proposal})
+        with pytest.raises(EpisodeError, match="episode has ended"):
+            env.step({"type": "shell", "command": "ls"})
+    finally:
+        env.close()
+    _wait_idle(server)
+
+
+def test_eval_runs_its_episodes_on_the_server(server: Server, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    tasks = [t.id for t in MANAGER[:2]]
+    code = main(["eval", "--agent", "oracle", "--server", server.url, "--tasks", *tasks,
+                 "--workers", "2", "--out", str(out), "--no-progress"])  # fmt: skip
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["overall"]["earned"] == summary["overall"]["available"] > 0
+    _wait_idle(server)
+
+
+# -- its own lifecycle ------------------------------------------------------------------------
+
+
+def test_an_idle_session_is_closed_and_sigterm_exits_cleanly() -> None:
+    srv = Server("--max-sessions", "2", "--idle-timeout", "2")
+    try:
+        idle = RemoteEnv(srv.url)
+        idle.reset(options={"task_id": MANAGER[0].id})
+        _wait_idle(srv, sessions=0, within=20)  # the reaper closed it
+        with pytest.raises(RemoteError, match="idle for over 2 s"):
+            idle.step({"type": "shell", "command": "ls"})
+        idle.close()
+        busy = RemoteEnv(srv.url)
+        busy.reset(options={"task_id": MANAGER[1].id})  # a live sandbox when SIGTERM comes
+        assert srv.health()["active_sessions"] == 1
+        started = time.monotonic()
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(timeout=30) == 0
+        assert time.monotonic() - started < 10
+        busy.close()
+        with pytest.raises(RemoteError, match="no swelancer-env server answers"):
+            RemoteEnv(srv.url)
+    finally:
+        srv.stop()
+    # its sandboxes' folders are gone: the session's leak check (conftest) looks at them too
+
+
+def test_serve_refuses_bad_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--max-sessions", "0"]) == 2
+    assert "--max-sessions must be 1 or more" in capsys.readouterr().err
+    proc = subprocess.run(
+        [sys.executable, "-m", "swelancer_env.cli", "serve", "--backend", "docker",
+         "--chromium", "/x", "--port", "0"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "'docker' backend: chromium" in proc.stderr
