@@ -1,10 +1,11 @@
 """The reference agents on every bundled task, on both backends: the oracle earns every
-dollar, noop none. The Docker half needs the ``engine`` fixture (tests/conftest.py), which
+dollar (two episodes at a time, as an evaluation runs them), noop none. The Docker half needs the ``engine`` fixture (tests/conftest.py), which
 fails, never skips, when the engine or image is missing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -43,11 +44,27 @@ def test_tasks_are_bundled() -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("task_id", TASKS)
-def test_oracle_earns_the_price(env: SWELancerEnv, task_id: str) -> None:
-    result = run_episode(env, make_agent("oracle"), task_id)
-    assert result.infra_error is None
-    assert result.passed and result.earned == result.price > 0
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_oracle_earns_every_price(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Every task, two episodes at a time (as ``eval --workers 2`` runs them)."""
+    from swelancer_env.evaluation.evaluate import EvalConfig, evaluate
+    from swelancer_env.evaluation.results import read_results
+
+    if backend == "docker":
+        request.getfixturevalue("engine")  # the engine and image, or a failure that says why
+    evaluate(EvalConfig(agent="oracle", tasks=TASKS, workers=2, backend=backend), tmp_path)
+    results = {r.task_id: r for r in read_results(tmp_path / "results.jsonl")}
+    assert sorted(results) == sorted(TASKS)
+    wrong = {
+        t: (r.earned, r.price, r.infra_error, r.agent_error, r.failed_tests)
+        for t, r in results.items()
+        if not (r.passed and r.earned == r.price > 0 and r.infra_error is None)
+    }
+    assert not wrong, wrong
+    if backend == "docker":
+        assert _containers_of_this_run() == []
 
 
 @pytest.mark.browser
