@@ -35,25 +35,80 @@ def _money(x: float) -> str:
     return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
 
 
-def _selected_tasks(ids: list[str] | None, split: str | None = None) -> list[Any]:
+def _selected_tasks(
+    ids: list[str] | None,
+    split: str | None = None,
+    source: str = "bundled",
+    variant: str | None = None,
+) -> list[Any]:
     from swelancer_env.tasks import list_tasks, load_task
 
+    if source == "official":
+        from swelancer_env.official.loader import official_tasks
+
+        if split is not None:
+            raise ConfigError("--split is for the bundled tasks; the official ones have --variant")
+        tasks = official_tasks(variant)
+        if ids:
+            known = {t.id: t for t in tasks}
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise SWELancerError(f"no official task {missing[0]!r} (of variant {variant})")
+            tasks = [known[i] for i in ids]
+        return tasks
     tasks = [load_task(i) for i in ids] if ids else list_tasks()
     if split is not None:
         tasks = [t for t in tasks if t.split == split]
         if not tasks:
             raise SWELancerError(f"no task in split {split!r}")
+    if variant is not None:
+        tasks = [t for t in tasks if t.variant == variant]
     return tasks
 
 
+def _use_expensify_repo(path: str | None) -> None:
+    """``--expensify-repo``: in the environment, so that every worker process sees it."""
+    if path:
+        import os
+
+        from swelancer_env.official.trees import EXPENSIFY_REPO_VAR, expensify_repo
+
+        os.environ[EXPENSIFY_REPO_VAR] = str(Path(path).expanduser().resolve())
+        expensify_repo()  # not a checkout: the error says so now
+
+
 def cmd_tasks(args: argparse.Namespace) -> int:
-    tasks = _selected_tasks(None, args.split)
+    tasks = _selected_tasks(None, args.split, args.source, args.variant)
     rows = [
-        [t.id, t.variant, _money(t.price), t.category.value, t.split or "-", t.title] for t in tasks
-    ]
+        [t.id, t.variant, _money(t.price), t.category.value if t.category else "-",
+         t.split or (t.official.set if t.official else None) or "-", t.title[:80]]
+        for t in tasks
+    ]  # fmt: skip
     print(_table(rows, ["id", "variant", "price", "category", "split", "title"]))
+    print()
+    for variant in sorted({t.variant for t in tasks}):
+        mine = [t for t in tasks if t.variant == variant]
+        print(f"{variant}: {len(mine)} tasks, {_money(sum(t.price for t in mine))}")
     total = sum(t.price for t in tasks)
-    print(f"\n{len(tasks)} tasks, {_money(total)} in all")
+    print(f"{len(tasks)} tasks, {_money(total)} in all")
+    if args.source == "official":
+        from swelancer_env.official.loader import fetched_set
+
+        loaded = fetched_set()
+        print(f"from {loaded.path} ({loaded.format} format)")
+        for skipped in loaded.skipped:
+            print(f"skipped {skipped.question_id}: {skipped.why}")
+    return 0
+
+
+def cmd_official_fetch(args: argparse.Namespace) -> int:
+    from swelancer_env.official.fetch import fetch
+
+    path, meta = fetch(args.source, force=args.force)
+    rows = ", ".join(f"{n} {v}" for v, n in meta["rows"].items())
+    print(f"{path}\n  from {meta['from']}\n  {rows}; sha256 {meta['sha256']}")
+    for attempt in meta.get("tried", []):
+        print(f"  (first tried {attempt[:200]})")
     return 0
 
 
@@ -73,6 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from swelancer_env.env import SWELancerEnv
     from swelancer_env.runner import run_episode
 
+    _use_expensify_repo(args.expensify_repo)
     shots = Path(args.screenshots) if args.screenshots else None
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
@@ -185,9 +241,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
     make_agent(args.agent, **options)  # bad options fail now, before anything runs
+    _use_expensify_repo(args.expensify_repo)
     config = EvalConfig(
         agent=args.agent, agent_options=options,
-        tasks=[t.id for t in _selected_tasks(args.tasks, args.split)], attempts=args.attempts,
+        tasks=[t.id for t in _selected_tasks(args.tasks, args.split, args.source, args.variant)],
+        attempts=args.attempts, source=args.source,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
         executor=args.executor, ray_address=args.address, server=args.server,
@@ -334,8 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     from swelancer_env.tasks.model import SPLITS
 
-    t = sub.add_parser("tasks", help="list the bundled tasks")
+    t = sub.add_parser("tasks", help="list the tasks (bundled, or the official ones)")
     t.add_argument("--split", choices=SPLITS, help="only the tasks of this split")
+
+    def source_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--source", choices=["bundled", "official"], default="bundled",
+            help="the bundled tasks, or the official SWE-Lancer Diamond set (`official fetch`)",
+        )  # fmt: skip
+        sp.add_argument("--variant", choices=["ic_swe", "swe_manager"], help="only this variant")
+
+    source_args(t)
     t.set_defaults(func=cmd_tasks)
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -388,6 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lines", type=int, default=12, help="output lines to show per step")
     r.add_argument("--screenshots", help="folder to save each user tool screenshot in")
     r.add_argument("--actions", help="for --agent replay: a JSON-lines file of actions")
+    r.add_argument("--expensify-repo", metavar="PATH",
+                   help="official manager tasks: a checkout of Expensify/App")  # fmt: skip
     common(r)
     r.set_defaults(func=cmd_run)
 
@@ -398,6 +467,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     agent_args(e)
     e.add_argument("--tasks", nargs="+", help="task ids (default: all)")
+    source_args(e)
+    e.add_argument(
+        "--expensify-repo", metavar="PATH",
+        help="official manager tasks: a checkout of Expensify/App; the agent's tree is it at the "
+        "task's commit (without it the episodes are text-only)",
+    )  # fmt: skip
     e.add_argument("--split", choices=SPLITS, help="only the tasks of this split")
     e.add_argument("--attempts", type=int, default=1, help="episodes per task (pass@k for k <= K)")
     e.add_argument(
@@ -461,6 +536,16 @@ def build_parser() -> argparse.ArgumentParser:
     b = img_sub.add_parser("build", help="build the sandbox image offline")
     b.add_argument("--force", action="store_true")
     b.set_defaults(func=cmd_image_build)
+
+    of = sub.add_parser("official", help="the official SWE-Lancer tasks")
+    of_sub = of.add_subparsers(dest="official_command", required=True)
+    fe = of_sub.add_parser(
+        "fetch", help="put the Diamond CSV in the cache (official repository, else PyPI)"
+    )
+    fe.add_argument("--source", choices=["auto", "official", "wheel"], default="auto",
+                    help="auto: github.com, else the inspect-evals wheel on PyPI")  # fmt: skip
+    fe.add_argument("--force", action="store_true", help="fetch again")
+    fe.set_defaults(func=cmd_official_fetch)
 
     sv = sub.add_parser(
         "serve", help="serve episodes over WebSocket (OpenEnv's protocol), one env per session"

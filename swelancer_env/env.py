@@ -166,12 +166,19 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._closed = False
         self.task = task
         self._offered = A.offered_tools(task.variant, self.tools)
+        if task.official is not None:  # no app of the official tasks runs here
+            self._offered = [t for t in self._offered if t != "user_tool"]
         self.sandbox = self.backend_impl.sandbox(task)
         self._steps = 0
         self._done = False
         self._started = time.monotonic()
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
         text = task_prompt(task, self._max_steps, self.offered_tools)
+        if task.official is not None:
+            from swelancer_env.official.trees import TEXT_ONLY_NOTE, is_text_only
+
+            if is_text_only(task):
+                text = f"{text}\n\n{TEXT_ONLY_NOTE}"
         self._log = [text]
         info = {
             "task_id": task.id,

@@ -40,6 +40,8 @@ class EvalConfig(BaseModel):
     agent: str
     agent_options: dict[str, Any] = Field(default_factory=dict)
     tasks: list[str]
+    #: where the tasks come from: ``bundled`` or ``official`` (the fetched Diamond CSV)
+    source: Literal["bundled", "official"] = "bundled"
     attempts: int = Field(1, ge=1)
     workers: int = Field(1, ge=1)
     seed: int = 0
@@ -200,6 +202,8 @@ def evaluate(
         tools=config.tools,
         agent_options={k: v for k, v in config.agent_options.items() if "key" not in k.lower()},
         tasks=config.tasks,
+        source=config.source,
+        official_set=next((t.official.set for t in tasks.values() if t.official is not None), None),
         started_at=datetime.now(UTC).isoformat(),
     )
     if not (out / "run.json").exists():

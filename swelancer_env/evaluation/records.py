@@ -162,4 +162,8 @@ class RunInfo(BaseModel):
     tools: list[str] | None = None
     agent_options: dict[str, Any] = Field(default_factory=dict)
     tasks: list[str] = Field(default_factory=list)
+    #: ``bundled``, or ``official`` (the SWE-Lancer Diamond set: see the report's note)
+    source: str = "bundled"
+    #: the official set the tasks are from (``diamond``), when ``source`` is official
+    official_set: str | None = None
     started_at: str = ""

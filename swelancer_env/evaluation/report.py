@@ -587,9 +587,22 @@ def write_report(
             else None,
         }
     dates = [t["header"].started_at for t in views if t.get("header")]
+    official = None
+    if run.info is not None and run.info.source == "official":
+        from swelancer_env.official.reference import DIAMOND_SET, PAPER
+
+        official = {
+            "set": DIAMOND_SET,
+            "paper": PAPER,
+            "pass1": {v: g.get("pass@1") for v, g in variants.items()},
+            "here": {
+                v: sum(t.variant == v for t in run.tasks.values()) for v in DIAMOND_SET["variants"]
+            },
+        }
     html = env.get_template("report.html.j2").render(
         run=run,
         info=run.info,
+        official=official,
         started=(
             run.info.started_at if run.info and run.info.started_at else min(dates, default="")
         ),

@@ -203,7 +203,11 @@ class StartingState(BaseModel):
             TaskFormatError: the app folder is missing or ``bug.patch`` does not apply.
             SandboxError: git failed.
         """
-        if app_root is None:
+        if app_root is None and task.official is not None:
+            from swelancer_env.official.trees import official_app_root
+
+            app_root = official_app_root(task)
+        elif app_root is None:
             from swelancer_env.tasks.loader import load_app
 
             app_root = load_app(task.app, task.folder.parents[1] if task.folder else None).root

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from swelancer_env.errors import TaskFormatError, TaskNotFoundError
-from swelancer_env.tasks.model import App, Proposal, Task
+from swelancer_env.tasks.model import App, Category, Proposal, Task
 
 __all__ = ["list_tasks", "load_app", "load_task", "load_task_dir", "task_ids", "tasks_root"]
 
@@ -105,6 +105,11 @@ def load_task_dir(folder: Path) -> Task:
         task = Task(**data, folder=folder)
     except ValidationError as e:
         raise _format_validation(toml_path, e) from None
+    if task.category is None or task.official is not None:
+        raise TaskFormatError(
+            f"{toml_path}: field `category` is required (one of "
+            f"{', '.join(c.value for c in Category)}); `official` is for official rows only"
+        )
     if task.id != folder.name:
         raise TaskFormatError(
             f"{toml_path}: field `id` is {task.id!r} but the folder is {folder.name!r}; make them equal"
@@ -156,12 +161,27 @@ def load_task(task_id: str, root: Path | None = None) -> Task:
     root = root or tasks_root()
     folders = _task_folders(root)
     if task_id not in folders:
+        official = _official_task(task_id)
+        if official is not None:
+            return official
         close = difflib.get_close_matches(task_id, folders, n=3, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise TaskNotFoundError(
             f"No task {task_id!r} under {root}.{hint} Run `swelancer-env tasks` to list them."
         )
     return load_task_dir(folders[task_id])
+
+
+def _official_task(task_id: str) -> Task | None:
+    """The official task of that question id, when the official CSV has been fetched."""
+    from swelancer_env.errors import ConfigError
+    from swelancer_env.official.loader import fetched_set
+
+    try:
+        loaded = fetched_set()
+    except ConfigError:  # not fetched: only bundled tasks exist
+        return None
+    return next((t for t in loaded.tasks if t.id == task_id), None)
 
 
 def list_tasks(root: Path | None = None) -> list[Task]:

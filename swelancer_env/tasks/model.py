@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["App", "Category", "Limits", "Proposal", "Task", "Variant"]
+__all__ = ["App", "Category", "Limits", "OfficialInfo", "Proposal", "Task", "Variant"]
 
 Variant = Literal["ic_swe", "swe_manager"]
 
@@ -68,6 +68,25 @@ class Proposal(BaseModel):
     criterion: str | None = None
 
 
+class OfficialInfo(BaseModel):
+    """What an official SWE-Lancer row says beyond the common fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: the benchmark's set (``diamond``) when the file says it; None for the older format
+    set: str | None = None
+    #: the CSV format the row came from: ``v1`` (SWELancer-Benchmark) or ``v2`` (frontier-evals)
+    format: Literal["v1", "v2"]
+    #: manager tasks: the Expensify/App commit of the fix (the tree the manager reads)
+    manager_commit: str | None = None
+    #: IC tasks: the issue folders whose tests grade it
+    acceptable_folders: list[str] = Field(default_factory=list)
+    cwd: str = "/app/expensify"
+    #: IC tasks, from the issue folder: the commit the bug is reintroduced on, and the patch
+    commit_id: str | None = None
+    bug_reintroduce_patch: str | None = None
+
+
 Split = Literal["train", "test", "diamond"]
 SPLITS: tuple[str, ...] = ("train", "test", "diamond")
 
@@ -86,7 +105,8 @@ class Task(BaseModel):
     variant: Variant
     price: float = Field(gt=0)
     title: str = Field(min_length=1)
-    category: Category
+    #: None for official tasks (the benchmark does not say)
+    category: Category | None = None
     #: the split it belongs to: ``train``, ``test``, or ``diamond`` (held out for reporting)
     split: Split | None = None
     #: paths (relative to the app root) whose changes count; everything else is dropped
@@ -95,6 +115,8 @@ class Task(BaseModel):
     correct_proposal: str | None = None
     #: manager: for each wrong proposal, the stated criterion it fails (checked by a hidden test)
     criteria: dict[str, str] = Field(default_factory=dict)
+    #: set for a task of the official benchmark (see :mod:`swelancer_env.official`)
+    official: OfficialInfo | None = None
 
     # filled by the loader from the task folder, not from task.toml
     folder: Path | None = None
