@@ -406,7 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_tasks)
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--backend", default="local", choices=["local", "docker"])
+        from swelancer_env.backends import BACKENDS, DEFAULT_BACKEND
+
+        sp.add_argument(
+            "--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
+            help="where episodes run (default local)",
+        )  # fmt: skip
         sp.add_argument("--chromium", help="Chromium executable (default: found automatically)")
 
     def agent_args(sp: argparse.ArgumentParser) -> None:
