@@ -240,6 +240,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     options = _agent_options(args)
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
+    if args.server and (args.backend != "local" or args.chromium or args.tools):
+        raise ConfigError(
+            "with --server the server's settings apply: give --backend, --chromium and --tools "
+            "to `swelancer-env serve`"
+        )
     make_agent(args.agent, **options)  # bad options fail now, before anything runs
     _use_expensify_repo(args.expensify_repo)
     config = EvalConfig(

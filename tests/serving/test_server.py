@@ -246,9 +246,13 @@ def test_an_idle_session_is_closed_and_sigterm_exits_cleanly() -> None:
     # its sandboxes' folders are gone: the session's leak check (conftest) looks at them too
 
 
-def test_serve_refuses_bad_settings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_bad_settings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["serve", "--max-sessions", "0"]) == 2
     assert "--max-sessions must be 1 or more" in capsys.readouterr().err
+    out = tmp_path / "never"
+    assert main(["eval", "--agent", "oracle", "--server", "http://127.0.0.1:9",
+                 "--backend", "docker", "--out", str(out)]) == 2  # fmt: skip
+    assert "the server's settings apply" in capsys.readouterr().err and not out.exists()
     proc = subprocess.run(
         [sys.executable, "-m", "swelancer_env.cli", "serve", "--backend", "docker",
          "--chromium", "/x", "--port", "0"],
