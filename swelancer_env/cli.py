@@ -164,8 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         options["screenshots"] = str(shots)
     agent = make_agent(args.agent, **options)
     env = SWELancerEnv(
-        backend=args.backend, chromium=args.chromium, max_steps=args.max_steps, tools=args.tools
-    )
+        backend=args.backend, chromium=args.chromium, max_steps=args.max_steps, tools=args.tools,
+        sandbox_options=_backend_options(args),
+    )  # fmt: skip
     try:
         result = run_episode(env, agent, args.task, on_step=on_step, seed=args.seed)
     finally:
@@ -210,10 +211,33 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print("(earned, cost and net: one attempt per task, on average over the attempts)")
 
 
-def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The agent's constructor keywords from the command line."""
+def _key_values(items: list[str] | None, flag: str) -> dict[str, Any]:
+    """``KEY=VALUE`` items (VALUE parsed as JSON when it can be)."""
     import json as _json
 
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SWELancerError(f"{flag} {item!r}: write KEY=VALUE")
+        try:
+            out[key.replace("-", "_")] = _json.loads(value)
+        except ValueError:
+            out[key.replace("-", "_")] = value
+    return out
+
+
+def _backend_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``--backend-option`` settings, checked against the backend's config now."""
+    from swelancer_env.backends import backend_config
+
+    options = _key_values(getattr(args, "backend_option", None), "--backend-option")
+    backend_config(args.backend, options)  # a bad setting fails here, with the settings listed
+    return options
+
+
+def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The agent's constructor keywords from the command line."""
     options: dict[str, Any] = {}
     llm = {name: getattr(args, name, None) for name in _LLM_FLAGS}
     given = {k: v for k, v in llm.items() if v not in (None, False)}
@@ -222,14 +246,7 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
     elif given:
         flags = ", ".join("--" + k.replace("_", "-") for k in given)
         raise SWELancerError(f"{flags}: only the llm and llm-python agents take these")
-    for item in getattr(args, "agent_option", None) or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise SWELancerError(f"--agent-option {item!r}: write KEY=VALUE")
-        try:
-            options[key.replace("-", "_")] = _json.loads(value)
-        except ValueError:
-            options[key.replace("-", "_")] = value
+    options.update(_key_values(getattr(args, "agent_option", None), "--agent-option"))
     return options
 
 
@@ -240,7 +257,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     options = _agent_options(args)
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
-    if args.server and (args.backend != "local" or args.chromium or args.tools):
+    if args.server and (
+        args.backend != "local" or args.chromium or args.tools or args.backend_option
+    ):
         raise ConfigError(
             "with --server the server's settings apply: give --backend, --chromium and --tools "
             "to `swelancer-env serve`"
@@ -254,6 +273,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
         executor=args.executor, ray_address=args.address, server=args.server,
+        backend_options=_backend_options(args),
     )  # fmt: skip
     out = Path(args.out)
 
@@ -342,7 +362,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.max_sessions < 1:
         raise ConfigError("--max-sessions must be 1 or more")
-    env_kwargs: dict[str, Any] = {"backend": args.backend, "observation": args.observation}
+    env_kwargs: dict[str, Any] = {
+        "backend": args.backend,
+        "observation": args.observation,
+        "sandbox_options": _backend_options(args),
+    }
     if args.chromium:
         env_kwargs["chromium"] = args.chromium
     if args.tools:
@@ -418,6 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="where episodes run (default local)",
         )  # fmt: skip
         sp.add_argument("--chromium", help="Chromium executable (default: found automatically)")
+        sp.add_argument(
+            "--backend-option", action="append", metavar="KEY=VALUE",
+            help="a setting of the backend (e.g. memory=4g; for --backend official: "
+            "image=NAME, setup_command=..., test_command=...)",
+        )  # fmt: skip
 
     def agent_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(

@@ -23,6 +23,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from swelancer_env.backends.base import Backend, BackendConfig
 from swelancer_env.backends.docker import DockerBackend, DockerConfig
 from swelancer_env.backends.local import LocalBackend, LocalConfig
+from swelancer_env.backends.official import OfficialBackend, OfficialConfig
 from swelancer_env.errors import ConfigError
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_BACKEND",
     "DockerConfig",
     "LocalConfig",
+    "OfficialConfig",
     "backend_config",
     "make_backend",
 ]
@@ -40,6 +42,7 @@ __all__ = [
 BACKENDS: dict[str, type[Backend]] = {
     "local": LocalBackend,
     "docker": DockerBackend,
+    "official": OfficialBackend,
 }
 
 #: the backend of an env that names none

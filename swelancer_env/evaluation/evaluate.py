@@ -46,6 +46,8 @@ class EvalConfig(BaseModel):
     workers: int = Field(1, ge=1)
     seed: int = 0
     backend: str = "local"
+    #: the backend's settings (``--backend-option``), laid over its defaults
+    backend_options: dict[str, Any] = Field(default_factory=dict)
     chromium: str | None = None
     tools: list[str] | None = None
     retries: int = Field(1, ge=0, description="reruns of an episode after an infra error")
@@ -133,7 +135,12 @@ def _run_one(
 def _env_kwargs(config: EvalConfig) -> dict[str, Any]:
     if config.server:
         return {"server": config.server}
-    return {"backend": config.backend, "chromium": config.chromium, "tools": config.tools}
+    return {
+        "backend": config.backend,
+        "chromium": config.chromium,
+        "tools": config.tools,
+        "sandbox_options": config.backend_options,
+    }
 
 
 def make_env(env_kwargs: dict[str, Any]) -> Any:

@@ -32,6 +32,9 @@ class DockerConfig(BackendConfig):
         exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
         output_limit: characters of a command's output kept (head and tail).
         env: variables added to (or replacing) the shell's environment.
+        workdir: where the agent's tree is mounted, and its shell starts.
+        hide: folders of the image that the agent's container shows empty (an official
+            image's hidden tests).
     """
 
     type: Literal["docker"] = "docker"
@@ -44,6 +47,8 @@ class DockerConfig(BackendConfig):
     exec_transport: Literal["api", "cli"] = "api"
     output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
     env: dict[str, str] = Field(default_factory=dict)
+    workdir: str = Field("/work/app", pattern=r"^/")
+    hide: tuple[str, ...] = ()
 
     @field_validator("memory", "tmp_size")
     @classmethod

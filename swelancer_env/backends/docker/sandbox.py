@@ -85,6 +85,8 @@ class DockerSandbox(Sandbox):
         **options: Any,
     ) -> None:
         self.config = _config(config, options)
+        #: where the tree is in the container (the config's ``workdir``)
+        self.workdir = self.config.workdir
         self.state = state
         self.run_id = run_id or current_run_id()
         self.task_id = task_id or state.task_id
@@ -178,7 +180,7 @@ class DockerSandbox(Sandbox):
         self._warden = Warden(control)
         host_config = client.api.create_host_config(
             binds={
-                str(self.tree): {"bind": WORKDIR, "mode": "rw"},
+                str(self.tree): {"bind": cfg.workdir, "mode": "rw"},
                 str(control): {"bind": CONTROL_DIR, "mode": "rw"},
             },
             network_mode="none",
@@ -191,6 +193,7 @@ class DockerSandbox(Sandbox):
             tmpfs={
                 "/tmp": f"size={cfg.tmp_size},mode=1777",
                 "/home/agent": f"size=64m,uid={uid},gid={uid},mode=0700",
+                **{path: "size=64k,mode=0555" for path in cfg.hide},  # shown empty
             },
             cap_drop=["ALL"],
             # the warden's: signal any process, open its FIFOs, run at nice -20
@@ -203,7 +206,7 @@ class DockerSandbox(Sandbox):
                 image,
                 ["bash", "--noprofile", "--norc", f"{CONTROL_DIR}/warden.sh"],
                 user="0",
-                working_dir=WORKDIR,
+                working_dir=cfg.workdir,
                 labels=labels,
                 host_config=host_config,
                 network_disabled=True,
@@ -234,8 +237,8 @@ class DockerSandbox(Sandbox):
 
         def factory() -> ShellTransport:
             if cfg.exec_transport == "cli":
-                return CliExecTransport(client, cid, user, WORKDIR, env, warden, engine=url)
-            return ApiExecTransport(client, cid, user, WORKDIR, env, warden)
+                return CliExecTransport(client, cid, user, cfg.workdir, env, warden, engine=url)
+            return ApiExecTransport(client, cid, user, cfg.workdir, env, warden)
 
         self._session = BashSession(factory, output_limit=cfg.output_limit)
         self._session.start()
