@@ -142,8 +142,13 @@ class OfficialBackend(Backend):
                     f"the official setup of {task.id} failed (exit {code}): {out[-1500:]}"
                 )
             stream, _ = box.get_archive(self.config.repo_path)
-            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-                tar.extractall(tmp, filter="data")
+            try:
+                with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                    tar.extractall(tmp, filter="data")  # no link out of the tree, no devices
+            except tarfile.TarError as e:
+                raise InfrastructureError(
+                    f"the repository of {image} could not be exported: {e}"
+                ) from None
             (tmp / Path(self.config.repo_path).name).rename(tmp / "tree")
             shutil.rmtree(tmp / "tree" / ".git", ignore_errors=True)  # the harness makes its own
             try:
