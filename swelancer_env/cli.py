@@ -323,55 +323,29 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from swelancer_env.tasks.lint import lint_task
     from swelancer_env.validation import validate_task
 
-    if args.repeat < 1:
-        raise ConfigError("--repeat must be 1 or more")
     tasks = _selected_tasks(args.tasks)
-    problems = [p for task in tasks for p in lint_task(task)]
-    for p in problems:
-        print(f"lint: {p}")
-    print(f"lint: {len(tasks)} tasks, {len(problems)} problem(s)\n")
-    runs = checks = bad = infra = 0
+    rows, bad, infra = [], 0, 0
     started = time.perf_counter()
-    flakes: dict[str, tuple[int, int]] = {}
     for task in tasks:
-        seen: dict[str, set[str]] = {}
-        wrong = total = 0
-        for n in range(args.repeat):
-            for check in validate_task(
-                task, chromium=args.chromium, workers=args.workers, verbose=args.verbose
-            ):
-                total += 1
-                wrong += not check.ok
-                infra += check.infra_error is not None
-                seen.setdefault(check.name, set()).add(check.got)
-                status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
-                run = f" run {n + 1}" if args.repeat > 1 else ""
-                print(f"{task.id:<32} {check.name:<24} expected {check.expected:<5} "
-                      f"got {check.got:<5} {status}{run}")  # fmt: skip
-                if check.detail and (not check.ok or args.verbose):
-                    print("    " + check.detail.replace("\n", "\n    ")[:1500])
-                for name, outcome, message in check.tests:
-                    line = message.strip().splitlines()[0][:200] if message.strip() else ""
-                    print(f"    {outcome:<8} {name}" + (f": {line}" if line else ""))
-                sys.stdout.flush()
-        checks += total
-        bad += wrong
-        runs += args.repeat
-        flakes[task.id] = (wrong, total)
-    elapsed = time.perf_counter() - started
-    if args.repeat > 1:
-        print("\nflake rate (checks that did not give the expected result, of all check runs):")
-        for task_id, (wrong, total) in flakes.items():
-            print(f"  {task_id:<32} {wrong}/{total} = {wrong / total:.1%}")
-        print(f"  {'overall':<32} {bad}/{checks} = {bad / max(1, checks):.1%}")
+        for check in validate_task(task, chromium=args.chromium, workers=args.workers):
+            rows.append(
+                [task.id, check.name, check.expected, check.got, "ok" if check.ok else "WRONG"]
+            )
+            bad += not check.ok
+            infra += check.infra_error is not None
+            status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
+            print(
+                f"{task.id:<32} {check.name:<24} expected {check.expected:<5} got {check.got:<5} {status}"
+            )
+            if not check.ok and check.detail:
+                print("    " + check.detail.replace("\n", "\n    ")[:1500])
+            sys.stdout.flush()
     print(
-        f"\n{len(tasks)} tasks x {args.repeat}, {checks} checks, {bad} wrong, "
-        f"{len(problems)} lint problem(s), {elapsed:.0f} s"
+        f"\n{len(tasks)} tasks, {len(rows)} checks, {bad} wrong, {time.perf_counter() - started:.0f} s"
     )
-    return 2 if infra else (1 if bad or problems else 0)
+    return 2 if infra else (1 if bad else 0)
 
 
 def cmd_image_build(args: argparse.Namespace) -> int:
@@ -593,11 +567,6 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check that each task's ground truth holds")
     v.add_argument("--tasks", nargs="+")
     v.add_argument("--chromium")
-    v.add_argument("--repeat", type=int, default=1,
-                   help="grade every check N times and print the flake rate")  # fmt: skip
-    v.add_argument("--verbose", action="store_true",
-                   help="run every hidden test (not stopping at the first failure) and show "
-                   "each one's outcome and message")  # fmt: skip
     v.add_argument("--workers", type=int, default=2, help="gradings of a task at once (default 2)")
     v.set_defaults(func=cmd_validate)
 

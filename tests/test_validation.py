@@ -28,12 +28,7 @@ def test_there_are_eight_manager_tasks_with_stated_criteria() -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "task",
-    # tally-mgr-blank-merchant: `validate --repeat 2 --verbose` in tests/tasks/test_lint.py
-    [t for t in MANAGER if t.id != "tally-mgr-blank-merchant"],
-    ids=lambda t: t.id,
-)
+@pytest.mark.parametrize("task", MANAGER, ids=lambda t: t.id)
 def test_only_the_correct_proposal_passes(task) -> None:
     checks = validate_task(task, workers=3)
     assert [c.name for c in checks][0] == "starting state"
