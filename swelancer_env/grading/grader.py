@@ -79,9 +79,12 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
     return result
 
 
-def apply_submission(task: Task, diff: str, tree: Path) -> str | None:
-    """Make ``tree``: the starting state with ``diff`` applied; the infra error if it does not apply."""
-    StartingState.get(task).materialize_tree(tree)
+def apply_submission(
+    task: Task, diff: str, tree: Path, state: StartingState | None = None
+) -> str | None:
+    """Make ``tree``: the starting state (``state``, else the task's own) with ``diff``
+    applied; the infra error if it does not apply."""
+    (state or StartingState.get(task)).materialize_tree(tree)
     if diff.strip():
         applied = apply_patch(tree, diff)
         if applied:

@@ -71,6 +71,13 @@ class LoadedSet:
     format: str
     tasks: list[Task] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    _ids: dict[str, Task] = field(default_factory=dict, repr=False)
+
+    def get(self, task_id: str) -> Task | None:
+        """The task of that question id, if the file has it."""
+        if len(self._ids) != len(self.tasks):
+            self._ids = {t.id: t for t in self.tasks}
+        return self._ids.get(task_id)
 
     def by_variant(self) -> dict[str, tuple[int, float]]:
         """Per variant: how many tasks and their dollar total."""

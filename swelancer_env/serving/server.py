@@ -75,6 +75,8 @@ class _Session:
     busy: bool = False
     websocket: Any = None
     closed: bool = False
+    #: the last screenshot sent, encoded (see :func:`.wire.observation_payload`)
+    png: dict[str, Any] = field(default_factory=dict)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -143,7 +145,7 @@ def _reset(session: _Session, config: ServerConfig, data: dict[str, Any]) -> dic
     obs, info = session.env.reset(seed=seed, options=options)
     session.episode_id = str(data.get("episode_id") or uuid.uuid4().hex)
     session.steps, session.done, session.task_id = 0, False, info.get("task_id")
-    return observation_payload(obs, 0.0, False, False, info)
+    return observation_payload(obs, 0.0, False, False, info, session.png)
 
 
 def _step(session: _Session, action: Any) -> dict[str, Any]:
@@ -152,7 +154,7 @@ def _step(session: _Session, action: Any) -> dict[str, Any]:
     obs, reward, terminated, truncated, info = session.env.step(action)
     session.steps += 1
     session.done = bool(terminated or truncated)
-    return observation_payload(obs, float(reward), terminated, truncated, info)
+    return observation_payload(obs, float(reward), terminated, truncated, info, session.png)
 
 
 def build_app(config: ServerConfig) -> Any:

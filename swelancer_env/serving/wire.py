@@ -15,6 +15,7 @@ screenshot in it becomes a PNG too).
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from typing import Any
 
@@ -56,8 +57,15 @@ def to_json(value: Any) -> Any:
 
 
 def observation_payload(
-    obs: dict[str, Any], reward: float, terminated: bool, truncated: bool, info: dict[str, Any]
+    obs: dict[str, Any],
+    reward: float,
+    terminated: bool,
+    truncated: bool,
+    info: dict[str, Any],
+    cache: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The payload of one reply; ``cache`` (one per session) keeps the last screenshot's PNG,
+    so that steps that leave the screenshot as it was do not encode it again."""
     metadata = {"terminated": bool(terminated), "truncated": bool(truncated), "info": to_json(info)}
     observation: dict[str, Any] = {
         "output": str(obs["output"]),
@@ -65,7 +73,15 @@ def observation_payload(
         "metadata": metadata,
     }
     if "screenshot" in obs:
-        observation["screenshot"] = encode_png(obs["screenshot"])
+        shot = np.ascontiguousarray(obs["screenshot"])
+        key = hashlib.blake2b(shot.data, digest_size=16).digest()
+        if cache is None or cache.get("key") != key:
+            encoded = encode_png(shot)
+            if cache is not None:
+                cache.update(key=key, png=encoded)
+        else:
+            encoded = cache["png"]
+        observation["screenshot"] = encoded
     return {
         "observation": observation,
         "reward": float(reward),

@@ -181,7 +181,7 @@ def _official_task(task_id: str) -> Task | None:
         loaded = fetched_set()
     except ConfigError:  # not fetched: only bundled tasks exist
         return None
-    return next((t for t in loaded.tasks if t.id == task_id), None)
+    return loaded.get(task_id)
 
 
 def list_tasks(root: Path | None = None) -> list[Task]:

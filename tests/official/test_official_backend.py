@@ -95,3 +95,20 @@ def test_set_up_as_officially_then_graded_from_junit(
         assert not broken.passed  # a diff that does not apply, or a file that does not parse
     finally:
         sandbox.stop()
+
+
+def test_a_report_planted_as_a_link_is_not_read(
+    standin_image: str, task: Task, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grading container runs the agent's code as root: a junit.xml it makes a link to a
+    host path is refused, never followed (attack: read a host file through the report)."""
+    monkeypatch.setenv("SWELANCER_CACHE", str(tmp_path / "cache"))
+    secret = tmp_path / "host-report.xml"
+    secret.write_text('<testsuite><testcase name="forged"/></testsuite>')
+    backend = make_backend(
+        {"type": "official", "image": standin_image, "setup_command": "bash /app/tests/setup.sh",
+         "test_command": f"ln -s {secret} /grade/junit.xml", "memory": "1g"}
+    )  # fmt: skip
+    grade = backend.grader().grade(task, "")  # type: ignore[attr-defined]
+    assert not grade.passed and grade.tests == []
+    assert "not a regular file" in grade.reason

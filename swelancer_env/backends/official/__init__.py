@@ -25,13 +25,12 @@ import os
 import shutil
 import tarfile
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from swelancer_env.backends.base import Backend
 from swelancer_env.backends.docker.config import DockerConfig
-from swelancer_env.errors import ConfigError, InfrastructureError, SandboxError
+from swelancer_env.errors import ConfigError, InfrastructureError
 
 if TYPE_CHECKING:
     from swelancer_env.browser.user_tool import UserToolSession
@@ -74,6 +73,10 @@ class OfficialBackend(Backend):
     Config = OfficialConfig
     config: OfficialConfig
 
+    def __init__(self, config: OfficialConfig) -> None:
+        super().__init__(config)
+        self._image_ids: dict[str, str] = {}  # an image's id, as image_for last found it
+
     # -- the image and its containers ---------------------------------------------------
 
     def image_for(self, task: Task) -> str:
@@ -86,7 +89,7 @@ class OfficialBackend(Backend):
         from swelancer_env.backends.docker.engine import docker_client
 
         try:
-            docker_client().images.get(image)
+            self._image_ids[image] = docker_client().images.get(image).id.split(":")[-1][:16]
         except Exception as e:  # noqa: BLE001 - docker.errors.ImageNotFound and the like
             if "No such image" in str(e) or "not found" in str(e).lower():
                 raise ConfigError(
@@ -111,24 +114,24 @@ class OfficialBackend(Backend):
             init=True, security_opt=["no-new-privileges"],
         )  # fmt: skip
 
-    def _exec(self, box: Any, command: str, timeout: float, env: dict[str, str] | None = None,
-              workdir: str | None = None) -> tuple[int, str]:  # fmt: skip
+    def _exec(
+        self, box: Any, command: str, timeout: float, env: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         argv = ["timeout", "--kill-after=5", f"{max(1, int(timeout))}", "bash", "-c", command]
         result = box.exec_run(
-            argv, user="0", environment=dict(env or {}), workdir=workdir or self.config.repo_path
+            argv, user="0", environment=dict(env or {}), workdir=self.config.repo_path
         )
         return int(result.exit_code), result.output.decode("utf-8", "replace")
 
     # -- the starting state: the repository as the official setup leaves it ---------------
 
-    def exported_tree(self, task: Task) -> Path:
+    def exported_tree(self, task: Task, image: str | None = None) -> Path:
         """The repository after the official setup, on the host (made once per image and
-        task, atomically)."""
-        from swelancer_env.backends.docker.engine import docker_client
+        task, atomically); ``image``: as :meth:`image_for` gave it."""
         from swelancer_env.sandbox.worktree import cache_root
 
-        image = self.image_for(task)
-        image_id = docker_client().images.get(image).id.split(":")[-1][:16]
+        image = image or self.image_for(task)
+        image_id = self._image_ids[image]
         root = cache_root() / "official" / "ic" / f"{task.id}-{image_id}"
         if (root / "tree").is_dir():
             return root / "tree"
@@ -160,10 +163,10 @@ class OfficialBackend(Backend):
             shutil.rmtree(tmp, ignore_errors=True)
         return root / "tree"
 
-    def starting_state(self, task: Task) -> Any:
+    def starting_state(self, task: Task, image: str | None = None) -> Any:
         from swelancer_env.sandbox.worktree import StartingState
 
-        return StartingState.get(task, app_root=self.exported_tree(task))
+        return StartingState.get(task, app_root=self.exported_tree(task, image))
 
     # -- the three parts ------------------------------------------------------------------
 
@@ -178,74 +181,14 @@ class OfficialBackend(Backend):
             type="docker", image=image, workdir=self.config.repo_path,
             hide=(*self.config.hide, self.config.tests_path),
         )  # fmt: skip
-        sandbox = DockerSandbox(self.starting_state(task), DockerConfig(**fields))
+        sandbox = DockerSandbox(self.starting_state(task, image), DockerConfig(**fields))
         sandbox.start()
         return sandbox
 
     def grader(self, *, partial_credit: bool = False) -> Grader:
+        from swelancer_env.backends.official.grader import OfficialGrader
+
         return OfficialGrader(self, partial_credit=partial_credit)
 
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:
         raise ConfigError("the official backend has no user tool yet (it is not offered)")
-
-
-def _grader_base() -> type:
-    from swelancer_env.grading.grader import Grader
-
-    return Grader
-
-
-class OfficialGrader(_grader_base()):  # type: ignore[misc]
-    """Grades a diff in a fresh container of the official image; the verdict from JUnit."""
-
-    def __init__(self, backend: OfficialBackend, partial_credit: bool = False) -> None:
-        super().__init__(partial_credit=partial_credit)
-        self.backend = backend
-
-    def _grade_in(self, tmp: Path, task: Task, diff: str, result: Any) -> None:
-        from swelancer_env.grading.junit import parse_junit
-        from swelancer_env.sandbox.worktree import apply_patch
-
-        cfg = self.backend.config
-        try:
-            tree, grade = tmp / "tree", tmp / "grade"
-            self.backend.starting_state(task).materialize_tree(tree)
-            if diff.strip():
-                error = apply_patch(tree, diff)
-                if error:
-                    result.infra_error = f"the submission's diff did not apply: {error}"
-                    return
-            grade.mkdir()
-            grade.chmod(0o777)
-            image = self.backend.image_for(task)
-            box = self.backend._run(image, task, {
-                str(tree): {"bind": cfg.repo_path, "mode": "rw"},
-                str(grade): {"bind": "/grade", "mode": "rw"},
-            })  # fmt: skip
-        except (SandboxError, ConfigError, OSError) as e:
-            result.infra_error = f"the grading container could not start: {e}"
-            return
-        started = time.perf_counter()
-        try:
-            addopts = "--junitxml=/grade/junit.xml -p no:cacheprovider" + (
-                "" if self.partial_credit else " -x"
-            )
-            code, out = self.backend._exec(
-                box, cfg.test_command, task.limits.grading_timeout_s,
-                env={"PYTEST_ADDOPTS": addopts},
-            )  # fmt: skip
-        finally:
-            box.remove(force=True)
-        result.pytest_seconds = time.perf_counter() - started
-        junit = grade / "junit.xml"
-        if code == 124:
-            result.reason = f"the tests did not finish within {task.limits.grading_timeout_s:.0f} s"
-        if not junit.is_file():
-            result.reason = result.reason or (
-                f"the test command wrote no JUnit report (exit {code}): nothing to count as passed"
-            )
-            return
-        try:
-            result.tests = parse_junit(junit)
-        except ValueError as e:
-            result.reason = f"the JUnit report could not be read ({e})"
