@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from swelancer_env import appdeps
 from swelancer_env.errors import AppStartError
 from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
@@ -90,19 +91,29 @@ class AppServer:
         self._own_listener: socket.socket | None = None
         self.limits = limits
         self._group: LimitGroup | None = None
+        #: how long the app's build took at the last start (0 without a build)
+        self.build_seconds = 0.0
 
     def start(self) -> AppServer:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()  # idempotent: nothing it made is left (its folder, a build's processes)
+            raise
+
+    def _start(self) -> AppServer:
         """Start the app and wait until its ready path answers 200.
 
         Raises:
             AppStartError: the app exited or did not become ready in time; the message holds
                 the end of its log.
         """
+        modules = appdeps.prepare(self.app)  # before anything is made that would need removing
         self._tmp = make_temp_dir("swelancer-app-")
         home = self._tmp / "home"
         home.mkdir()
         (home / "data").mkdir()
-        prefix = self._prefix(home)
+        prefix = self._prefix(home, modules)
         # isolated, the app sees its tree and home at fixed places, so that its messages (a
         # traceback in the user tool's report) hold no temporary path of this run
         seen_home = Path(isolation.AGENT_HOME) if prefix else home
@@ -133,7 +144,10 @@ class AppServer:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
         }
+        env = appdeps.build_env(modules, env)
         self._log = (self._tmp / "app.log").open("wb")
+        if self.app.build:
+            self._build(prefix, env)
         if self.limits is not None:
             self._group = LimitGroup(self.limits, "app")
             argv = self._group.argv(argv)
@@ -154,7 +168,50 @@ class AppServer:
             raise
         return self
 
-    def _prefix(self, home: Path) -> list[str]:
+    def _build(self, prefix: list[str], env: dict[str, str]) -> None:
+        """Run the app's build command in its tree, isolated like the app, before it starts.
+
+        Raises:
+            AppStartError: the build failed or took too long (with the end of its output).
+        """
+        assert self._log is not None and self.app.build is not None
+        argv = [*prefix, "bash", "-c", f"exec {self.app.build}"]
+        group = LimitGroup(self.limits, "build") if self.limits is not None else None
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            group.argv(argv) if group is not None else argv,
+            cwd=self.tree,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            code = proc.wait(timeout=self.app.build_timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = None
+        finally:
+            if group is not None:
+                group.close()
+        self.build_seconds = time.perf_counter() - started
+        self._log.flush()
+        if code != 0:
+            why = (
+                f"did not finish within {self.app.build_timeout_s:.0f} s"
+                if code is None
+                else f"failed (exit {code})"
+            )
+            tail = self.log_tail()
+            self.stop()
+            raise AppStartError(
+                f"The {self.app.name} app's build (`{self.app.build}`) {why}. "
+                f"Its output ends with:\n{tail}"
+            )
+
+    def _prefix(self, home: Path, modules: Path | None = None) -> list[str]:
         isolate = isolation.bwrap_available() if self.isolate is None else self.isolate
         if not isolate:
             return []
@@ -166,7 +223,7 @@ class AppServer:
             self.tree,
             home,
             hide=isolation.hidden_paths(),
-            keep=isolation.interpreter_paths(),
+            keep=[*isolation.interpreter_paths(), *([modules] if modules else [])],
             network=False,
             tree_at=isolation.AGENT_TREE,
             home_at=isolation.AGENT_HOME,

@@ -80,7 +80,7 @@ def _use_expensify_repo(path: str | None) -> None:
 def cmd_tasks(args: argparse.Namespace) -> int:
     tasks = _selected_tasks(None, args.split, args.source, args.variant)
     rows = [
-        [t.id, t.variant, _money(t.price), t.category.value if t.category else "-",
+        [t.id, t.variant, _money(t.price), t.category or "-",
          t.split or (t.official.set if t.official else None) or "-", t.title[:80]]
         for t in tasks
     ]  # fmt: skip

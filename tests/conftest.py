@@ -111,7 +111,7 @@ def mini_root(tmp_path: Path) -> Path:
             variant = "ic_swe"
             price = 300
             title = "The greeting is misspelled"
-            category = "frontend"
+            category = "ui_ux"
             acceptable_paths = ["."]
             """
         )

@@ -68,8 +68,8 @@ from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, Infra
 from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
-from swelancer_env.tasks.loader import load_app
-from swelancer_env.tasks.model import App, Task
+from swelancer_env.tasks.loader import app_of
+from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import make_temp_dir
 
 __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"]
@@ -107,15 +107,6 @@ def tree_fingerprint(tree: Path) -> str:
 # -- the session -----------------------------------------------------------------------------
 
 
-def _task_app(task: Task) -> App:
-    """The task's app: beside its task folder (``tasks/apps/<app>``) if there, else by name."""
-    if task.folder is not None:
-        root = Path(task.folder).resolve().parents[1]
-        if (root / "apps" / task.app / "app.toml").is_file():
-            return load_app(task.app, root)
-    return load_app(task.app)
-
-
 class UserToolSession:
     """The user tool of one episode: a warm browser, and the app of the current work tree.
 
@@ -145,7 +136,7 @@ class UserToolSession:
         self.trace = trace
         self.sandbox = sandbox
         self.executable = self._browser(chromium)
-        self.app = _task_app(task)
+        self.app = app_of(task)
         self.source = task.user_tool or (
             (task.folder / "user_tool.py").read_text(encoding="utf-8")
             if task.folder is not None and (task.folder / "user_tool.py").is_file()

@@ -41,6 +41,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_VIEWPORT",
@@ -157,10 +158,15 @@ class User:
             self._failed = True
             raise StepFailed()
 
-    def login(self, email: str, password: str = PASSWORD) -> None:
-        """A step: open the app and sign in through its login form."""
-        with self.step(f"Log in as {email}"):
-            self.page.goto(self.url("/"))
+    def login(self, email: str, password: str = PASSWORD, path: str = "/") -> None:
+        """A step: open ``path`` on the app and sign in through the login form shown there; the
+        page ends on ``path`` (one page load)."""
+        if not path.startswith("/"):
+            raise ValueError(
+                f"login(path=...) takes a path on the app such as '/rooms/1', not {path!r}"
+            )
+        with self.step(f"Log in as {email}" + (f" at {path}" if path != "/" else "")):
+            self.page.goto(self.url(path))
             self.page.get_by_test_id("login-email").fill(email)
             self.page.get_by_test_id("login-password").fill(password)
             self.page.get_by_test_id("login-submit").click()
@@ -170,6 +176,8 @@ class User:
                 raise RuntimeError(
                     f"the login form was still shown after submitting it as {email}"
                 ) from None
+            wanted = urlsplit(path).path
+            self.page.wait_for_url(lambda url: urlsplit(url).path == wanted)
 
     def note(self, text: object) -> None:
         """A line the user sees, shown in the report."""

@@ -39,7 +39,7 @@ from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
-from swelancer_env.tasks.loader import load_app
+from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import make_temp_dir
 
@@ -177,7 +177,7 @@ class Grader:
         except (InfrastructureError, BrowserNotFoundError) as e:
             result.infra_error = str(e)
             return
-        app = load_app(task.app)
+        app = app_of(task)
         tree = tmp / "tree"
         result.infra_error = apply_submission(task, diff, tree)
         if result.infra_error:
@@ -203,7 +203,7 @@ class Grader:
             tree = d / "tree"
             StartingState.get(task).materialize_tree(tree)
             try:
-                AppServer(load_app(task.app), tree).start().stop()
+                AppServer(app_of(task), tree).start().stop()
                 return True
             except AppStartError:
                 return False

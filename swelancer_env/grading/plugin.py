@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -163,14 +164,21 @@ def page(browser: Any, app_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def login(page: Any, app_url: str) -> Callable[..., Any]:
-    """``login(email)`` logs ``page`` in through the login form and returns the page."""
+    """``login(email, path="/")`` opens ``path`` signed out, logs in through the login form the
+    app shows there and returns the page, on ``path``: one page load, not two."""
 
-    def _login(email: str, password: str = PASSWORD) -> Any:
-        page.goto(app_url + "/")
+    def _login(email: str, password: str = PASSWORD, path: str = "/") -> Any:
+        if not path.startswith("/"):
+            raise ValueError(
+                f"login(path=...) takes a path on the app such as '/rooms/1', not {path!r}"
+            )
+        page.goto(app_url + path)
         page.get_by_test_id("login-email").fill(email)
         page.get_by_test_id("login-password").fill(password)
         page.get_by_test_id("login-submit").click()
         page.get_by_test_id("login-submit").wait_for(state="detached")
+        wanted = urlsplit(path).path
+        page.wait_for_url(lambda url: urlsplit(url).path == wanted)
         return page
 
     return _login

@@ -208,9 +208,9 @@ class StartingState(BaseModel):
 
             app_root = official_app_root(task)
         elif app_root is None:
-            from swelancer_env.tasks.loader import load_app
+            from swelancer_env.tasks.loader import app_of
 
-            app_root = load_app(task.app, task.folder.parents[1] if task.folder else None).root
+            app_root = app_of(task).root
         return build_starting_state(task, app_root, cache)
 
     def materialize(self, dest_tree: Path, dest_private_git: Path) -> None:

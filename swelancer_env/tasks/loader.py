@@ -11,15 +11,24 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from swelancer_env.errors import TaskFormatError, TaskNotFoundError
-from swelancer_env.tasks.model import App, Category, Proposal, Task
+from swelancer_env.tasks.model import CATEGORY_DESCRIPTIONS, App, Category, Proposal, Task
 
-__all__ = ["list_tasks", "load_app", "load_task", "load_task_dir", "task_ids", "tasks_root"]
+__all__ = [
+    "app_of",
+    "list_tasks",
+    "load_app",
+    "load_task",
+    "load_task_dir",
+    "task_ids",
+    "tasks_root",
+]
 
 _REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
 
@@ -63,6 +72,23 @@ def load_app(name: str, root: Path | None = None) -> App:
         raise _format_validation(path, e) from None
 
 
+def app_of(task: Task) -> App:
+    """The app a bundled task runs on: the one beside its folder (``<root>/apps/<app>``) if
+    there, else the one of that name under the tasks root.
+
+    Raises:
+        TaskFormatError: the task is an official one (it has no bundled app), or the app is
+            missing.
+    """
+    if task.official is not None:
+        raise TaskFormatError(f"{task.id} is an official SWE-Lancer task: it has no bundled app")
+    if task.folder is not None:
+        root = Path(task.folder).resolve().parents[1]
+        if (root / "apps" / task.app / "app.toml").is_file():
+            return load_app(task.app, root)
+    return load_app(task.app)
+
+
 def _read_text(folder: Path, name: str, required: bool = True) -> str:
     path = folder / name
     if not path.is_file():
@@ -95,6 +121,21 @@ def _load_proposals(folder: Path, criteria: dict[str, str]) -> list[Proposal]:
     return proposals
 
 
+def categories(root: Path | None = None) -> dict[str, str]:
+    """The categories tasks under ``root`` may use: the built-in ones and those its
+    ``categories.toml`` declares (``name = "what it covers"``), by name."""
+    known = {c.value: CATEGORY_DESCRIPTIONS[c] for c in Category}
+    path = (root or tasks_root()) / "categories.toml"
+    if path.is_file():
+        for name, text in _read_toml(path).items():
+            if not isinstance(text, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise TaskFormatError(
+                    f"{path}: `{name}` must be a snake_case name set to a description string"
+                )
+            known.setdefault(name, text)
+    return known
+
+
 def load_task_dir(folder: Path) -> Task:
     """Load one task folder (``task.toml`` and the files beside it)."""
     folder = Path(folder).resolve()
@@ -105,10 +146,13 @@ def load_task_dir(folder: Path) -> Task:
         task = Task(**data, folder=folder)
     except ValidationError as e:
         raise _format_validation(toml_path, e) from None
-    if task.category is None or task.official is not None:
+    known = categories(folder.parents[1])
+    if task.category is None or task.category not in known or task.official is not None:
+        got = f" (got {task.category!r})" if task.category else ""
         raise TaskFormatError(
-            f"{toml_path}: field `category` is required (one of "
-            f"{', '.join(c.value for c in Category)}); `official` is for official rows only"
+            f"{toml_path}: field `category` must be one of {', '.join(known)}{got}; declare a "
+            f"new one in {folder.parents[1] / 'categories.toml'} (`name = \"what it covers\"`). "
+            "`official` is for official rows only"
         )
     if task.id != folder.name:
         raise TaskFormatError(

@@ -8,21 +8,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["App", "Category", "Limits", "OfficialInfo", "Proposal", "Task", "Variant"]
+__all__ = ["App", "CATEGORY_DESCRIPTIONS", "Category", "Limits", "OfficialInfo", "Proposal", "Task", "Variant"]
 
 Variant = Literal["ic_swe", "swe_manager"]
 
 
 class Category(StrEnum):
-    """Where a job's bug lives; the bundled tasks spread over all of these."""
+    """The kinds of job, as SWE-Lancer counts them; a tasks root adds its own in
+    ``categories.toml`` (``name = "what it covers"``)."""
 
-    frontend = "frontend"  # rendering
-    client_state = "client_state"
-    api_validation = "api_validation"
-    money = "money"  # currency and arithmetic
-    permissions = "permissions"
-    double_request = "double_request"  # a request sent twice
-    feature = "feature"  # a missing feature
+    application_logic = "application_logic"  # client-side logic: state, calculations, data flow
+    ui_ux = "ui_ux"  # what the user sees and does: layout, rendering, interaction
+    server_side_logic = "server_side_logic"  # the server: validation, APIs, stored data
+    reliability = "reliability"  # system-wide quality: double requests, races, crashes, stale data
+    security = "security"  # security and permissions
+    feature = "feature"  # a new feature or enhancement, usually across several files
+
+
+#: what each built-in category covers (``swelancer-env tasks --categories`` prints it)
+CATEGORY_DESCRIPTIONS = {
+    Category.application_logic: "client-side application logic: state, calculations, data flow",
+    Category.ui_ux: "UI/UX: what the user sees and does (layout, rendering, interaction)",
+    Category.server_side_logic: "server-side logic: validation, APIs, stored data",
+    Category.reliability: "system-wide quality and reliability: double requests, races, stale data",
+    Category.security: "security and permissions",
+    Category.feature: "a new feature or enhancement, usually across several files",
+}
 
 
 class Limits(BaseModel):
@@ -53,7 +64,10 @@ class App(BaseModel):
     #: path polled until it answers 200
     ready_path: str = "/"
     ready_timeout_s: float = Field(15.0, gt=0)
+    #: shell command run in the app's tree before every start (the agent's change is rebuilt
+    #: before the user tool and grading); npm tools of the app's lock are on its PATH
     build: str | None = None
+    build_timeout_s: float = Field(120.0, gt=0)
 
 
 class Proposal(BaseModel):
@@ -106,7 +120,8 @@ class Task(BaseModel):
     price: float = Field(gt=0)
     title: str = Field(min_length=1)
     #: None for official tasks (the benchmark does not say)
-    category: Category | None = None
+    #: a built-in :class:`Category` or one its tasks root declares in ``categories.toml``
+    category: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     #: the split it belongs to: ``train``, ``test``, or ``diamond`` (held out for reporting)
     split: Split | None = None
     #: paths (relative to the app root) whose changes count; everything else is dropped

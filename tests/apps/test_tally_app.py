@@ -1,14 +1,16 @@
 """The bundled tally app, run as a real server on a loopback port.
 
-The app is started with the command from its app.toml, from its own source tree, the way
-the grader starts it. Browser tests use the Chromium that swelancer_env.browser finds.
+The app is built and started with the commands from its app.toml, from a copy of its source
+tree, the way the grader does it. Browser tests use the Chromium that swelancer_env.browser finds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
+import shutil
 import socket
 import subprocess
 import time
@@ -39,8 +41,26 @@ def tree_fingerprint(root: Path) -> dict[str, str]:
     return result
 
 
+def built_copy(dest: Path) -> Path:
+    """A copy of the app's source at ``dest``, built with its app.toml's build command."""
+    from swelancer_env.appdeps import build_env, prepare
+    from swelancer_env.tasks.loader import load_app
+
+    shutil.copytree(APP_ROOT, dest)
+    config = tomllib.loads((APP_ROOT / "app.toml").read_text())
+    env = build_env(prepare(load_app("tally")), dict(os.environ))
+    subprocess.run(["bash", "-c", config["build"]], cwd=dest, env=env, check=True)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    return built_copy(tmp_path_factory.mktemp("tally") / "app")
+
+
 class TallyServer:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, tree: Path):
+        self.tree = tree
         config = tomllib.loads((APP_ROOT / "app.toml").read_text())
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -54,7 +74,7 @@ class TallyServer:
         started = time.monotonic()
         self.proc = subprocess.Popen(
             self.command,
-            cwd=APP_ROOT,
+            cwd=self.tree,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -111,8 +131,8 @@ class TallyServer:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[TallyServer]:
-    tally = TallyServer(tmp_path_factory.mktemp("tally-data")).start()
+def server(tmp_path_factory, tree: Path) -> Iterator[TallyServer]:
+    tally = TallyServer(tmp_path_factory.mktemp("tally-data"), tree).start()
     try:
         yield tally
     finally:
@@ -167,7 +187,10 @@ def test_app_toml_has_the_harness_keys():
         "name": "tally",
         "start": "python3 server/main.py --port {port} --data-dir {data_dir}",
         "ready_path": "/api/health",
+        "build": config["build"],
     }
+    assert config["build"].startswith("esbuild frontend/main.js --bundle ")
+    assert "--outfile=frontend/dist/app.js" in config["build"]
 
 
 def test_database_is_created_in_the_data_dir(server):
@@ -222,7 +245,7 @@ def test_reset_restores_the_seed(app, alice):
 def test_static_files_and_client_routes(app):
     status, html = app.request("GET", "/reports/1")
     assert status == 200 and '<div id="app">' in html
-    assert "importmap" in html
+    assert 'src="/dist/app.js"' in html
     assert app.request("GET", "/search")[0] == 200
     with urllib.request.urlopen(app.url + "/lib/api.js") as response:
         assert response.headers["Content-Type"].startswith("text/javascript")
@@ -428,9 +451,9 @@ def test_search_only_returns_what_the_user_can_see(app, alice, bob):
 # Tree
 
 
-def test_running_the_app_writes_nothing_into_its_tree(tmp_path):
-    before = tree_fingerprint(APP_ROOT)
-    tally = TallyServer(tmp_path / "data").start()
+def test_running_the_app_writes_nothing_into_its_tree(tmp_path, tree):
+    before = tree_fingerprint(tree)
+    tally = TallyServer(tmp_path / "data", tree).start()
     try:
         token = tally.login("alice")
         tally.request("GET", "/api/reports/1", token=token)
@@ -438,7 +461,7 @@ def test_running_the_app_writes_nothing_into_its_tree(tmp_path):
         tally.request("GET", "/")
     finally:
         tally.stop()
-    assert tree_fingerprint(APP_ROOT) == before
+    assert tree_fingerprint(tree) == before
     assert tally.startup_seconds < 10
 
 

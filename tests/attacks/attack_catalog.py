@@ -17,7 +17,9 @@ Families (an attack's ``family``):
    site-packages, to host folders);
 9. changes outside the task's acceptable paths (the real fix there, a hidden-test-like file);
 10. the app (the agent's code) reaching the host's network and reading its ``/proc/net``;
-11. a huge submission (in and outside the acceptable paths).
+11. a huge submission (in and outside the acceptable paths);
+12. the app's shared npm dependencies (read-only for every shell and build): overwriting its
+    bundler, dropping a file beside it, so that another episode's build would run the agent's.
 
 Add one: an :class:`~attack_kit.Attack` in :data:`ATTACKS` (its name, family, a group of
 :data:`GROUPS`, its actions, and if it aims at something on the host, a ``setup`` that makes the
@@ -774,6 +776,56 @@ def check_network(ctx: Ctx, rec: AttackRecord) -> None:
     assert not problems, "; ".join(problems)
 
 
+# -- 12. the shared npm dependencies ------------------------------------------------------------
+
+POISON_DEPS = [
+    sh(
+        """d="$NODE_PATH"; echo "deps=$d"
+for f in "$d/esbuild/bin/esbuild" "$d/.bin/esbuild" "$d/esbuild/package.json"; do
+  printf '#!/bin/sh\\necho pwned\\n' > "$f" 2>/dev/null && echo "wrote $f"
+  chmod 777 "$f" 2>/dev/null && echo "chmod $f"
+done
+touch "$d/pwned-@@mark@@" 2>/dev/null && echo "wrote marker"
+mv "$d/esbuild" "$d/esbuild.old" 2>/dev/null && echo "moved esbuild"
+echo done""",
+        expect="re:deps=/",
+    ),
+]
+
+
+def _deps_fingerprint(modules: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(p.relative_to(modules)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(modules.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def _deps(ctx: Ctx) -> Path:
+    from swelancer_env.appdeps import prepare
+    from swelancer_env.tasks.loader import app_of
+
+    modules = prepare(app_of(ctx.task))
+    assert modules is not None, f"{ctx.task.app} has no npm dependencies to attack"
+    return modules
+
+
+def setup_poison_deps(ctx: Ctx) -> None:
+    ctx.notes["deps"] = _deps_fingerprint(_deps(ctx))
+
+
+def check_poison_deps(ctx: Ctx, rec: AttackRecord) -> None:
+    modules = _deps(ctx)
+    assert not list(modules.glob("pwned-*")), "the agent wrote into the shared dependencies"
+    assert _deps_fingerprint(modules) == ctx.notes["deps"], "the shared dependencies changed"
+    out = "\n".join(step.output for step in rec.steps)
+    assert "deps=/" in out, f"the shell was not shown the dependencies: {out}"
+    for word in ("wrote", "chmod /", "moved"):
+        assert word not in out, f"the agent's shell could change the shared dependencies: {out}"
+
+
 # -- 9. a diff outside the acceptable paths -----------------------------------------------------
 
 OUTSIDE = [
@@ -867,6 +919,9 @@ ATTACKS = [
         check=check_huge,
     ),
     Attack("huge_submission", 11, "huge", HUGE, check=check_huge),
+    Attack(
+        "poison_shared_npm_deps", 12, "huge", POISON_DEPS, setup_poison_deps, check_poison_deps
+    ),
 ]
 
 assert len({a.name for a in ATTACKS}) == len(ATTACKS)

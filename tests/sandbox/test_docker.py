@@ -34,7 +34,7 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> StartingState:
         variant="ic_swe",
         price=50,
         title="probe",
-        category="frontend",
+        category="ui_ux",
         bug_patch=(
             "--- a/src/calc.py\n+++ b/src/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n"
             "-    return a + b\n+    return a - b\n"

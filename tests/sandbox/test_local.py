@@ -36,7 +36,7 @@ def state(tmp_path: Path) -> StartingState:
     (app / "README.md").write_text("# demo\n")
     task = Task(
         id="demo-1", app="demo", variant="ic_swe", price=250, title="Adding subtracts",
-        category="money", bug_patch=BUG_PATCH,
+        category="application_logic", bug_patch=BUG_PATCH,
     )  # fmt: skip
     return build_starting_state(task, app, tmp_path / "cache")
 

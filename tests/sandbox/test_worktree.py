@@ -46,7 +46,7 @@ def make_task(root: Path, patch: str = BUG_PATCH) -> Task:
     (folder / "bug.patch").write_text(patch)
     return Task(
         id="demo-1", app="demo", variant="ic_swe", price=250, title="Adding subtracts",
-        category="money", folder=folder, bug_patch=patch,
+        category="application_logic", folder=folder, bug_patch=patch,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ app = "demo"
 variant = "ic_swe"
 price = 500
 title = "Totals are wrong"
-category = "money"
+category = "application_logic"
 acceptable_paths = ["server"]
 """
 
@@ -31,11 +31,11 @@ def make_task(root: Path, toml: str = GOOD_TOML, name: str = "demo-task") -> Pat
 def test_loads_a_good_task(tmp_path: Path) -> None:
     folder = make_task(tmp_path)
     task = load_task_dir(folder)
-    assert (task.id, task.variant, task.price, task.category.value) == (
+    assert (task.id, task.variant, task.price, task.category) == (
         "demo-task",
         "ic_swe",
         500,
-        "money",
+        "application_logic",
     )
     assert task.issue == "It is broken.\n"
     assert task.tests_dir == folder / "tests"
@@ -56,11 +56,29 @@ def test_bad_toml_syntax_names_the_file(tmp_path: Path) -> None:
         load_task_dir(folder)
 
 
-def test_unknown_field_and_bad_category(tmp_path: Path) -> None:
-    folder = make_task(tmp_path, GOOD_TOML.replace('"money"', '"cash"') + "colour = 1\n")
+def test_unknown_field(tmp_path: Path) -> None:
+    folder = make_task(tmp_path, GOOD_TOML + "colour = 1\n")
     with pytest.raises(TaskFormatError) as err:
         load_task_dir(folder)
-    assert "`category`" in str(err.value) and "`colour`" in str(err.value)
+    assert "`colour`" in str(err.value)
+
+
+def test_unknown_category_says_how_to_declare_one(tmp_path: Path) -> None:
+    folder = make_task(tmp_path, GOOD_TOML.replace('"application_logic"', '"cash"'))
+    with pytest.raises(TaskFormatError) as err:
+        load_task_dir(folder)
+    message = str(err.value)
+    assert "`category`" in message and "'cash'" in message and "ui_ux" in message
+    assert str(tmp_path / "categories.toml") in message
+
+
+def test_a_tasks_root_declares_its_own_categories(tmp_path: Path) -> None:
+    folder = make_task(tmp_path, GOOD_TOML.replace('"application_logic"', '"payments"'))
+    (tmp_path / "categories.toml").write_text('payments = "card and bank payments"\n')
+    assert load_task_dir(folder).category == "payments"
+    (tmp_path / "categories.toml").write_text('Payments = 3\n')
+    with pytest.raises(TaskFormatError, match="snake_case name set to a description"):
+        load_task_dir(folder)
 
 
 def test_missing_issue_file(tmp_path: Path) -> None:

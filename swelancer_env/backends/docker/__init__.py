@@ -27,10 +27,13 @@ class DockerBackend(Backend):
     config: DockerConfig
 
     def sandbox(self, task: Task) -> Sandbox:
+        from swelancer_env.appdeps import prepare
         from swelancer_env.backends.docker.sandbox import DockerSandbox
         from swelancer_env.sandbox.worktree import StartingState
+        from swelancer_env.tasks.loader import app_of
 
-        sandbox = DockerSandbox(StartingState.get(task), self.config)
+        deps = None if task.official else prepare(app_of(task))
+        sandbox = DockerSandbox(StartingState.get(task), self.config, deps=deps)
         sandbox.start()
         return sandbox
 

@@ -6,7 +6,8 @@ back. No file of it is left in the container, and nothing in it is secret.
 
 Requests (``op``)::
 
-    {"op": "start", "src": "/work/src", "dst": "/work/app", "command": "python3 ...",
+    {"op": "start", "src": "/work/src", "dst": "/work/app", "build": "esbuild ..." | null,
+     "build_timeout": 120, "command": "python3 ...",
      "ready_url": "http://127.0.0.1:8000/api/health", "timeout": 30, "run_dir": "/tmp/app",
      "env": {...}, "restart": false}
         -> {"ok": true, "pid": 42, "seconds": 0.3}
@@ -18,7 +19,8 @@ Requests (``op``)::
         -> {"ok": true, "log": "..."}
 
 ``start`` copies the tree (``src``, a read-only bind of the submitted tree, without ``.git`` and
-``.swelancer``) into ``dst``, starts the app in a session of its own with its output in
+``.swelancer``) into ``dst``, runs the app's ``build`` there if it has one (a failure ends the
+request), starts the app in a session of its own with its output in
 ``<run_dir>/app.log``, and waits until ``ready_url`` answers 200 or the app exits. With
 ``restart`` it first kills every other process of its user (the previous app and whatever it
 left) and empties ``dst``. The app outlives this process: the container's init adopts it.
@@ -133,6 +135,22 @@ def _get(url: str, method: str = "GET") -> int | None:
         return None
 
 
+def _build(command: str, timeout: float, cwd: str, env: dict[str, str], log_path: str) -> str:
+    """Run the app's build in ``cwd``; what went wrong, or "" when it succeeded."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            ["bash", "-c", "exec " + command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return f"build (`{command}`) did not finish within {timeout:.0f} s"
+    return f"build (`{command}`) failed (exit {code})" if code != 0 else ""
+
+
 def start(req: dict[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     src, dst, run_dir = req["src"], req["dst"], req["run_dir"]
@@ -148,7 +166,11 @@ def start(req: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "infra": True, "error": f"could not copy the tree: {e}", "log": ""}
     log_path = os.path.join(run_dir, "app.log")
     env = {"HOME": os.path.join(run_dir, "home"), **req.get("env", {})}
-    with open(log_path, "wb") as log:
+    if req.get("build"):
+        failed = _build(req["build"], float(req.get("build_timeout", 120)), dst, env, log_path)
+        if failed:
+            return {"ok": False, "error": failed, "log": _tail(log_path, 40)[0]}
+    with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             ["bash", "-c", "exec " + req["command"]],
             cwd=dst,

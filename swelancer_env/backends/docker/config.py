@@ -12,7 +12,11 @@ from swelancer_env.backends.base import BackendConfig
 from swelancer_env.errors import ConfigError
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 
-__all__ = ["DockerConfig"]
+__all__ = ["DEPS_AT", "DockerConfig"]
+
+#: where a container sees its app's prepared ``node_modules`` (read-only; see
+#: :mod:`swelancer_env.appdeps`)
+DEPS_AT = "/opt/swelancer/node_modules"
 
 _SIZE = re.compile(r"^[0-9]+[bkmg]?$", re.IGNORECASE)
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from swelancer_env.backends.docker.config import DockerConfig
+from swelancer_env.appdeps import build_env, has_deps, prepare
+from swelancer_env.backends.docker.config import DEPS_AT, DockerConfig
 from swelancer_env.backends.docker.sandbox import LABEL, _remove_container, current_run_id
 from swelancer_env.errors import SandboxError
 from swelancer_env.tasks.model import App
@@ -43,6 +44,8 @@ __all__ = [
     "APPCTL",
     "APP_DIR",
     "APP_ENV",
+    "DEPS_AT",
+    "deps_binds",
     "APP_PORT",
     "APP_RUN_DIR",
     "SRC",
@@ -114,17 +117,31 @@ def app_tmpfs(config: DockerConfig) -> dict[str, str]:
     return {APP_DIR: f"size={config.tmp_size},uid=1000,gid=1000,mode=0755,exec"}
 
 
+def deps_binds(app: App | None) -> dict[Path, tuple[str, str]]:
+    """The read-only mount of ``app``'s prepared ``node_modules`` at :data:`DEPS_AT` (installed
+    on the host once, if not yet); none for an app without npm dependencies."""
+    modules = prepare(app) if app is not None else None
+    return {modules: (DEPS_AT, "ro")} if modules is not None else {}
+
+
+def deps_env(app: App | None, base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` with ``app``'s npm tools (at :data:`DEPS_AT`) on ``PATH`` and ``NODE_PATH``."""
+    return build_env(Path(DEPS_AT) if app is not None and has_deps(app) else None, dict(base))
+
+
 def start_request(app: App, timeout: float, restart: bool = False) -> dict[str, Any]:
-    """The app keeper's ``start`` request for ``app`` on :data:`APP_PORT`."""
+    """The app keeper's ``start`` request for ``app`` on :data:`APP_PORT` (its build first)."""
     return {
         "op": "start",
         "src": SRC,
         "dst": APP_DIR,
+        "build": app.build,
+        "build_timeout": app.build_timeout_s,
         "command": app.start.format(port=APP_PORT, data_dir=f"{APP_RUN_DIR}/data"),
         "ready_url": f"http://127.0.0.1:{APP_PORT}{app.ready_path}",
-        "timeout": min(app.ready_timeout_s, timeout),
+        "timeout": min(app.ready_timeout_s, timeout) + (app.build_timeout_s if app.build else 0),
         "run_dir": APP_RUN_DIR,
-        "env": APP_ENV,
+        "env": deps_env(app, APP_ENV),
         "restart": restart,
     }
 

@@ -38,6 +38,7 @@ from swelancer_env.backends.docker.container import (
     HarnessContainer,
     PutEntry,
     app_tmpfs,
+    deps_binds,
     start_request,
     tree_entries,
 )
@@ -53,7 +54,7 @@ from swelancer_env.grading.grader import (
 )
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox.worktree import StartingState
-from swelancer_env.tasks.loader import load_app
+from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import make_temp_dir, temp_dir
 
@@ -105,7 +106,8 @@ class DockerGrader(Grader):
         tree.mkdir()
         grade_dir.mkdir()
         grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
-        launch = _Launch(self, task, {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw")})
+        binds = {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw"), **deps_binds(app_of(task))}
+        launch = _Launch(self, task, binds)
         try:
             result.infra_error = apply_submission(task, diff, tree)
             lap("tree")
@@ -124,7 +126,7 @@ class DockerGrader(Grader):
         self, box: HarnessContainer, task: Task, diff: str, result: GradeResult, lap: Any
     ) -> None:
         limit = task.limits.grading_timeout_s
-        started = box.appctl(start_request(load_app(task.app), limit), timeout=limit)
+        started = box.appctl(start_request(app_of(task), limit), timeout=limit)
         lap("app")
         if not started.get("ok"):
             error = f"The {task.app} app {started.get('error')}."
@@ -194,14 +196,12 @@ class DockerGrader(Grader):
         with temp_dir("swelancer-grade-check-") as d:
             tree = Path(d) / "tree"
             tree.mkdir()
-            launch = _Launch(self, task, {tree: (SRC, "ro")})
+            launch = _Launch(self, task, {tree: (SRC, "ro"), **deps_binds(app_of(task))})
             try:
                 StartingState.get(task).materialize_tree(tree)
                 box = launch.wait()
                 limit = task.limits.grading_timeout_s
-                ok = bool(
-                    box.appctl(start_request(load_app(task.app), limit), timeout=limit).get("ok")
-                )
+                ok = bool(box.appctl(start_request(app_of(task), limit), timeout=limit).get("ok"))
             except SandboxError:
                 ok = False
             finally:

@@ -65,6 +65,7 @@ APT_PACKAGES = (
     "fonts-liberation",
     "git",
     "libatomic1",
+    "nodejs",  # the apps' builds (esbuild's launcher) and the agent's own `tsc`
     "procps",
     "python3",
     "python3-pip",

@@ -28,11 +28,15 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from swelancer_env.backends.docker.config import DockerConfig, _config
+from swelancer_env.appdeps import build_env
+from swelancer_env.backends.docker.config import DEPS_AT, DockerConfig, _config
 from swelancer_env.errors import SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
+
+#: the image's own PATH (Debian's default), which the app's npm tools go in front of
+_IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 if TYPE_CHECKING:
     import docker
@@ -70,6 +74,8 @@ class DockerSandbox(Sandbox):
         run_id: the run id put on the container's labels (default :func:`current_run_id`).
         task_id: the task id label (default ``state.task_id``).
         temp_root: where to make the folder (default: the system's temporary folder).
+        deps: the app's prepared ``node_modules`` (:func:`swelancer_env.appdeps.prepare`),
+            mounted read-only with its tools on ``PATH``, so that the agent can build.
     """
 
     workdir = WORKDIR
@@ -82,9 +88,12 @@ class DockerSandbox(Sandbox):
         run_id: str | None = None,
         task_id: str | None = None,
         temp_root: Path | None = None,
+        deps: Path | None = None,
         **options: Any,
     ) -> None:
         self.config = _config(config, options)
+        #: the app's prepared ``node_modules`` on the host, mounted read-only at ``DEPS_AT``
+        self.deps = deps
         #: where the tree is in the container (the config's ``workdir``)
         self.workdir = self.config.workdir
         self.state = state
@@ -118,7 +127,9 @@ class DockerSandbox(Sandbox):
 
     def shell_env(self) -> dict[str, str]:
         """Variables the shell gets on top of the image's (``PATH``, ``LANG``)."""
+        tools = build_env(Path(DEPS_AT), {"PATH": _IMAGE_PATH}) if self.deps else {}
         return {
+            **tools,
             "HOME": "/home/agent",
             "USER": "agent",
             "LOGNAME": "agent",
@@ -182,6 +193,7 @@ class DockerSandbox(Sandbox):
             binds={
                 str(self.tree): {"bind": cfg.workdir, "mode": "rw"},
                 str(control): {"bind": CONTROL_DIR, "mode": "rw"},
+                **({str(self.deps): {"bind": DEPS_AT, "mode": "ro"}} if self.deps else {}),
             },
             network_mode="none",
             mem_limit=cfg.memory,

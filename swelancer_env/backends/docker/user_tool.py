@@ -34,6 +34,7 @@ from swelancer_env.backends.docker.container import (
     HarnessContainer,
     PutEntry,
     app_tmpfs,
+    deps_binds,
     start_request,
 )
 from swelancer_env.backends.docker.image import HEADLESS_SHELL
@@ -120,7 +121,11 @@ class DockerUserToolSession(UserToolSession):
         if self._box is None:
             box = HarnessContainer(
                 self.config, role="user_tool", task_id=self.task.id,
-                binds={Path(self.sandbox.tree): (SRC, "ro"), self._io: (IO_DIR, "rw")},
+                binds={
+                    Path(self.sandbox.tree): (SRC, "ro"),
+                    self._io: (IO_DIR, "rw"),
+                    **deps_binds(self.app),
+                },
                 tmpfs=app_tmpfs(self.config), run_id=self.run_id,
             )  # fmt: skip
             try:

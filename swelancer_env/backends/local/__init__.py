@@ -23,14 +23,17 @@ class LocalBackend(Backend):
     config: LocalConfig
 
     def sandbox(self, task: Task) -> Sandbox:
+        from swelancer_env.appdeps import prepare
         from swelancer_env.backends.local.sandbox import LocalSandbox
         from swelancer_env.sandbox.worktree import StartingState
+        from swelancer_env.tasks.loader import app_of
 
         c = self.config
         sandbox = LocalSandbox(
             StartingState.get(task), output_limit=c.output_limit, env=c.env,
             isolation=c.isolation, hide=c.hide, limits=c.limits,
             temp_root=Path(c.temp_root) if c.temp_root else None,
+            deps=None if task.official else prepare(app_of(task)),
         )  # fmt: skip
         sandbox.start()
         return sandbox

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from swelancer_env.appdeps import build_env
 from swelancer_env.errors import ConfigError, SandboxError
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import (
@@ -116,6 +117,8 @@ class LocalSandbox(Sandbox):
         hide: more folders to hide from an isolated shell (task folders kept elsewhere).
         limits: memory, processes, CPU and file size for the shell and what it starts
             (default :class:`ResourceLimits`; a dict is accepted; None: none).
+        deps: the app's prepared ``node_modules`` (:func:`swelancer_env.appdeps.prepare`),
+            shown read-only, its tools on ``PATH``, so that the agent can build and type-check.
 
     Raises:
         ConfigError: an unknown ``isolation``, or ``"bwrap"`` where bubblewrap cannot run.
@@ -131,6 +134,7 @@ class LocalSandbox(Sandbox):
         isolation: Literal["auto", "bwrap", "none"] = "auto",
         hide: Iterable[str | os.PathLike[str]] = (),
         limits: ResourceLimits | Mapping[str, Any] | None = _DEFAULT_LIMITS,
+        deps: Path | None = None,
     ) -> None:
         if isolation not in _MODES:
             raise ConfigError(
@@ -173,6 +177,7 @@ class LocalSandbox(Sandbox):
         self.agent_home = AGENT_HOME if isolated else str(self.home)
         self._output_limit = output_limit
         self._extra_env = dict(env or {})
+        self.deps = deps
         self._session: BashSession | None = None
         self._stopped = False
         try:
@@ -189,8 +194,9 @@ class LocalSandbox(Sandbox):
         """
         python_bin = os.path.dirname(sys.executable)
         path = _PATH if python_bin in _PATH.split(":") else f"{python_bin}:{_PATH}"
+        tools = build_env(self.deps, {"PATH": path})
         return {
-            "PATH": path,
+            **tools,
             "HOME": self.agent_home,
             "USER": os.environ.get("USER", "agent"),
             "LANG": "C.UTF-8",
@@ -216,7 +222,7 @@ class LocalSandbox(Sandbox):
             self.tree,
             self.home,
             hidden_paths([self.root, *self._hide]),
-            interpreter_paths(),
+            [*interpreter_paths(), *([self.deps] if self.deps else [])],
             tree_at=AGENT_TREE,
             home_at=AGENT_HOME,
         )

@@ -109,8 +109,7 @@ def test_stale_settings_tab_after_demotion(login, api):
     api.login("alice@tally.test")
     status, body = api.patch("/api/workspaces/1/members/2", {"role": "admin"})
     assert status == 200, body
-    page = login("bob@tally.test")
-    page.goto("/w/1/settings")
+    page = login("bob@tally.test", path="/w/1/settings")
     delete = page.get_by_test_id("delete-category-5")
     expect(delete).to_be_visible()
     # the page has finished loading the workspace (as an admin) before Bob is demoted
@@ -128,8 +127,7 @@ def test_stale_settings_tab_after_demotion(login, api):
 
 
 def test_admin_renames_and_deletes_in_settings(login, api):
-    page = login("alice@tally.test")
-    page.goto("/w/1/settings")
+    page = login("alice@tally.test", path="/w/1/settings")
     expect(page.get_by_test_id("rename-category-2")).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.get_by_test_id("rename-category-2").click()

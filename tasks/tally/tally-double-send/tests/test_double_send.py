@@ -17,8 +17,7 @@ def bodies_in_general(api):
 
 
 def open_general(login):
-    page = login("bob@tally.test")
-    page.goto("/rooms/1")
+    page = login("bob@tally.test", path="/rooms/1")
     expect(page.get_by_test_id("messages").locator("[data-testid^='message-']")).to_have_count(
         SEEDED_IN_GENERAL
     )

@@ -44,8 +44,7 @@ def test_api_rejects_zero_and_negative_amounts(api):
 
 
 def test_form_shows_error_for_zero_amount(login, api):
-    page = login("alice@tally.test")
-    page.goto("/reports/1")
+    page = login("alice@tally.test", path="/reports/1")
     expect(page.get_by_test_id("report-expense-count")).to_have_text("4")
     page.get_by_test_id("add-expense").click()
     form = page.get_by_test_id("expense-form")

@@ -23,8 +23,7 @@ def test_auditor_cannot_approve_or_reject_via_api(api):
 
 
 def test_auditor_sees_no_approve_or_reject_button(page, login):
-    login("carol@tally.test")
-    page.goto("/reports/3")
+    login("carol@tally.test", path="/reports/3")
     expect(page.get_by_test_id("report-title")).to_have_text("Berlin offsite")
     expect(page.get_by_test_id("report-status")).to_contain_text("Submitted")
     expect(page.get_by_test_id("report-total")).to_have_text("$1,133.00")
@@ -38,8 +37,7 @@ def test_auditor_still_reads_every_report(page, login, api):
     for report_id in (1, 2, 3, 4, 5):
         status, body = api.get(f"/api/reports/{report_id}")
         assert status == 200, (report_id, body)
-    login("carol@tally.test")
-    page.goto("/w/1")
+    login("carol@tally.test", path="/w/1")
     for report_id in (1, 2, 3, 4, 5):
         expect(page.get_by_test_id(f"report-row-{report_id}")).to_be_visible()
     page.get_by_test_id("report-link-2").click()
@@ -49,8 +47,7 @@ def test_auditor_still_reads_every_report(page, login, api):
 
 
 def test_admins_still_approve_and_reject(page, login, api):
-    login("alice@tally.test")
-    page.goto("/reports/3")
+    login("alice@tally.test", path="/reports/3")
     page.get_by_test_id("approve-report").click()
     expect(page.get_by_test_id("report-status")).to_contain_text("Approved")
     api.login("alice@tally.test")

@@ -42,8 +42,7 @@ def test_padded_merchant_is_trimmed(api):
 
 
 def test_form_shows_merchant_error(page, login, api):
-    login("alice@tally.test")
-    page.goto("/reports/1")
+    login("alice@tally.test", path="/reports/1")
     page.get_by_test_id("add-expense").click()
     form = page.get_by_test_id("expense-form")
     form.get_by_test_id("expense-merchant").fill("     ")

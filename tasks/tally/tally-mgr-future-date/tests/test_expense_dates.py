@@ -52,8 +52,7 @@ def test_far_future_is_rejected(api):
 
 
 def test_add_expense_with_the_default_date(page, login):
-    login("alice@tally.test")
-    page.goto("/reports/1")
+    login("alice@tally.test", path="/reports/1")
     page.get_by_test_id("add-expense").click()
     form = page.get_by_test_id("expense-form")
     form.get_by_test_id("expense-merchant").fill("Blue Bottle Coffee")

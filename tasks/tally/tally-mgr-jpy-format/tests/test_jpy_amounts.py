@@ -12,8 +12,7 @@ def _expense(api, expense_id, report_id=6):
 
 
 def test_jpy_expense_is_shown_in_yen(page, login):
-    login("henri@tally.test")
-    page.goto("/reports/6")
+    login("henri@tally.test", path="/reports/6")
     expect(page.get_by_test_id("expense-amount-15")).to_have_text("¥5,000")
     expect(page.get_by_test_id("expense-converted-15")).to_contain_text("€31.82")
     expect(page.get_by_test_id("expense-amount-14")).to_have_text("€45.00")
@@ -21,8 +20,7 @@ def test_jpy_expense_is_shown_in_yen(page, login):
 
 
 def test_add_jpy_expense(page, login, api):
-    login("henri@tally.test")
-    page.goto("/reports/6")
+    login("henri@tally.test", path="/reports/6")
     page.get_by_test_id("add-expense").click()
     form = page.get_by_test_id("expense-form")
     form.get_by_test_id("expense-merchant").fill("Sushi Zanmai")
@@ -42,8 +40,7 @@ def test_add_jpy_expense(page, login, api):
 
 
 def test_edit_jpy_expense_keeps_its_amount(page, login, api):
-    login("henri@tally.test")
-    page.goto("/reports/6")
+    login("henri@tally.test", path="/reports/6")
     page.get_by_test_id("edit-expense-15").click()
     form = page.get_by_test_id("expense-form")
     expect(form.get_by_test_id("expense-amount")).to_have_value("5000")
@@ -58,8 +55,7 @@ def test_edit_jpy_expense_keeps_its_amount(page, login, api):
 
 
 def test_jpy_split(page, login, api):
-    login("henri@tally.test")
-    page.goto("/rooms/3")
+    login("henri@tally.test", path="/rooms/3")
     expect(page.get_by_test_id("message-12")).to_be_visible()
     page.get_by_test_id("split-button").click()
     form = page.get_by_test_id("split-form")
@@ -79,8 +75,7 @@ def test_jpy_split(page, login, api):
 
 
 def test_two_decimal_currencies_unchanged(page, login):
-    login("alice@tally.test")
-    page.goto("/reports/1")
+    login("alice@tally.test", path="/reports/1")
     expect(page.get_by_test_id("expense-amount-2")).to_have_text("$23.50")
     expect(page.get_by_test_id("report-total")).to_have_text("$830.50")
     page.get_by_test_id("edit-expense-2").click()

@@ -10,8 +10,7 @@ def _post_and_open(page, login, api, body):
     status, answer = api.post("/api/rooms/2/messages", {"body": body})
     assert status in (200, 201), answer
     message_id = answer["message"]["id"]
-    login("alice@tally.test")
-    page.goto("/rooms/2")
+    login("alice@tally.test", path="/rooms/2")
     rendered = page.get_by_test_id(f"body-{message_id}")
     expect(rendered).to_be_visible()
     return rendered

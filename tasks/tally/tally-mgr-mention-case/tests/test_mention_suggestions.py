@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 def general(page, login):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    login("alice@tally.test")
-    page.goto("/rooms/1")
+    login("alice@tally.test", path="/rooms/1")
     expect(page.get_by_test_id("message-1")).to_be_visible()
     page.page_errors = errors
     return page

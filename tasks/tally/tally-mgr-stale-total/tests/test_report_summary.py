@@ -5,8 +5,7 @@ from playwright.sync_api import expect
 
 
 def _open_report(page, login):
-    login("alice@tally.test")
-    page.goto("/reports/1")
+    login("alice@tally.test", path="/reports/1")
     expect(page.get_by_test_id("report-total")).to_have_text("$830.50")
     expect(page.get_by_test_id("expense-row-4")).to_be_visible()
     return page

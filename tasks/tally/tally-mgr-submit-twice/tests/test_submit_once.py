@@ -34,8 +34,7 @@ def _slow_submits(page):
 
 def test_double_click_submits_once(page, login, api):
     page.add_init_script(COUNT_SUBMITS)
-    login("bob@tally.test")
-    page.goto("/reports/2")
+    login("bob@tally.test", path="/reports/2")
     expect(page.get_by_test_id("report-status")).to_contain_text("Open")
     _slow_submits(page)
     page.get_by_test_id("submit-report").dblclick()
@@ -49,8 +48,7 @@ def test_double_click_submits_once(page, login, api):
 
 
 def test_refused_submit_can_be_retried(page, login):
-    login("alice@tally.test")
-    page.goto("/reports/1")
+    login("alice@tally.test", path="/reports/1")
     page.get_by_test_id("submit-report").click()
     expect(page.get_by_test_id("report-error")).to_contain_text("Receipts are required")
     expect(page.get_by_test_id("report-status")).to_contain_text("Open")

@@ -39,8 +39,7 @@ def test_seeded_reports(login, api):
     flags = {e["id"]: e["violations"] for e in report["expenses"]}
     assert flags == {1: [], 2: [], 3: ["receipt_required"], 4: []}, flags
 
-    page = login("henri@tally.test")
-    page.goto("/reports/6")
+    page = login("henri@tally.test", path="/reports/6")
     expect(page.get_by_test_id("expense-row-15")).to_be_visible()
     expect(page.get_by_test_id("report-violation-count")).to_have_text("0")
     expect(page.get_by_test_id("violation-15")).to_have_count(0)
@@ -56,8 +55,7 @@ def test_foreign_expense_converted_over_threshold_needs_receipt(login, api):
     status, body = api.post("/api/reports/2/submit")
     assert status == 400, f"submitted without the receipt: {status} {body}"
 
-    page = login("bob@tally.test")
-    page.goto("/reports/2")
+    page = login("bob@tally.test", path="/reports/2")
     expect(page.get_by_test_id(f"violation-{ibis['id']}")).to_be_visible()
     expect(page.get_by_test_id("report-violation-count")).to_have_text("1")
 
@@ -77,8 +75,7 @@ def test_foreign_expenses_converted_under_threshold(login, api):
     assert cafe["converted_amount"] == 7480
     assert cafe["violations"] == [], "€68.00 is $74.80, under $75.00"
 
-    page = login("bob@tally.test")
-    page.goto("/reports/2")
+    page = login("bob@tally.test", path="/reports/2")
     expect(page.get_by_test_id(f"expense-row-{taxi['id']}")).to_be_visible()
     expect(page.get_by_test_id(f"expense-row-{cafe['id']}")).to_be_visible()
     expect(page.get_by_test_id("report-violation-count")).to_have_text("0")

@@ -88,8 +88,7 @@ def message_result(results, text):
 
 
 def test_results_page_lists_messages(login):
-    page = login("alice@tally.test")
-    page.goto("/search?q=hotel")
+    page = login("alice@tally.test", path="/search?q=hotel")
     results = page.get_by_test_id("search-results")
     expect(results.get_by_test_id("search-result-expense-3")).to_be_visible()
     expect(results.get_by_text(re.compile(r"^Messages(\s*\d+)?$")).first).to_be_visible()

@@ -21,8 +21,7 @@ def check_preview(page, split_id, participant_ids, avatars, overflow):
 
 
 def test_seeded_split_previews(login):
-    page = login("alice@tally.test")
-    page.goto("/rooms/2")
+    page = login("alice@tally.test", path="/rooms/2")
     check_preview(page, 1, [1, 2, 4], avatars=3, overflow=None)
     check_preview(page, 3, [5, 6, 7, 4], avatars=4, overflow=None)
     page.goto("/rooms/1")
@@ -39,8 +38,7 @@ def test_new_split_previews(login, api):
         )
         assert status == 201, body
         created[len(people)] = (body["message"]["split"]["id"], people)
-    page = login("alice@tally.test")
-    page.goto("/rooms/1")
+    page = login("alice@tally.test", path="/rooms/1")
     split_id, people = created[2]
     check_preview(page, split_id, people, avatars=2, overflow=None)
     split_id, people = created[5]

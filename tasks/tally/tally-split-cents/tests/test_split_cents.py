@@ -52,8 +52,7 @@ def test_seeded_splits_add_up(api):
 
 
 def test_split_detail_page_shows_exact_shares(login):
-    page = login("alice@tally.test")
-    page.goto("/rooms/1")
+    page = login("alice@tally.test", path="/rooms/1")
     expect(page.get_by_test_id("split-card-2")).to_be_visible()
     page.get_by_test_id("split-button").click()
     expect(page.get_by_test_id("split-form")).to_be_visible()

@@ -14,6 +14,7 @@ HOST = "127.0.0.1"
 class TallyRequestHandler(BaseHTTPRequestHandler):
     server_version = "Tally/0.9"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     app = None
     log_requests = False
 
