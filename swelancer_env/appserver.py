@@ -175,7 +175,7 @@ class AppServer:
             AppStartError: the build failed or took too long (with the end of its output).
         """
         assert self._log is not None and self.app.build is not None
-        argv = [*prefix, "bash", "-c", f"exec {self.app.build}"]
+        argv = [*prefix, "bash", "-c", self.app.build]
         group = LimitGroup(self.limits, "build") if self.limits is not None else None
         started = time.perf_counter()
         proc = subprocess.Popen(

@@ -12,6 +12,7 @@ swelancer-env validate
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -323,29 +324,95 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from swelancer_env.tasks.lint import lint_task
     from swelancer_env.validation import validate_task
 
+    if args.repeat < 1:
+        raise ConfigError("--repeat must be 1 or more")
     tasks = _selected_tasks(args.tasks)
-    rows, bad, infra = [], 0, 0
+    problems = [p for task in tasks for p in lint_task(task)]
+    for p in problems:
+        print(f"lint: {p}")
+    print(f"lint: {len(tasks)} tasks, {len(problems)} problem(s)\n")
+    runs = checks = bad = infra = 0
     started = time.perf_counter()
+    flakes: dict[str, tuple[int, int]] = {}
     for task in tasks:
-        for check in validate_task(task, chromium=args.chromium, workers=args.workers):
-            rows.append(
-                [task.id, check.name, check.expected, check.got, "ok" if check.ok else "WRONG"]
-            )
-            bad += not check.ok
-            infra += check.infra_error is not None
-            status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
-            print(
-                f"{task.id:<32} {check.name:<24} expected {check.expected:<5} got {check.got:<5} {status}"
-            )
-            if not check.ok and check.detail:
-                print("    " + check.detail.replace("\n", "\n    ")[:1500])
-            sys.stdout.flush()
+        seen: dict[str, set[str]] = {}
+        wrong = total = 0
+        for n in range(args.repeat):
+            for check in validate_task(
+                task, chromium=args.chromium, workers=args.workers, verbose=args.verbose
+            ):
+                total += 1
+                wrong += not check.ok
+                infra += check.infra_error is not None
+                seen.setdefault(check.name, set()).add(check.got)
+                status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
+                run = f" run {n + 1}" if args.repeat > 1 else ""
+                print(f"{task.id:<32} {check.name:<24} expected {check.expected:<5} "
+                      f"got {check.got:<5} {status}{run}")  # fmt: skip
+                if check.detail and (not check.ok or args.verbose):
+                    print("    " + check.detail.replace("\n", "\n    ")[:1500])
+                for name, outcome, message in check.tests:
+                    line = message.strip().splitlines()[0][:200] if message.strip() else ""
+                    print(f"    {outcome:<8} {name}" + (f": {line}" if line else ""))
+                sys.stdout.flush()
+        checks += total
+        bad += wrong
+        runs += args.repeat
+        flakes[task.id] = (wrong, total)
+    elapsed = time.perf_counter() - started
+    if args.repeat > 1:
+        print("\nflake rate (checks that did not give the expected result, of all check runs):")
+        for task_id, (wrong, total) in flakes.items():
+            print(f"  {task_id:<32} {wrong}/{total} = {wrong / total:.1%}")
+        print(f"  {'overall':<32} {bad}/{checks} = {bad / max(1, checks):.1%}")
     print(
-        f"\n{len(tasks)} tasks, {len(rows)} checks, {bad} wrong, {time.perf_counter() - started:.0f} s"
+        f"\n{len(tasks)} tasks x {args.repeat}, {checks} checks, {bad} wrong, "
+        f"{len(problems)} lint problem(s), {elapsed:.0f} s"
     )
-    return 2 if infra else (1 if bad else 0)
+    return 2 if infra else (1 if bad or problems else 0)
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from swelancer_env.appdeps import has_deps, prepare
+    from swelancer_env.tasks.loader import load_app, tasks_roots
+
+    for root in tasks_roots():
+        for app_toml in sorted(root.glob("apps/*/app.toml")):
+            app = load_app(app_toml.parent.name, root)
+            if not has_deps(app):
+                print(f"{app.name:<12} no npm dependencies ({app.root})")
+                continue
+            started = time.perf_counter()
+            modules = prepare(app)
+            print(f"{app.name:<12} {modules} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_new_task(args: argparse.Namespace) -> int:
+    from swelancer_env.tasks.loader import load_task_dir, tasks_roots
+    from swelancer_env.tasks.scaffold import new_task
+
+    roots = tasks_roots()
+    root = Path(args.root) if args.root else (roots[-1] if len(roots) > 1 else None)
+    if root is None:
+        raise ConfigError(
+            "say where your tasks live: --root DIR (or --tasks-dir DIR); the bundled tasks "
+            "folder is the package's own"
+        )
+    folder = new_task(root, args.task_id, args.app, args.variant, args.category)
+    load_task_dir(folder)  # it loads as made
+    print(f"made {folder}")
+    for name in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
+        print(f"  {name}")
+    print(
+        "\nNext: make bug.patch (a git diff from the fixed app to the buggy one), write issue.md, "
+        "the hidden tests and user_tool.py (docs/TASKS.md), then\n"
+        f"  swelancer-env validate --tasks-dir {root} --tasks {args.task_id} --verbose"
+    )
+    return 0
 
 
 def cmd_image_build(args: argparse.Namespace) -> int:
@@ -567,8 +634,28 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check that each task's ground truth holds")
     v.add_argument("--tasks", nargs="+")
     v.add_argument("--chromium")
+    v.add_argument("--repeat", type=int, default=1,
+                   help="grade every check N times and print the flake rate")  # fmt: skip
+    v.add_argument("--verbose", action="store_true",
+                   help="run every hidden test (not stopping at the first failure) and show "
+                   "each one's outcome and message")  # fmt: skip
     v.add_argument("--workers", type=int, default=2, help="gradings of a task at once (default 2)")
     v.set_defaults(func=cmd_validate)
+
+    pr = sub.add_parser(
+        "prepare", help="install each app's npm dependencies once (npm ci, into the cache)"
+    )
+    pr.set_defaults(func=cmd_prepare)
+
+    nt = sub.add_parser("new-task", help="make a new task folder to fill in (docs/TASKS.md)")
+    nt.add_argument("task_id", help="the new task's id, e.g. tally-receipt-rounding")
+    nt.add_argument("--app", required=True, help="the app it runs on (bundled or in --root)")
+    nt.add_argument("--variant", choices=["ic_swe", "swe_manager"], default="ic_swe")
+    nt.add_argument("--category", default="application_logic",
+                    help="application_logic, ui_ux, server_side_logic, reliability, security, "
+                    "feature, or one the root's categories.toml declares")  # fmt: skip
+    nt.add_argument("--root", help="the tasks folder to make it in (default: the last --tasks-dir)")
+    nt.set_defaults(func=cmd_new_task)
 
     img = sub.add_parser("image", help="Docker sandbox image")
     img_sub = img.add_subparsers(dest="image_command", required=True)
@@ -613,9 +700,37 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_tasks_dir(parser: argparse.ArgumentParser) -> None:
+    """``--tasks-dir DIR`` on ``parser`` and each of its commands."""
+    parser.add_argument(
+        "--tasks-dir", action="append", dest="tasks_dirs", metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="a folder of your own tasks (<app>/<task_id>/, apps/<app>/), searched after the "
+        "bundled ones; repeat it for several (also: SWELANCER_TASKS_PATH=DIR:DIR)",
+    )  # fmt: skip
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _add_tasks_dir(sub)
+
+
+def _use_tasks_dirs(dirs: list[str]) -> None:
+    """Add ``dirs`` to ``$SWELANCER_TASKS_PATH`` (so that workers and Ray tasks see them too)."""
+    from swelancer_env.tasks.loader import tasks_roots
+
+    given = [str(Path(d).expanduser().resolve()) for d in dirs]
+    old = [p for p in os.environ.get("SWELANCER_TASKS_PATH", "").split(os.pathsep) if p]
+    os.environ["SWELANCER_TASKS_PATH"] = os.pathsep.join([*old, *given])
+    tasks_roots()  # a folder that is not there is an error now, not at the first task
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _add_tasks_dir(parser)
+    args = parser.parse_args(argv)
     try:
+        if getattr(args, "tasks_dirs", None):
+            _use_tasks_dirs(args.tasks_dirs)
         return int(args.func(args) or 0)
     except SWELancerError as e:
         print(f"error: {e}", file=sys.stderr)

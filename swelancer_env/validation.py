@@ -1,32 +1,58 @@
-"""Checking a task's ground truth: the starting state fails, the gold fix passes, and (manager
-tasks) exactly the correct proposal passes."""
+"""Proving a task's ground truth by grading it for real.
+
+The checks of a task, each a real grading (or a real user-tool run):
+
+- the starting state fails;
+- the gold fix (the reverse of ``bug.patch``) passes, for manager tasks too;
+- each proposal passes or fails as ``task.toml`` says, and a wrong one fails exactly the hidden
+  tests its criterion names (``criteria`` cites them as ``test_...``): every hidden test is run
+  for it, not stopping at the first failure;
+- the user tool's reproduction runs to its end on the starting state.
+
+``validate --repeat N`` runs them N times to find flaky tests.
+"""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import BaseModel
 
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.grading.grader import Grader
+from swelancer_env.grading.result import GradeResult
 from swelancer_env.tasks.model import Task
 
-__all__ = ["Check", "validate_task"]
+__all__ = ["Check", "cited_tests", "validate_task"]
 
 
 class Check(BaseModel):
     name: str
-    expected: str  # "pass" | "fail"
-    got: str  # "pass" | "fail" | "error"
+    expected: str  # "pass" | "fail" | "runs"
+    got: str  # "pass" | "fail" | "error" | "runs"; "fail (other tests)" for an inexact criterion
     detail: str = ""
     infra_error: str | None = None
+    #: every hidden test's (name, outcome, message), when the whole file was run
+    tests: list[tuple[str, str, str]] = []
 
     @property
     def ok(self) -> bool:
         return self.expected == self.got
 
 
-def _check(grader: Grader, task: Task, name: str, diff: str, expected: str) -> Check:
+def cited_tests(criterion: str) -> set[str]:
+    """The hidden test names a manager task's criterion cites (``test_...``)."""
+    return set(re.findall(r"\btest_\w+", criterion))
+
+
+def _short_name(name: str) -> str:
+    return name.split("::")[-1].split("[")[0]
+
+
+def _check(
+    grader: Grader, task: Task, name: str, diff: str, expected: str, cited: set[str] | None
+) -> Check:
     g = grader.grade(task, diff)
     got = "error" if g.infra_error else ("pass" if g.passed else "fail")
     failing = [f"{t.name}: {t.outcome} {t.message[:300]}" for t in g.tests if t.outcome != "passed"]
@@ -35,22 +61,81 @@ def _check(grader: Grader, task: Task, name: str, diff: str, expected: str) -> C
         detail += "\n" + "\n".join(failing)
     if got != expected and expected == "fail" and got == "pass":
         detail = f"all {len(g.tests)} hidden tests passed"
-    return Check(name=name, expected=expected, got=got, detail=detail, infra_error=g.infra_error)
+    if got == "fail" and cited is not None:
+        got, detail = _exact(g, cited, detail)
+    tests = [(t.name, t.outcome, t.message) for t in g.tests] if grader.partial_credit else []
+    return Check(
+        name=name, expected=expected, got=got, detail=detail, infra_error=g.infra_error,
+        tests=tests,
+    )  # fmt: skip
 
 
-def validate_task(task: Task, chromium: str | None = None, workers: int = 1) -> list[Check]:
-    """The checks of one task, each graded for real (``workers`` at once), in a fixed order.
+def _exact(g: GradeResult, cited: set[str], detail: str) -> tuple[str, str]:
+    """A wrong proposal's failure, checked against its criterion: the failed tests must be
+    exactly the cited ones."""
+    failed = {_short_name(t.name) for t in g.tests if t.outcome != "passed"}
+    if failed == cited:
+        return "fail", detail
+    why = []
+    if cited - failed:
+        why.append(f"cited but passed: {', '.join(sorted(cited - failed))}")
+    if failed - cited:
+        why.append(f"failed but not cited: {', '.join(sorted(failed - cited))}")
+    return "fail (other tests)", "; ".join(why)
 
-    A failing grade spends most of its time waiting for a page that never shows what a hidden
-    test expects, so a few at once on two cores take little more than one.
+
+def _user_tool(task: Task, chromium: str | None) -> Check:
+    from swelancer_env.backends.local import LocalBackend, LocalConfig
+    from swelancer_env.browser.user_tool import UserToolSession
+
+    sandbox = LocalBackend(LocalConfig()).sandbox(task)
+    try:
+        session = UserToolSession(task, sandbox, chromium=chromium, trace="off")
+        try:
+            report = session.run()
+        finally:
+            session.close()
+    finally:
+        sandbox.stop()
+    failed = [f"step {s.index} {s.description!r}: {s.error}" for s in report.steps if s.error]
+    problems = ([report.error] if report.error else []) + failed
+    ran = report.finished and not problems
+    detail = "; ".join(problems)[:1500] if problems else f"{len(report.steps)} steps"
+    return Check(
+        name="user tool", expected="runs", got="runs" if ran else "fails",
+        detail=f"{detail} ({report.seconds:.1f} s)",
+    )  # fmt: skip
+
+
+def validate_task(
+    task: Task,
+    chromium: str | None = None,
+    workers: int = 1,
+    verbose: bool = False,
+    user_tool: bool = True,
+) -> list[Check]:
+    """The checks of one task, in a fixed order (``workers`` gradings at once).
+
+    ``verbose`` runs every hidden test of every grading (not stopping at the first failure) and
+    keeps each one's outcome and message in ``Check.tests``. A wrong proposal's hidden tests are
+    always all run: its criterion must name exactly those that fail.
     """
-    grader = Grader(chromium=chromium)
-    plan = [("starting state", "", "fail")]
-    if task.variant == "ic_swe":
-        plan.append(("gold fix", gold_diff(task), "pass"))
-    else:
+    grader = Grader(chromium=chromium, partial_credit=verbose)
+    every_test = Grader(chromium=chromium, partial_credit=True)
+    plan: list[tuple[Grader, str, str, str, set[str] | None]] = [
+        (grader, "starting state", "", "fail", None),
+        (grader, "gold fix", gold_diff(task), "pass", None),
+    ]
+    if task.variant == "swe_manager":
         for p in task.proposals:
-            expected = "pass" if p.id == task.correct_proposal else "fail"
-            plan.append((f"proposal {p.id}", patch_diff(task, p.patch), expected))
+            if p.id == task.correct_proposal:
+                plan.append((grader, f"proposal {p.id}", patch_diff(task, p.patch), "pass", None))
+            else:
+                cited = cited_tests(task.criteria.get(p.id, ""))
+                step = (every_test, f"proposal {p.id}", patch_diff(task, p.patch), "fail", cited)
+                plan.append(step)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(lambda step: _check(grader, task, *step), plan))
+        checks = list(pool.map(lambda s: _check(s[0], task, *s[1:]), plan))
+    if user_tool and task.user_tool.strip():
+        checks.append(_user_tool(task, chromium))
+    return checks

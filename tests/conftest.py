@@ -112,6 +112,7 @@ def mini_root(tmp_path: Path) -> Path:
             price = 300
             title = "The greeting is misspelled"
             category = "ui_ux"
+            split = "train"
             acceptable_paths = ["."]
             """
         )

@@ -58,13 +58,21 @@ def test_eval_writes_results_and_summary(
 
 
 def test_validate_grades_for_real(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate"]) == 0
+    assert main(["validate", "--repeat", "2", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "starting state" in out and "gold fix" in out and "0 wrong" in out
-    # a task whose tests pass on the starting state is reported WRONG
+    assert "lint: 1 tasks, 0 problem(s)" in out
+    assert "mini-greeting                    0/4 = 0.0%" in out and "overall" in out
+    # --verbose shows every hidden test of a grading, also after the first failure
+    assert "failed   tests.test_greeting::test_greeting: AssertionError" in out
+    assert "passed   tests.test_greeting::test_health" in out
+    # a task whose tests pass on the starting state is reported WRONG; a file without the
+    # canary fails the lint
     (mini_task.folder / "bug.patch").write_text("")
+    (mini_task.folder / "tests" / "test_more.py").write_text("def test_more():\n    pass\n")
     assert main(["validate", "--tasks", "mini-greeting"]) == 1
-    assert "WRONG" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "WRONG" in out and "tests/test_more.py does not carry the canary" in out
 
 
 def test_bad_task_id_is_a_clear_error(mini_task: Task, capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,3 +35,27 @@ def test_the_wheel_has_every_package_and_the_templates(tmp_path: Path) -> None:
         assert rel in names, f"{rel} is not in the wheel: list its package in pyproject.toml"
     for template in ROOT.glob("swelancer_env/evaluation/templates/*.j2"):
         assert template.relative_to(ROOT).as_posix() in names
+    # the bundled apps and tasks, without caches or build output
+    src_tasks = tmp_path / "src" / "tasks"
+    bundled = {n.removeprefix("swelancer_env/bundled/") for n in names if "/bundled/" in n}
+    for path in (src_tasks).glob("**/*"):
+        rel = path.relative_to(src_tasks).as_posix()
+        if path.is_file() and not {"__pycache__", "node_modules", "dist"} & set(path.parts):
+            assert rel in bundled, f"tasks/{rel} is not in the wheel"
+    assert not [n for n in bundled if "__pycache__" in n or "node_modules" in n]
+    # installed from the wheel alone, the package finds its bundled tasks
+    target = tmp_path / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+         str(wheel)], check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from swelancer_env.tasks import loader; "
+        "print(loader.BUNDLED_TASKS); print(len(loader.list_tasks()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(target)], capture_output=True, text=True, check=True,
+        cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    ).stdout.split()  # fmt: skip
+    tasks = len([t for t in (src_tasks).glob("*/*/task.toml") if t.parts[-3] != "apps"])
+    assert out == [str(target / "swelancer_env" / "bundled"), str(tasks)]

@@ -20,6 +20,7 @@ Layout of a grading folder ``$TMPDIR/swelancer-grade-<random>/``::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -138,6 +139,51 @@ def read_report(
             )
 
 
+#: the file (in the run folder) the hidden tests read the app's address from
+APP_URL_FILE = "app_url"
+
+
+class _PytestRun:
+    """The hidden tests' pytest, started at once; :meth:`finish` reads its verdict."""
+
+    def __init__(self, cmd: list[str], run: Path, env: dict[str, str], timeout: float):
+        self.run, self.timeout = run, timeout
+        self.group = LimitGroup(GRADING_LIMITS, "grading")
+        self.started = time.perf_counter()
+        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            self.group.argv(cmd), cwd=run, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def finish(self, result: GradeResult) -> None:
+        """Wait for the run (within the task's grading time) and fill ``result`` from it."""
+        proc = self.proc
+        assert proc is not None
+        try:
+            out, _ = proc.communicate(timeout=max(1.0, self.timeout - self.elapsed()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+            result.reason = f"the hidden tests did not finish within {self.timeout:.0f} s"
+        result.pytest_seconds = self.elapsed()
+        infra_file = self.run / "infra.txt"
+        infra = infra_file.read_text() if infra_file.exists() else ""
+        read_report(result, self.run / "junit.xml", infra, out, proc.returncode)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def kill(self) -> None:
+        """Kill it and all it started (if it still runs). Idempotent."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+        self.group.close()
+
+
 class Grader:
     """Grades diffs against a task's hidden tests on this machine.
 
@@ -187,15 +233,25 @@ class Grader:
         (run / "plugins").mkdir()
         shutil.copyfile(plugin_module.__file__, run / "plugins" / f"{_PLUGIN_NAME}.py")
         (run / "home").mkdir()
+        # pytest, Playwright and Chromium start while the app builds and starts: the tests wait
+        # for its address in a file (written once it answers)
+        tests_run = self._start_pytest(run, chromium, task)
         try:
-            server = AppServer(app, tree, isolate=self.isolate).start()
-        except AppStartError as e:
-            blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
-            return
-        try:
-            self._run_pytest(run, server.url, chromium, task, result)
+            try:
+                server = AppServer(app, tree, isolate=self.isolate).start()
+            except AppStartError as e:
+                tests_run.kill()
+                blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
+                return
+            try:
+                url_file = run / APP_URL_FILE
+                url_file.with_suffix(".tmp").write_text(server.url)
+                url_file.with_suffix(".tmp").rename(url_file)
+                tests_run.finish(result)
+            finally:
+                server.stop()
         finally:
-            server.stop()
+            tests_run.kill()
 
     def _starting_state_starts(self, task: Task) -> bool:
         d = make_temp_dir("swelancer-grade-check-")
@@ -213,11 +269,7 @@ class Grader:
     def _isolated(self) -> bool:
         return isolation.bwrap_available() if self.isolate is None else self.isolate
 
-    def _run_pytest(
-        self, run: Path, url: str, chromium: str, task: Task, result: GradeResult
-    ) -> None:
-        junit = run / "junit.xml"
-        infra_file = run / "infra.txt"
+    def _start_pytest(self, run: Path, chromium: str, task: Task) -> _PytestRun:
         (run / "pytest.ini").write_text("[pytest]\n")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -227,39 +279,21 @@ class Grader:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1",
             "PYTHONPATH": str(run / "plugins"),
-            "SWELANCER_APP_URL": url,
+            "SWELANCER_APP_URL_FILE": str(run / APP_URL_FILE),
+            "SWELANCER_APP_WAIT_S": str(task.limits.grading_timeout_s),
             "SWELANCER_CHROMIUM": chromium,
-            "SWELANCER_INFRA_FILE": str(infra_file),
+            "SWELANCER_INFRA_FILE": str(run / "infra.txt"),
         }
         if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
             env["PLAYWRIGHT_BROWSERS_PATH"] = os.environ["PLAYWRIGHT_BROWSERS_PATH"]
         args = pytest_args(
-            str(junit), str(run / "pytest.ini"), str(run),
+            str(run / "junit.xml"), str(run / "pytest.ini"), str(run),
             plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
         )  # fmt: skip
         cmd = [sys.executable, "-s", "-m", "pytest", *args]
         if self._isolated():
             cmd = [*self._bwrap(run, chromium), *cmd]
-        group = LimitGroup(GRADING_LIMITS, "grading")
-        started = time.perf_counter()
-        try:
-            proc = subprocess.Popen(
-                group.argv(cmd), cwd=run, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-            try:
-                out, _ = proc.communicate(timeout=task.limits.grading_timeout_s)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                out, _ = proc.communicate()
-                result.reason = (
-                    f"the hidden tests did not finish within {task.limits.grading_timeout_s:.0f} s"
-                )
-        finally:
-            group.close()
-        result.pytest_seconds = time.perf_counter() - started
-        infra = infra_file.read_text() if infra_file.exists() else ""
-        read_report(result, junit, infra, out, proc.returncode)
+        return _PytestRun(cmd, run, env, task.limits.grading_timeout_s)
 
     @staticmethod
     def _bwrap(run: Path, chromium: str) -> list[str]:

@@ -3,7 +3,9 @@
 Self-contained (standard library, pytest and Playwright only) so that it can be copied into a
 grading container. The grader sets:
 
-- ``SWELANCER_APP_URL``: where the app under test listens;
+- ``SWELANCER_APP_URL``: where the app under test listens (or ``SWELANCER_APP_URL_FILE``: a
+  file the harness writes that address into once the app answers, waited for at most
+  ``SWELANCER_APP_WAIT_S`` seconds);
 - ``SWELANCER_CHROMIUM``: the Chromium executable (optional);
 - ``SWELANCER_INFRA_FILE``: where to write why the browser could not start, so that the grader
   reports an infrastructure error instead of an earned 0.
@@ -19,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -59,11 +62,27 @@ def _infra_error(message: str) -> None:
 
 @pytest.fixture(scope="session")
 def app_url() -> str:
-    url = os.environ.get("SWELANCER_APP_URL")
+    url = os.environ.get("SWELANCER_APP_URL") or _url_from_file()
     if not url:
-        _infra_error("SWELANCER_APP_URL is not set")
+        _infra_error("neither SWELANCER_APP_URL nor SWELANCER_APP_URL_FILE is set")
         pytest.exit("SWELANCER_APP_URL is not set", returncode=3)
     return url.rstrip("/")
+
+
+def _url_from_file() -> str:
+    """The app's address from ``$SWELANCER_APP_URL_FILE``, once the harness has written it
+    there (the app starts while pytest and Chromium do)."""
+    path = os.environ.get("SWELANCER_APP_URL_FILE")
+    if not path:
+        return ""
+    deadline = time.monotonic() + float(os.environ.get("SWELANCER_APP_WAIT_S", "120"))
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            _infra_error(f"the harness did not give the app's address in {path} in time")
+            pytest.exit("no app address", returncode=3)
+        time.sleep(0.01)
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
 
 
 class Api:
@@ -113,7 +132,10 @@ class Api:
 
 
 @pytest.fixture(autouse=True)
-def _reset_app(app_url: str) -> None:
+def _reset_app(request: pytest.FixtureRequest) -> None:
+    if "page" in request.fixturenames:
+        request.getfixturevalue("browser")  # Chromium starts while the app may still start
+    app_url = request.getfixturevalue("app_url")
     status, body = Api(app_url).post("/api/dev/reset")
     if status != 200:
         raise AssertionError(f"POST /api/dev/reset answered {status}: {body}")
@@ -162,6 +184,12 @@ def page(browser: Any, app_url: str) -> Iterator[Any]:
     context.close()
 
 
+def _on(page: Any, path: str) -> bool:
+    """Whether ``page`` shows ``path``, with its query."""
+    wanted, got = urlsplit(path), urlsplit(page.url)
+    return (got.path, got.query) == (wanted.path, wanted.query)
+
+
 @pytest.fixture
 def login(page: Any, app_url: str) -> Callable[..., Any]:
     """``login(email, path="/")`` opens ``path`` signed out, logs in through the login form the
@@ -177,8 +205,8 @@ def login(page: Any, app_url: str) -> Callable[..., Any]:
         page.get_by_test_id("login-password").fill(password)
         page.get_by_test_id("login-submit").click()
         page.get_by_test_id("login-submit").wait_for(state="detached")
-        wanted = urlsplit(path).path
-        page.wait_for_url(lambda url: urlsplit(url).path == wanted)
+        if not _on(page, path):  # the app did not bring the user back there (a query lost)
+            page.goto(app_url + path)
         return page
 
     return _login

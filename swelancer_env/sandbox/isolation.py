@@ -218,9 +218,10 @@ def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
         extra: more folders to hide (the sandbox's own folder, task folders elsewhere).
     """
     from swelancer_env.sandbox.worktree import cache_root
-    from swelancer_env.tasks.loader import tasks_root
+    from swelancer_env.tasks.loader import BUNDLED_TASKS, tasks_roots
 
-    candidates: list[str | os.PathLike[str]] = [tasks_root(), cache_root(), *_SYSTEM_HIDDEN]
+    candidates: list[str | os.PathLike[str]] = [*tasks_roots(), BUNDLED_TASKS, cache_root()]
+    candidates += _SYSTEM_HIDDEN
     repo = _checkout_root()
     candidates.append(repo if repo is not None else Path(__file__).resolve().parents[2] / "tasks")
     candidates += [tempfile.gettempdir(), Path.home(), os.environ.get(*_IMAGE_CACHE)]
@@ -351,6 +352,11 @@ def bwrap_argv(
         if hidden and not _under(folder, kept) and folder.is_dir():
             kept.append(folder)
             argv += ["--ro-bind", str(folder), str(folder)]
+    # a hidden folder inside one bound back (the bundled tasks of a wheel, in the venv kept for
+    # its Python) is hidden again on top of it
+    for folder in sorted(_resolved(hide), key=lambda p: len(p.parts)):
+        if _under(folder, kept) and folder not in kept and folder.is_dir():
+            argv += ["--tmpfs", str(folder)]
     for folder in _resolved(writable):
         argv += ["--bind", str(folder), str(folder)]
     argv += ["--bind", str(home), str(home_dest), "--bind", str(tree), str(tree_dest)]

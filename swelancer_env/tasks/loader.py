@@ -17,28 +17,58 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from swelancer_env.errors import TaskFormatError, TaskNotFoundError
+from swelancer_env.errors import ConfigError, TaskFormatError, TaskNotFoundError
 from swelancer_env.tasks.model import CATEGORY_DESCRIPTIONS, App, Category, Proposal, Task
 
 __all__ = [
+    "BUNDLED_TASKS",
     "app_of",
+    "categories",
     "list_tasks",
     "load_app",
     "load_task",
     "load_task_dir",
     "task_ids",
     "tasks_root",
+    "tasks_roots",
 ]
 
-_REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
+#: the bundled apps and tasks: a checkout's tasks/ (an editable install), else the copy a wheel
+#: installs in the package
+BUNDLED_TASKS = Path(__file__).resolve().parents[2] / "tasks"
+if not (BUNDLED_TASKS / "apps").is_dir():
+    BUNDLED_TASKS = Path(__file__).resolve().parents[1] / "bundled"
+_REPO_TASKS = BUNDLED_TASKS
+
+
+def tasks_roots() -> list[Path]:
+    """The folders tasks are found in, in order (each holds ``apps/`` and a folder per app of
+    tasks): the bundled ``tasks/`` of this package, or ``$SWELANCER_TASKS_DIR`` instead of it;
+    then every folder of ``$SWELANCER_TASKS_PATH`` (separated by ``:``), such as your own
+    tasks beside the bundled ones (the CLI's ``--tasks-dir``).
+
+    Raises:
+        ConfigError: a folder of ``$SWELANCER_TASKS_PATH`` does not exist.
+    """
+    roots = [Path(os.environ.get("SWELANCER_TASKS_DIR") or _REPO_TASKS).resolve()]
+    for entry in os.environ.get("SWELANCER_TASKS_PATH", "").split(os.pathsep):
+        if not entry:
+            continue
+        root = Path(entry).expanduser().resolve()
+        if not root.is_dir():
+            raise ConfigError(
+                f"SWELANCER_TASKS_PATH (or --tasks-dir) names {entry!r}, which is not a folder: "
+                "give folders that hold <app>/<task_id>/task.toml (and apps/<app>/ if the app is "
+                "not bundled)"
+            )
+        if root not in roots:
+            roots.append(root)
+    return roots
 
 
 def tasks_root() -> Path:
-    """The folder holding ``apps/`` and one folder per app of tasks.
-
-    ``$SWELANCER_TASKS_DIR`` if set, else the ``tasks/`` folder of this repository.
-    """
-    return Path(os.environ.get("SWELANCER_TASKS_DIR", _REPO_TASKS)).resolve()
+    """The first of :func:`tasks_roots`: the bundled tasks (or ``$SWELANCER_TASKS_DIR``)."""
+    return tasks_roots()[0]
 
 
 def _read_toml(path: Path) -> dict:
@@ -60,16 +90,27 @@ def _format_validation(path: Path, err: ValidationError) -> TaskFormatError:
     return TaskFormatError(f"{path}: invalid task definition:\n" + "\n".join(lines))
 
 
-@functools.cache
 def load_app(name: str, root: Path | None = None) -> App:
-    """Load ``tasks/apps/<name>/app.toml``."""
-    root = root or tasks_root()
+    """Load ``<root>/apps/<name>/app.toml``; without ``root``, from the first tasks root that
+    has that app."""
+    if root is None:
+        roots = tasks_roots()
+        root = next((r for r in roots if (r / "apps" / name / "app.toml").is_file()), roots[0])
+    return _load_app(name, Path(root).resolve())
+
+
+@functools.cache
+def _load_app(name: str, root: Path) -> App:
+    """``load_app`` of one root (read once per process; ``load_app.cache_clear()`` forgets)."""
     path = root / "apps" / name / "app.toml"
     data = _read_toml(path)
     try:
         return App(root=path.parent, **data)
     except ValidationError as e:
         raise _format_validation(path, e) from None
+
+
+load_app.cache_clear = _load_app.cache_clear  # type: ignore[attr-defined]
 
 
 def app_of(task: Task) -> App:
@@ -151,7 +192,7 @@ def load_task_dir(folder: Path) -> Task:
         got = f" (got {task.category!r})" if task.category else ""
         raise TaskFormatError(
             f"{toml_path}: field `category` must be one of {', '.join(known)}{got}; declare a "
-            f"new one in {folder.parents[1] / 'categories.toml'} (`name = \"what it covers\"`). "
+            f'new one in {folder.parents[1] / "categories.toml"} (`name = "what it covers"`). '
             "`official` is for official rows only"
         )
     if task.id != folder.name:
@@ -181,28 +222,39 @@ def load_task_dir(folder: Path) -> Task:
     return task
 
 
-def _task_folders(root: Path) -> dict[str, Path]:
-    folders = {}
-    for toml_path in sorted(root.glob("*/*/task.toml")):
-        if toml_path.parent.parent.name == "apps":
-            continue
-        folders[toml_path.parent.name] = toml_path.parent
+def _task_folders(root: Path | None = None) -> dict[str, Path]:
+    """Every task folder under ``root`` (else under every tasks root), by id.
+
+    Raises:
+        TaskFormatError: two roots hold a task of the same id.
+    """
+    folders: dict[str, Path] = {}
+    for r in [root] if root is not None else tasks_roots():
+        for toml_path in sorted(r.glob("*/*/task.toml")):
+            if toml_path.parent.parent.name == "apps":
+                continue
+            task_id = toml_path.parent.name
+            if task_id in folders:
+                raise TaskFormatError(
+                    f"two tasks have the id {task_id!r}: {folders[task_id]} and "
+                    f"{toml_path.parent}; rename one (its folder and its id)"
+                )
+            folders[task_id] = toml_path.parent
     return folders
 
 
 def task_ids(root: Path | None = None) -> list[str]:
-    """Ids of every task under the tasks root."""
-    return sorted(_task_folders(root or tasks_root()))
+    """Ids of every task under ``root`` (else under every tasks root)."""
+    return sorted(_task_folders(root))
 
 
 def load_task(task_id: str, root: Path | None = None) -> Task:
-    """Load a task by id.
+    """Load a task by id, from ``root`` (else from every tasks root).
 
     Raises:
         TaskNotFoundError: no such id; the message suggests close ids.
         TaskFormatError: the folder is malformed; the message names the file and the field.
     """
-    root = root or tasks_root()
     folders = _task_folders(root)
     if task_id not in folders:
         official = _official_task(task_id)
@@ -210,8 +262,9 @@ def load_task(task_id: str, root: Path | None = None) -> Task:
             return official
         close = difflib.get_close_matches(task_id, folders, n=3, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        where = root if root is not None else ", ".join(map(str, tasks_roots()))
         raise TaskNotFoundError(
-            f"No task {task_id!r} under {root}.{hint} Run `swelancer-env tasks` to list them."
+            f"No task {task_id!r} under {where}.{hint} Run `swelancer-env tasks` to list them."
         )
     return load_task_dir(folders[task_id])
 
@@ -229,6 +282,6 @@ def _official_task(task_id: str) -> Task | None:
 
 
 def list_tasks(root: Path | None = None) -> list[Task]:
-    """Every task under the tasks root, sorted by id."""
-    root = root or tasks_root()
-    return [load_task_dir(f) for f in _task_folders(root).values()]
+    """Every task under ``root`` (else under every tasks root), sorted by id."""
+    folders = _task_folders(root)
+    return [load_task_dir(folders[task_id]) for task_id in sorted(folders)]

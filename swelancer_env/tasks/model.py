@@ -8,7 +8,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["App", "CATEGORY_DESCRIPTIONS", "Category", "Limits", "OfficialInfo", "Proposal", "Task", "Variant"]
+__all__ = [
+    "App",
+    "CATEGORY_DESCRIPTIONS",
+    "Category",
+    "Limits",
+    "OfficialInfo",
+    "Proposal",
+    "Task",
+    "Variant",
+]
 
 Variant = Literal["ic_swe", "swe_manager"]
 

@@ -919,9 +919,7 @@ ATTACKS = [
         check=check_huge,
     ),
     Attack("huge_submission", 11, "huge", HUGE, check=check_huge),
-    Attack(
-        "poison_shared_npm_deps", 12, "huge", POISON_DEPS, setup_poison_deps, check_poison_deps
-    ),
+    Attack("poison_shared_npm_deps", 12, "huge", POISON_DEPS, setup_poison_deps, check_poison_deps),
 ]
 
 assert len({a.name for a in ATTACKS}) == len(ATTACKS)

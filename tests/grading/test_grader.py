@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from swelancer_env.grading.gold import gold_diff
 from swelancer_env.grading.grader import Grader
 from swelancer_env.grading.junit import parse_junit
@@ -179,3 +181,27 @@ def test_the_python_that_grades_is_clean() -> None:
     from swelancer_env.grading.interpreter import foreign_startup_files
 
     assert foreign_startup_files() == []
+
+
+@pytest.mark.browser
+def test_a_change_that_breaks_the_build_fails_with_the_build_error(tmp_path: Path) -> None:
+    import difflib
+
+    from swelancer_env.grading.gold import gold_diff
+    from swelancer_env.sandbox.worktree import StartingState
+    from swelancer_env.tasks import load_task
+
+    task = load_task("tally-split-avatars")
+    StartingState.get(task).materialize_tree(tmp_path / "tree")
+    main_js = (tmp_path / "tree" / "frontend" / "main.js").read_text()
+    broken = main_js + "\nexport const oops = ;\n"
+    syntax_error = "".join(
+        difflib.unified_diff(
+            main_js.splitlines(keepends=True), broken.splitlines(keepends=True),
+            "a/frontend/main.js", "b/frontend/main.js",
+        )
+    )  # fmt: skip
+    result = Grader().grade(task, gold_diff(task) + syntax_error)
+    assert not result.passed and result.infra_error is None and result.tests == []
+    assert "build" in result.reason and "frontend/main.js" in result.reason
+    assert "Unexpected" in result.reason  # esbuild's own message reaches the agent

@@ -21,7 +21,12 @@ def state(tmp_path: Path) -> StartingState:
     app.mkdir(parents=True)
     (app / "README.md").write_text("# demo\n")
     task = Task(
-        id="demo-1", app="demo", variant="ic_swe", price=250, title="Demo", category="application_logic"
+        id="demo-1",
+        app="demo",
+        variant="ic_swe",
+        price=250,
+        title="Demo",
+        category="application_logic",
     )
     return build_starting_state(task, app, tmp_path / "cache")
 

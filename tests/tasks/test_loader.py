@@ -76,7 +76,7 @@ def test_a_tasks_root_declares_its_own_categories(tmp_path: Path) -> None:
     folder = make_task(tmp_path, GOOD_TOML.replace('"application_logic"', '"payments"'))
     (tmp_path / "categories.toml").write_text('payments = "card and bank payments"\n')
     assert load_task_dir(folder).category == "payments"
-    (tmp_path / "categories.toml").write_text('Payments = 3\n')
+    (tmp_path / "categories.toml").write_text("Payments = 3\n")
     with pytest.raises(TaskFormatError, match="snake_case name set to a description"):
         load_task_dir(folder)
 

@@ -139,7 +139,7 @@ def _build(command: str, timeout: float, cwd: str, env: dict[str, str], log_path
     """Run the app's build in ``cwd``; what went wrong, or "" when it succeeded."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            ["bash", "-c", "exec " + command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+            ["bash", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
