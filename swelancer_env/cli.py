@@ -354,7 +354,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                       f"got {check.got:<5} {status}{run}")  # fmt: skip
                 if check.detail and (not check.ok or args.verbose):
                     print("    " + check.detail.replace("\n", "\n    ")[:1500])
-                for name, outcome, message in check.tests:
+                for name, outcome, message in check.tests if args.verbose or not check.ok else ():
                     line = message.strip().splitlines()[0][:200] if message.strip() else ""
                     print(f"    {outcome:<8} {name}" + (f": {line}" if line else ""))
                 sys.stdout.flush()

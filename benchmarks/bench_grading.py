@@ -1,0 +1,80 @@
+"""Timing of grading, per app and backend: a passing IC grading (the gold fix) and a failing one
+(the starting state, which stops at its first failing test).
+
+Run (after ``bash .ci/setup``; Docker needs ``DOCKER_HOST``)::
+
+    python benchmarks/bench_grading.py [--backend local|docker] [--repeat 1] [--tasks ID ...]
+
+Grades every bundled IC task's gold fix ``--repeat`` times (after one warm-up grading that
+builds the starting states and, on Docker, starts the image once), and its starting state once.
+Prints one markdown row per app: tasks, median / p90 / slowest passing grading, median failing
+grading, and where a passing grading's time goes (the Docker grader's phases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+
+from swelancer_env.backends import make_backend
+from swelancer_env.grading.gold import gold_diff
+from swelancer_env.tasks.loader import list_tasks, load_task
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--backend", default="local")
+    p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--tasks", nargs="*")
+    args = p.parse_args()
+    tasks = (
+        [load_task(t) for t in args.tasks]
+        if args.tasks
+        else [t for t in list_tasks() if t.variant == "ic_swe"]
+    )
+    grader = make_backend(args.backend).grader()
+    grader.grade(tasks[0], gold_diff(tasks[0]))  # warm-up: image, caches
+    passing: dict[str, list[float]] = defaultdict(list)
+    failing: dict[str, list[float]] = defaultdict(list)
+    pytest_share: dict[str, list[float]] = defaultdict(list)
+    slowest: dict[str, tuple[float, str]] = {}
+    for task in tasks:
+        for _ in range(args.repeat):
+            g = grader.grade(task, gold_diff(task))
+            if not g.passed:
+                raise SystemExit(f"{task.id}: the gold fix did not pass: {g.summary()}")
+            passing[task.app].append(g.seconds)
+            pytest_share[task.app].append(g.pytest_seconds)
+            if g.seconds > slowest.get(task.app, (0.0, ""))[0]:
+                slowest[task.app] = (g.seconds, task.id)
+            print(f"  {task.id:<36} pass {g.seconds:5.2f} s (pytest {g.pytest_seconds:.2f} s, "
+                  f"{len(g.tests)} tests)", flush=True)  # fmt: skip
+        started = time.perf_counter()
+        g = grader.grade(task, "")
+        if g.passed or g.infra_error:
+            raise SystemExit(f"{task.id}: the starting state did not fail: {g.summary()}")
+        failing[task.app].append(time.perf_counter() - started)
+        print(f"  {task.id:<36} fail {failing[task.app][-1]:5.2f} s", flush=True)
+    print(f"\n| app | backend | IC tasks | passing grading: median | p90 | slowest | "
+          f"pytest's part (median) | failing grading: median |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for app in sorted(passing):
+        times = passing[app]
+        worst, worst_id = slowest[app]
+        print(
+            f"| {app} | {args.backend} | {len(failing[app])} | "
+            f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
+            f"{worst:.2f} s ({worst_id}) | {statistics.median(pytest_share[app]):.2f} s | "
+            f"{statistics.median(failing[app]):.2f} s |"
+        )
+
+
+if __name__ == "__main__":
+    main()
