@@ -245,7 +245,7 @@ class Grader:
                 return
             try:
                 url_file = run / APP_URL_FILE
-                url_file.with_suffix(".tmp").write_text(server.url)
+                url_file.with_suffix(".tmp").write_text(server.url + "\n")
                 url_file.with_suffix(".tmp").rename(url_file)
                 tests_run.finish(result)
             finally:

@@ -76,13 +76,21 @@ def _url_from_file() -> str:
     if not path:
         return ""
     deadline = time.monotonic() + float(os.environ.get("SWELANCER_APP_WAIT_S", "120"))
-    while not os.path.exists(path):
+    while True:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except FileNotFoundError:
+            text = ""
+        if text.endswith("\n"):  # written whole (a line)
+            break
         if time.monotonic() > deadline:
             _infra_error(f"the harness did not give the app's address in {path} in time")
             pytest.exit("no app address", returncode=3)
         time.sleep(0.01)
-    with open(path, encoding="utf-8") as f:
-        return f.read().strip()
+    if not text.startswith("http"):  # the app did not start: the harness says why, not us
+        pytest.exit("the app did not start", returncode=4)
+    return text.strip()
 
 
 class Api:

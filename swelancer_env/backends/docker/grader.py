@@ -28,6 +28,7 @@ import math
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from swelancer_env.backends.docker.image import CHROMIUM
 from swelancer_env.errors import SandboxError
 from swelancer_env.grading import plugin as plugin_module
 from swelancer_env.grading.grader import (
+    APP_URL_FILE,
     Grader,
     apply_submission,
     blame_start_failure,
@@ -126,8 +128,35 @@ class DockerGrader(Grader):
         self, box: HarnessContainer, task: Task, diff: str, result: GradeResult, lap: Any
     ) -> None:
         limit = task.limits.grading_timeout_s
-        started = box.appctl(start_request(app_of(task), limit), timeout=limit)
-        lap("app")
+        box.put(GRADE_DIR, self._hidden_entries(task))
+        lap("tests_in")
+        env = {
+            "HOME": f"{RUN}/home",
+            "TMPDIR": f"{RUN}/tmp",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "SWELANCER_APP_URL_FILE": f"{RUN}/{APP_URL_FILE}",
+            "SWELANCER_APP_WAIT_S": str(limit),
+            "SWELANCER_CHROMIUM": CHROMIUM,
+            "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
+        }
+        argv = [
+            "timeout", "-k", "5", str(max(1, math.ceil(limit))), "python3", "-m", "pytest",
+            *pytest_args(
+                f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE,
+                stop_early=not self.partial_credit,
+            ),  # fmt: skip
+        ]  # fmt: skip
+        # pytest, Playwright and Chromium start while the app builds and starts; the tests wait
+        # for its address in a file
+        with ThreadPoolExecutor(1, thread_name_prefix="swl-grade-pytest") as pool:
+            tests = pool.submit(box.exec, argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
+            started = box.appctl(start_request(app_of(task), limit), timeout=limit)
+            lap("app")
+            url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
+            box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
+            run = tests.result()
         if not started.get("ok"):
             error = f"The {task.app} app {started.get('error')}."
             if started.get("log"):
@@ -139,26 +168,6 @@ class DockerGrader(Grader):
             return
         if not diff.strip():
             self._starts.add(StartingState.get(task).key)
-        box.put(GRADE_DIR, self._hidden_entries(task))
-        lap("tests_in")
-        env = {
-            "HOME": f"{RUN}/home",
-            "TMPDIR": f"{RUN}/tmp",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONNOUSERSITE": "1",
-            "SWELANCER_APP_URL": f"http://127.0.0.1:{APP_PORT}",
-            "SWELANCER_CHROMIUM": CHROMIUM,
-            "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
-        }
-        argv = [
-            "timeout", "-k", "5", str(max(1, math.ceil(limit))), "python3", "-m", "pytest",
-            *pytest_args(
-                f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE,
-                stop_early=not self.partial_credit,
-            ),  # fmt: skip
-        ]  # fmt: skip
-        run = box.exec(argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
         result.pytest_seconds = run.seconds
         lap("pytest")
         if run.timed_out or run.exit_code in (124, 137):
