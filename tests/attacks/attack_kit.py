@@ -62,8 +62,24 @@ REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "swelancer_env" / "grading" / "plugin.py"
 #: the bundled tasks (a group may run under another root: secrets always come from here)
 BUNDLED = tasks_root()
-#: every bundled IC task: the attacks whose outcome could depend on the task run on each
-IC_TASKS = tuple(t for t in task_ids(BUNDLED) if load_task(t, BUNDLED).variant == "ic_swe")
+
+
+def _ic_tasks_to_attack(per_app: int = 4) -> tuple[str, ...]:
+    """The bundled IC tasks the attacks whose outcome could depend on the task run on: per app,
+    the first task of each category, up to ``per_app`` (what differs between tasks is the app's
+    code and the kind of fix; every task of every app would multiply the suite's time)."""
+    chosen: list[str] = []
+    seen: dict[str, set[str | None]] = {}
+    for task_id in task_ids(BUNDLED):
+        task = load_task(task_id, BUNDLED)
+        kinds = seen.setdefault(task.app, set())
+        if task.variant == "ic_swe" and task.category not in kinds and len(kinds) < per_app:
+            kinds.add(task.category)
+            chosen.append(task_id)
+    return tuple(chosen)
+
+
+IC_TASKS = _ic_tasks_to_attack()
 #: the task of the attacks that do not depend on the task
 MAIN_TASK = "tally-split-cents"
 #: prefix of anything an attack tries to plant in the harness's site-packages

@@ -1,0 +1,1 @@
+"""Desk: a customer-support help desk (tickets, replies, internal notes, SLAs)."""
