@@ -2,9 +2,8 @@
 
 
 def reproduce(user):
-    user.login("alice@tally.test")
+    user.login("alice@tally.test", path="/reports/1")
     with user.step("Open the report 'NYC client visit'"):
-        user.page.goto(user.url("/reports/1"))
         count = user.page.get_by_test_id("report-expense-count")
         count.wait_for()
         user.note("Expenses on the report: " + count.inner_text())

@@ -2,9 +2,8 @@
 
 
 def reproduce(user):
-    user.login("carol@tally.test")
+    user.login("carol@tally.test", path="/w/1")
     with user.step("Open Acme Travel > Reports > 'Berlin offsite'"):
-        user.page.goto(user.url("/w/1"))
         user.page.get_by_test_id("report-link-3").click()
         user.page.get_by_test_id("report-title").wait_for()
         user.note("Role shown in the top bar: " + user.page.get_by_test_id("current-role").inner_text())

@@ -2,9 +2,8 @@
 
 
 def reproduce(user):
-    user.login("alice@tally.test")
+    user.login("alice@tally.test", path="/reports/1")
     with user.step("Open the report 'NYC client visit'"):
-        user.page.goto(user.url("/reports/1"))
         user.page.get_by_test_id("report-title").wait_for()
         user.note("Expenses before: " + user.page.get_by_test_id("report-expense-count").inner_text())
     with user.step("Click 'Add expense' and fill the form with a merchant of spaces"):

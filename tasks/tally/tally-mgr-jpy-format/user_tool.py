@@ -2,9 +2,8 @@
 
 
 def reproduce(user):
-    user.login("henri@tally.test")
+    user.login("henri@tally.test", path="/reports/6")
     with user.step("Open Euro Ops > Reports > 'Paris client visit'"):
-        user.page.goto(user.url("/reports/6"))
         user.page.get_by_test_id("expense-row-15").wait_for()
     with user.step("Read the 'Muji' row"):
         user.note("Merchant: " + user.page.get_by_test_id("expense-merchant-15").inner_text())

@@ -13,9 +13,8 @@ def _totals(user):
 
 
 def reproduce(user):
-    user.login("alice@tally.test")
+    user.login("alice@tally.test", path="/reports/1")
     with user.step("Open the report 'NYC client visit'"):
-        user.page.goto(user.url("/reports/1"))
         user.page.get_by_test_id("expense-row-3").wait_for()
         user.note(_totals(user))
     with user.step("Delete 'The Standard Hotel'"):

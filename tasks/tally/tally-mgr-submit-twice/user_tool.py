@@ -5,9 +5,8 @@ import time
 
 def reproduce(user):
     submits = []
-    user.login("bob@tally.test")
+    user.login("bob@tally.test", path="/reports/2")
     with user.step("Open 'Q2 office supplies' on a slow connection (submit takes about half a second)"):
-        user.page.goto(user.url("/reports/2"))
         user.page.get_by_test_id("submit-report").wait_for()
 
         def slow(route):

@@ -3,9 +3,8 @@
 
 def reproduce(user):
     page = user.page
-    user.login("henri@tally.test")
+    user.login("henri@tally.test", path="/reports/6")
     with user.step("Open the report 'Paris client visit'"):
-        page.goto(user.url("/reports/6"))
         page.get_by_test_id("expense-row-15").wait_for()
     with user.step("Look at the Muji expense"):
         amount = page.get_by_test_id("expense-amount-15").inner_text().strip()
