@@ -144,7 +144,8 @@ class AppServer:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
         }
-        env = appdeps.build_env(modules, env)
+        seen_modules = Path(isolation.AGENT_DEPS) if prefix and modules else modules
+        env = appdeps.build_env(seen_modules, env)
         self._log = (self._tmp / "app.log").open("wb")
         if self.app.build:
             self._build(prefix, env)
@@ -223,9 +224,10 @@ class AppServer:
             self.tree,
             home,
             hide=isolation.hidden_paths(),
-            keep=[*isolation.interpreter_paths(), *([modules] if modules else [])],
+            keep=isolation.interpreter_paths(),
             network=False,
             tree_at=isolation.AGENT_TREE,
+            deps=modules,
             home_at=isolation.AGENT_HOME,
         )
 

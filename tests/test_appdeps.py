@@ -106,3 +106,20 @@ def test_a_lock_that_npm_cannot_install_is_a_clear_error(
     assert not (deps_dir(app) / "node_modules").exists()
     left = [n for n in os.listdir(tmp_path / "cache" / "deps") if not n.endswith(".lock")]
     assert left == []  # no half-installed folder
+
+
+def test_the_agent_builds_and_type_checks_with_the_shared_dependencies() -> None:
+    from swelancer_env.env import SWELancerEnv
+
+    env = SWELancerEnv(max_steps=20)
+    try:
+        env.reset(options={"task_id": "desk-priority-sort"})
+        obs, *_ = env.step({"type": "shell", "command": "tsc -p . && echo TYPES-OK", "timeout": 120})
+        assert "TYPES-OK" in obs["output"], obs["output"]
+        build = "esbuild frontend/src/main.tsx --bundle --outfile=/tmp/app.js && echo BUILT"
+        obs, *_ = env.step({"type": "shell", "command": build, "timeout": 120})
+        assert "BUILT" in obs["output"], obs["output"]
+        obs, *_ = env.step({"type": "shell", "command": "ls node_modules 2>&1 | head -1"})
+        assert "No such file" in obs["output"]  # beside the tree, never in it
+    finally:
+        env.close()

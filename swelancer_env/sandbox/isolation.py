@@ -90,6 +90,9 @@ _SYSTEM_HIDDEN = (
 #: home: fixed, so that no random temporary path reaches what the agent reads
 AGENT_TREE = "/swelancer/tree"
 AGENT_HOME = "/swelancer/home"
+#: where an isolated command sees the app's prepared ``node_modules`` (read-only): beside the
+#: tree, so that Node's own lookup (esbuild, tsc, node) finds the packages from any file in it
+AGENT_DEPS = "/swelancer/node_modules"
 _IMAGE_CACHE = (
     "SWELANCER_IMAGE_CACHE",
     "/var/cache/swelancer-env",
@@ -293,6 +296,7 @@ def bwrap_argv(
     exe: str | None = None,
     tree_at: str | None = None,
     home_at: str | None = None,
+    deps: Path | None = None,
 ) -> list[str]:
     """The ``bwrap ...`` prefix that runs a command isolated, with ``tree`` and ``home`` writable.
 
@@ -313,6 +317,7 @@ def bwrap_argv(
             (``/swelancer/tree``) keeps the host's random temporary path out of what it prints;
             it must lie outside the system's folders.
         home_at: where the command sees ``home`` (default: its host path).
+        deps: an app's prepared ``node_modules``, shown read-only at :data:`AGENT_DEPS`.
 
     Raises:
         ValueError: ``tree_at`` or ``home_at`` is not an absolute, normalized path outside the
@@ -360,6 +365,8 @@ def bwrap_argv(
     for folder in _resolved(writable):
         argv += ["--bind", str(folder), str(folder)]
     argv += ["--bind", str(home), str(home_dest), "--bind", str(tree), str(tree_dest)]
+    if deps is not None:
+        argv += ["--ro-bind", str(Path(deps).resolve()), AGENT_DEPS]
     # the mount points are made: nothing more can be added to the root
     argv += ["--remount-ro", "/", "--chdir", str(tree_dest)]
     return argv

@@ -15,8 +15,9 @@ from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
 __all__ = ["DEPS_AT", "DockerConfig"]
 
 #: where a container sees its app's prepared ``node_modules`` (read-only; see
-#: :mod:`swelancer_env.appdeps`)
-DEPS_AT = "/opt/swelancer/node_modules"
+#: :mod:`swelancer_env.appdeps`): beside the tree (``/work/app``), so that Node's own lookup
+#: (esbuild, tsc) finds the packages from any file in it
+DEPS_AT = "/work/node_modules"
 
 _SIZE = re.compile(r"^[0-9]+[bkmg]?$", re.IGNORECASE)
 

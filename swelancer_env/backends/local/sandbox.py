@@ -55,6 +55,7 @@ from swelancer_env.sandbox.bash_session import (
     ShellTransport,
 )
 from swelancer_env.sandbox.isolation import (
+    AGENT_DEPS,
     AGENT_HOME,
     AGENT_TREE,
     INSTALL_HINT,
@@ -194,7 +195,8 @@ class LocalSandbox(Sandbox):
         """
         python_bin = os.path.dirname(sys.executable)
         path = _PATH if python_bin in _PATH.split(":") else f"{python_bin}:{_PATH}"
-        tools = build_env(self.deps, {"PATH": path})
+        seen = Path(AGENT_DEPS) if self.deps and self.isolation == "bwrap" else self.deps
+        tools = build_env(seen, {"PATH": path})
         return {
             **tools,
             "HOME": self.agent_home,
@@ -222,9 +224,10 @@ class LocalSandbox(Sandbox):
             self.tree,
             self.home,
             hidden_paths([self.root, *self._hide]),
-            [*interpreter_paths(), *([self.deps] if self.deps else [])],
+            interpreter_paths(),
             tree_at=AGENT_TREE,
             home_at=AGENT_HOME,
+            deps=self.deps,
         )
         return [*argv, "--unsetenv", MARKER_VAR]
 
