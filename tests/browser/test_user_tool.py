@@ -249,17 +249,17 @@ def reproduce(user):
         import time
         time.sleep(600)
 """
-    task, sandbox = make_task(tmp_path, script, timeout=4)
+    task, sandbox = make_task(tmp_path, script, timeout=8)  # room for a busy machine's start
     with UserToolSession(task, sandbox) as session:
         started = time.monotonic()
         report = session.run()
         took = time.monotonic() - started
         text, info = report.text(), report.info()
-        assert took < 4 + 5, took  # the limit, and a kill (slack for a busy machine)
+        assert took < 8 + 5, took  # the limit, and a kill (slack for a busy machine)
         assert report.timed_out and not report.ok
-        assert [s["ok"] for s in info["steps"]] == [True, None]
+        assert [s["ok"] for s in info["steps"]] == [True, None], text
         assert host(sandbox, info["steps"][0]["screenshot"]).is_file()
-        assert "CUT    Wait forever" in text and "4 s limit" in text
+        assert "CUT    Wait forever" in text and "8 s limit" in text
         assert info["trace_path"] is None
         # the next call gets a new worker and works
         session.source = LOGIN_SCRIPT
