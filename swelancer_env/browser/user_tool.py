@@ -479,7 +479,8 @@ class UserToolSession:
             report.error = scrub(f"The app did not start, so the user could not try anything. {e}")
             report.timed_out = time.monotonic() >= deadline
             return False
-        self._server, self._fingerprint = server, fingerprint
+        # taken after the start: the app's build writes its output into the tree
+        self._server, self._fingerprint = server, tree_fingerprint(Path(self.sandbox.tree))
         report.app, report.app_url = why, server.url
         return True
 
