@@ -62,8 +62,8 @@ def main() -> None:
             raise SystemExit(f"{task.id}: the starting state did not fail: {g.summary()}")
         failing[task.app].append(time.perf_counter() - started)
         print(f"  {task.id:<36} fail {failing[task.app][-1]:5.2f} s", flush=True)
-    print(f"\n| app | backend | IC tasks | passing grading: median | p90 | slowest | "
-          f"pytest's part (median) | failing grading: median |")  # fmt: skip
+    print("\n| app | backend | IC tasks | passing grading: median | p90 | slowest | "
+          "pytest's part (median) | failing grading: median |")  # fmt: skip
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for app in sorted(passing):
         times = passing[app]

@@ -109,7 +109,7 @@ def fixed_app_row(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 5)")
+    parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 3)")
     parser.add_argument("--tasks", nargs="*", help="task ids (default: every bundled task)")
     parser.add_argument("--chromium", help="the Chromium to use (default: find_chromium)")
     parser.add_argument(
@@ -121,7 +121,7 @@ def main() -> None:
     )
     parser.add_argument("--backend", choices=["local", "docker"], default="local")
     args = parser.parse_args()
-    calls = max(5, args.calls)
+    calls = max(3, args.calls)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
     backend = args.backend
@@ -165,6 +165,12 @@ def main() -> None:
     print(
         f"\nBackend {backend}; Chromium: {browser}; --think {args.think}; load average "
         f"before: {load}"
+    )
+    name, row = max(rows[1:] or rows, key=lambda r: statistics.median(r[1]["warm"]))
+    print(
+        f"Slowest task: {name}, warm median {statistics.median(row['warm']):.2f} s, its "
+        f"slowest warm call {max(row['warm']):.2f} s; slowest warm call of all: "
+        f"{max(all_warm):.2f} s"
     )
     print(
         f"All warm calls: median {statistics.median(all_warm):.2f} s, p90 "

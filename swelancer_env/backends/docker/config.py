@@ -29,7 +29,10 @@ class DockerConfig(BackendConfig):
         image: the image to run; None builds (once) and uses the recipe's image,
             :func:`swelancer_env.backends.docker.image.build_image`.
         memory: memory limit, Docker's syntax (``"2g"``, ``"512m"``); swap is off.
-        cpus: CPUs the container may use.
+        cpus: CPUs the agent's container may use.
+        harness_cpus: CPUs a grading or user-tool container may use (the app, pytest and
+            Chromium at once); None: every CPU of the machine. Nothing of the agent's runs
+            there but the app it changed, for the length of one grading or call.
         pids_limit: processes and threads at most (a fork bomb stops there).
         user: who the agent's shell runs as. When the harness is not root it cannot hand the
             tree to uid 1000, so the shell then runs as the harness's own uid.
@@ -46,6 +49,7 @@ class DockerConfig(BackendConfig):
     image: str | None = None
     memory: str = "2g"
     cpus: float = Field(1.0, gt=0)
+    harness_cpus: float | None = Field(None, gt=0)
     pids_limit: int = Field(512, ge=32)
     user: str = "agent"
     tmp_size: str = "512m"

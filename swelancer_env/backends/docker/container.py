@@ -192,7 +192,7 @@ class HarnessContainer:
             network_mode="none",
             mem_limit=config.memory,
             memswap_limit=config.memory,
-            nano_cpus=int(config.cpus * 1e9),
+            nano_cpus=int((config.harness_cpus or os.cpu_count() or 1) * 1e9),
             pids_limit=config.pids_limit,
             init=True,
             read_only=True,

@@ -43,7 +43,7 @@ from swelancer_env.backends.docker.container import (
     start_request,
     tree_entries,
 )
-from swelancer_env.backends.docker.image import CHROMIUM
+from swelancer_env.backends.docker.image import HEADLESS_SHELL
 from swelancer_env.errors import SandboxError
 from swelancer_env.grading import plugin as plugin_module
 from swelancer_env.grading.grader import (
@@ -141,7 +141,7 @@ class DockerGrader(Grader):
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "SWELANCER_APP_URL_FILE": f"{RUN}/{APP_URL_FILE}",
             "SWELANCER_APP_WAIT_S": str(limit),
-            "SWELANCER_CHROMIUM": CHROMIUM,
+            "SWELANCER_CHROMIUM": HEADLESS_SHELL,
             "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
         }
         argv = [

@@ -76,7 +76,7 @@ PIP_PACKAGES = ("playwright==1.65.2", "pytest==9.0.3")
 AGENT_UID = 1000
 CHROMIUM = "/usr/bin/chromium"
 #: Debian's headless shell of the same Chromium: renders the same for about half the CPU (the
-#: user tool's browser)
+#: user tool's and the hidden tests' browser, as on the local backend)
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 #: Chromium flags for a container with no network and no user namespaces
 CHROMIUM_ARGS = (
