@@ -718,10 +718,16 @@ def _use_tasks_dirs(dirs: list[str]) -> None:
     """Add ``dirs`` to ``$SWELANCER_TASKS_PATH`` (so that workers and Ray tasks see them too)."""
     from swelancer_env.tasks.loader import tasks_roots
 
+    for d in dirs:  # a folder that is not there is an error now, not at the first task
+        if not Path(d).expanduser().is_dir():
+            raise ConfigError(
+                f"--tasks-dir {d!r} is not a folder: give folders that hold "
+                "<app>/<task_id>/task.toml (and apps/<app>/ if the app is not bundled)"
+            )
     given = [str(Path(d).expanduser().resolve()) for d in dirs]
     old = [p for p in os.environ.get("SWELANCER_TASKS_PATH", "").split(os.pathsep) if p]
     os.environ["SWELANCER_TASKS_PATH"] = os.pathsep.join([*old, *given])
-    tasks_roots()  # a folder that is not there is an error now, not at the first task
+    tasks_roots()
 
 
 def main(argv: list[str] | None = None) -> int:

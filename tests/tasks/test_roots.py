@@ -46,7 +46,7 @@ def test_a_task_folder_outside_the_repository_loads_beside_the_bundled_and_grade
 def test_the_cli_flag_adds_roots_and_says_when_one_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("SWELANCER_TASKS_PATH", raising=False)
+    monkeypatch.setenv("SWELANCER_TASKS_PATH", "")  # main() adds to it: restored after the test
     root = _my_root(tmp_path)
     assert main(["tasks", "--tasks-dir", str(root)]) == 0
     out = capsys.readouterr().out
@@ -75,7 +75,7 @@ def test_new_task_scaffolds_a_folder_that_loads_and_lints_its_todos(
 ) -> None:
     from swelancer_env.tasks.lint import lint_task
 
-    monkeypatch.delenv("SWELANCER_TASKS_PATH", raising=False)
+    monkeypatch.setenv("SWELANCER_TASKS_PATH", "")  # main() adds to it: restored after the test
     root = tmp_path / "mine"
     root.mkdir()
     args = ["new-task", "tally-tip-rounding", "--app", "tally", "--variant", "swe_manager",
