@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -47,11 +48,27 @@ def deps_dir(app: App) -> Path:
     """Where the app's ``node_modules`` is kept: one folder per content of its lock."""
     from swelancer_env.sandbox.worktree import cache_root
 
+    stats = tuple(_stat(app.root / name) for name in ("package.json", LOCK_FILE))
+    return cache_root() / "deps" / f"{app.name}-{_digest(str(app.root), stats)}"
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(root: str, stats: tuple[tuple[int, int, int] | None, ...]) -> str:
+    """The hash of the app's package.json and lock, read again only when their stat changes
+    (``prepare`` runs at every reset and app start)."""
     digest = hashlib.sha256()
     for name in ("package.json", LOCK_FILE):
-        path = app.root / name
+        path = Path(root, name)
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
-    return cache_root() / "deps" / f"{app.name}-{digest.hexdigest()[:16]}"
+    return digest.hexdigest()[:16]
 
 
 def prepare(app: App, npm: str | None = None) -> Path | None:

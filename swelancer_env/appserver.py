@@ -152,22 +152,22 @@ class AppServer:
         if self.limits is not None:
             self._group = LimitGroup(self.limits, "app")
             argv = self._group.argv(argv)
-        self._proc = subprocess.Popen(
-            argv,
-            cwd=self.tree,
-            pass_fds=(listener.fileno(),) if listener is not None else (),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self._proc = self._popen(argv, env, (listener.fileno(),) if listener is not None else ())
         try:
             self._wait_ready()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _popen(
+        self, argv: list[str], env: dict[str, str], fds: tuple[int, ...] = ()
+    ) -> subprocess.Popen[bytes]:
+        """A process of the app's (its build, the app itself) in the tree, output to its log."""
+        return subprocess.Popen(
+            argv, cwd=self.tree, pass_fds=fds, env=env, stdin=subprocess.DEVNULL,
+            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
 
     def _build(self, prefix: list[str], env: dict[str, str]) -> None:
         """Run the app's build command in its tree, isolated like the app, before it starts.
@@ -179,15 +179,7 @@ class AppServer:
         argv = [*prefix, "bash", "-c", self.app.build]
         group = LimitGroup(self.limits, "build") if self.limits is not None else None
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            group.argv(argv) if group is not None else argv,
-            cwd=self.tree,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = self._popen(group.argv(argv) if group is not None else argv, env)
         try:
             code = proc.wait(timeout=self.app.build_timeout_s)
         except subprocess.TimeoutExpired:

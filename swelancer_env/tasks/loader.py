@@ -38,7 +38,6 @@ __all__ = [
 BUNDLED_TASKS = Path(__file__).resolve().parents[2] / "tasks"
 if not (BUNDLED_TASKS / "apps").is_dir():
     BUNDLED_TASKS = Path(__file__).resolve().parents[1] / "bundled"
-_REPO_TASKS = BUNDLED_TASKS
 
 
 def tasks_roots() -> list[Path]:
@@ -50,7 +49,7 @@ def tasks_roots() -> list[Path]:
     Raises:
         ConfigError: a folder of ``$SWELANCER_TASKS_PATH`` does not exist.
     """
-    roots = [Path(os.environ.get("SWELANCER_TASKS_DIR") or _REPO_TASKS).resolve()]
+    roots = [Path(os.environ.get("SWELANCER_TASKS_DIR") or BUNDLED_TASKS).resolve()]
     for entry in os.environ.get("SWELANCER_TASKS_PATH", "").split(os.pathsep):
         if not entry:
             continue
