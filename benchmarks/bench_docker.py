@@ -141,6 +141,7 @@ def time_grading(
         overheads.append(result.seconds - result.pytest_seconds)
         for name, value in grader.last_timings.items():
             phases.setdefault(name, []).append(value)
+    grader.close()  # the containers are removed in the background
     return totals, pytests, overheads, phases, passed
 
 

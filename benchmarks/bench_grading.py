@@ -62,6 +62,7 @@ def main() -> None:
             raise SystemExit(f"{task.id}: the starting state did not fail: {g.summary()}")
         failing[task.app].append(time.perf_counter() - started)
         print(f"  {task.id:<36} fail {failing[task.app][-1]:5.2f} s", flush=True)
+    grader.close()  # the Docker grader removes its containers in the background
     print("\n| app | backend | IC tasks | passing grading: median | p90 | slowest | "
           "pytest's part (median) | failing grading: median |")  # fmt: skip
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -208,8 +208,10 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         return self._split_cache
 
     def close(self) -> None:
-        """End the episode's sandbox and browser. Safe to call twice."""
+        """End the episode's sandbox and browser, and wait for the grader's clean-up. Safe to
+        call twice."""
         self._end_episode()
+        self._grader.close()
         self._closed = True
 
     def _end_episode(self) -> None:

@@ -212,9 +212,17 @@ class Grader:
         try:
             self._grade_in(tmp, task, diff, result)
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            self._discard(tmp)
         result.seconds = time.perf_counter() - started
         return verdict(task, result, self.partial_credit)
+
+    def close(self) -> None:
+        """Wait for the clean-up of finished gradings (see :meth:`_discard`). The grader stays
+        usable; safe to call twice."""
+
+    def _discard(self, tmp: Path) -> None:
+        """Remove a grading's folder once its verdict is read."""
+        shutil.rmtree(tmp, ignore_errors=True)
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         try:

@@ -135,6 +135,7 @@ def test_gold_passes_and_the_starting_state_fails(
     assert (gold.passed, gold.earned, gold.infra_error) == (True, 300.0, None), gold
     assert gold.pytest_seconds > 0 and gold.seconds >= gold.pytest_seconds
     assert set(grader.last_timings) >= {"container", "app", "tests_in", "pytest", "report_out"}
+    grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []
 
 
@@ -161,6 +162,7 @@ def test_app_code_cannot_read_the_tests_or_forge_the_verdict(
     assert outcomes["test_greeting"].outcome == "failed"
     assert not result.passed and result.earned == 0.0
     assert "forged" not in json.dumps(result.model_dump())
+    grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []
 
 
@@ -171,6 +173,7 @@ def test_a_change_that_breaks_the_app_is_a_fail_not_infra(
     result = grader.grade(mini_task, broken)
     assert not result.passed and result.infra_error is None, result.infra_error
     assert "did not start" in result.reason and "SyntaxError" in result.reason
+    grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []
 
 
@@ -190,6 +193,7 @@ def test_an_app_that_never_starts_is_infra(
     for result in (plain, changed):
         assert result.infra_error and "exited" in result.infra_error, result
         assert result.earned == 0.0 and not result.passed
+    grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []
 
 
@@ -198,4 +202,5 @@ def test_a_diff_that_does_not_apply_is_infra(
 ) -> None:
     result = grader.grade(mini_task, gold_diff(mini_task).replace("-GREETING", "-GREETINGX"))
     assert result.infra_error and "did not apply" in result.infra_error
+    grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []

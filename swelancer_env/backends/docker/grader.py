@@ -10,7 +10,9 @@ container starts from the sandbox image (no network, the sandbox's limits and la
    ``/grade/run``: a folder only root can open;
 3. pytest runs as root (no capabilities) with Chromium at ``/usr/bin/chromium``, writing its
    JUnit report to ``/grade/run/out`` (root-only);
-4. the harness reads the report out with ``get_archive`` and removes the container.
+4. the harness reads the report out with ``get_archive``; the verdict is returned while the
+   container and the folder are removed in the background (:meth:`DockerGrader.close` waits for
+   that, and so does the interpreter's exit).
 
 The app's code can neither read the tests nor write the report: it runs as another user, and
 the tests' folder is root's, mode 0700. App-start failures are blamed as the local grader does:
@@ -25,10 +27,11 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,20 @@ from swelancer_env.tempdirs import make_temp_dir, temp_dir
 
 __all__ = ["DockerGrader"]
 
+_removals_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _removals() -> ThreadPoolExecutor:
+    """Removes finished gradings' containers and folders off the verdict's path (about 0.15 s
+    each). Its threads are joined at the interpreter's exit, after the removals still queued;
+    a forked child (a pool's worker) makes its own."""
+    global _removals_pool
+    if _removals_pool is None or _removals_pool[0] != os.getpid():
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="swl-grade-remove")
+        _removals_pool = (os.getpid(), pool)
+    return _removals_pool[1]
+
+
 GRADE_DIR = "/grade"
 RUN = f"{GRADE_DIR}/run"
 PLUGIN_MODULE = "swelancer_grading_plugin"
@@ -77,7 +94,8 @@ class DockerGrader(Grader):
         partial_credit: reward the fraction of hidden tests passed.
         run_id: the run label of the containers (default: this process's).
 
-    ``last_timings`` holds the phases of the latest grading, in seconds.
+    ``last_timings`` holds the phases of the latest grading, in seconds. A grading's container
+    is removed in the background once its verdict is read: :meth:`close` waits for that.
     """
 
     def __init__(
@@ -93,6 +111,29 @@ class DockerGrader(Grader):
         self.run_id = run_id
         self.last_timings: dict[str, float] = {}
         self._starts: set[str] = set()  # starting states whose app was seen to start
+        self._launches: dict[Path, _Launch] = {}  # a grading folder -> its container
+        self._removals: list[Future[None]] = []
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Wait until the containers and folders of finished gradings are removed."""
+        with self._lock:
+            pending, self._removals = self._removals, []
+        wait(pending)
+
+    def _discard(self, tmp: Path) -> None:
+        launch = self._launches.pop(tmp, None)
+
+        def remove() -> None:
+            try:
+                if launch is not None:
+                    launch.remove()
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+        with self._lock:
+            self._removals = [f for f in self._removals if not f.done()]
+            self._removals.append(_removals().submit(remove))
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         timings = self.last_timings = {}
@@ -109,7 +150,7 @@ class DockerGrader(Grader):
         grade_dir.mkdir()
         grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
         binds = {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw"), **deps_binds(app_of(task))}
-        launch = _Launch(self, task, binds)
+        launch = self._launches[tmp] = _Launch(self, task, binds)  # removed by _discard
         try:
             result.infra_error = apply_submission(task, diff, tree)
             lap("tree")
@@ -120,9 +161,6 @@ class DockerGrader(Grader):
             self._run(box, task, diff, result, lap)
         except SandboxError as e:
             result.infra_error = f"the grading container failed: {e}"
-        finally:
-            launch.remove()
-            lap("remove")
 
     def _run(
         self, box: HarnessContainer, task: Task, diff: str, result: GradeResult, lap: Any
