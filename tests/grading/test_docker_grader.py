@@ -6,13 +6,18 @@ missing, these tests fail with the reason; none is skipped.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from swelancer_env.backends.docker.container import HarnessContainer
 from swelancer_env.backends.docker.grader import DockerGrader
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.tasks.model import Task
@@ -99,8 +104,10 @@ def run_id() -> str:
 
 
 @pytest.fixture
-def grader(engine: str, run_id: str) -> DockerGrader:
-    return DockerGrader(image=engine, run_id=run_id, memory="1g")
+def grader(engine: str, run_id: str) -> Iterator[DockerGrader]:
+    grader = DockerGrader(image=engine, run_id=run_id, memory="1g")
+    yield grader
+    grader.close()
 
 
 def _containers(run_id: str) -> list[dict[str, object]]:
@@ -123,6 +130,45 @@ def _diff_replacing(task: Task, path: str, new_text: str) -> str:
         + "".join(f"+{line}\n" for line in lines_new)
     )
     return patch_diff(task, patch)
+
+
+def test_every_grading_has_a_container_no_grading_used(
+    grader: DockerGrader, mini_task: Task, run_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next container is started after a grading (a spare); the next grading takes it, and
+    a new spare is started; close() removes them all."""
+    used: list[str | None] = []
+    put = HarnessContainer.put
+
+    def spy(box: HarnessContainer, dest: str, entries: Any) -> None:
+        if not used or used[-1] != box.id:  # the tests, then the app's address, per grading
+            used.append(box.id)
+        put(box, dest, entries)
+
+    monkeypatch.setattr(HarnessContainer, "put", spy)
+    assert not grader.grade(mini_task, "").passed
+    (spare,) = grader._spares.values()
+    spare_id = spare.wait().id
+    assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    (next_spare,) = grader._spares.values()
+    assert used == [used[0], spare_id] and used[0] != spare_id != next_spare.wait().id
+    labels = {c["Id"]: c["Labels"] for c in _containers(run_id)}
+    assert labels[next_spare.wait().id]["swelancer-env.task"] == "next mini grading"
+    grader.close()
+    assert _containers(run_id) == [] and grader._spares == {}
+
+
+def test_a_grader_dropped_without_close_leaves_no_container(
+    engine: str, mini_task: Task, run_id: str
+) -> None:
+    grader = DockerGrader(image=engine, run_id=run_id, memory="1g")
+    assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    del grader
+    gc.collect()  # removes the spare; the grading's own container is removed in the background
+    deadline = time.monotonic() + 60
+    while _containers(run_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _containers(run_id) == []
 
 
 def test_gold_passes_and_the_starting_state_fails(

@@ -11,8 +11,12 @@ container starts from the sandbox image (no network, the sandbox's limits and la
 3. pytest runs as root (no capabilities) with Chromium at ``/usr/bin/chromium``, writing its
    JUnit report to ``/grade/run/out`` (root-only);
 4. the harness reads the report out with ``get_archive``; the verdict is returned while the
-   container and the folder are removed in the background (:meth:`DockerGrader.close` waits for
-   that, and so does the interpreter's exit).
+   container and the folder are removed in the background.
+
+Every grading has a container no other grading used. After a grading, the next container for the
+same app is started in the background (a spare, with an empty folder of its own), so the next
+grading does not wait for it; :meth:`DockerGrader.close` removes the spares and waits for the
+removals (a grader that is dropped, and the interpreter's exit, do the same).
 
 The app's code can neither read the tests nor write the report: it runs as another user, and
 the tests' folder is root's, mode 0700. App-start failures are blamed as the local grader does:
@@ -31,6 +35,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -95,7 +100,8 @@ class DockerGrader(Grader):
         run_id: the run label of the containers (default: this process's).
 
     ``last_timings`` holds the phases of the latest grading, in seconds. A grading's container
-    is removed in the background once its verdict is read: :meth:`close` waits for that.
+    is removed in the background once its verdict is read, and a spare is started for the next
+    grading of the same app: :meth:`close` removes the spares and waits for the removals.
     """
 
     def __init__(
@@ -112,28 +118,43 @@ class DockerGrader(Grader):
         self.last_timings: dict[str, float] = {}
         self._starts: set[str] = set()  # starting states whose app was seen to start
         self._launches: dict[Path, _Launch] = {}  # a grading folder -> its container
+        self._spares: dict[tuple[str, ...], _Launch] = {}  # app's mounts -> the next container
         self._removals: list[Future[None]] = []
         self._lock = threading.Lock()
+        # a grader dropped without close(), or alive at the interpreter's exit: no spare is left
+        self._finalizer = weakref.finalize(self, _remove_spares, self._spares, self._lock)
 
     def close(self) -> None:
-        """Wait until the containers and folders of finished gradings are removed."""
+        """Remove the spare containers, and wait until the containers and folders of finished
+        gradings are removed. The grader stays usable; safe to call twice."""
+        _remove_spares(self._spares, self._lock)
         with self._lock:
             pending, self._removals = self._removals, []
         wait(pending)
 
     def _discard(self, tmp: Path) -> None:
         launch = self._launches.pop(tmp, None)
-
-        def remove() -> None:
-            try:
-                if launch is not None:
-                    launch.remove()
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-
         with self._lock:
             self._removals = [f for f in self._removals if not f.done()]
-            self._removals.append(_removals().submit(remove))
+            self._removals.append(_removals().submit(_remove, launch, tmp))
+        if launch is not None:  # the next grading of this app need not wait for its container
+            with self._lock:
+                if launch.key not in self._spares:
+                    self._spares[launch.key] = _Launch(
+                        self, f"next {launch.app_name} grading", launch.binds_extra,
+                        make_temp_dir("swelancer-grade-"), launch.app_name,
+                    )  # fmt: skip
+
+    def _launch(self, task: Task, tmp: Path) -> _Launch:
+        """A spare container for ``task``'s app if one started, else one started now in
+        ``tmp``."""
+        extra = deps_binds(app_of(task))
+        with self._lock:
+            spare = self._spares.pop(_Launch.key_of(extra), None)
+        if spare is not None and spare.failed():
+            _removals().submit(_remove, spare, None)
+            spare = None
+        return spare or _Launch(self, task.id, extra, tmp, task.app)
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         timings = self.last_timings = {}
@@ -145,14 +166,9 @@ class DockerGrader(Grader):
             timings[name] = round(now - mark, 3)
             mark = now
 
-        tree, grade_dir = tmp / "tree", tmp / "grade"
-        tree.mkdir()
-        grade_dir.mkdir()
-        grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
-        binds = {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw"), **deps_binds(app_of(task))}
-        launch = self._launches[tmp] = _Launch(self, task, binds)  # removed by _discard
+        launch = self._launches[tmp] = self._launch(task, tmp)  # removed by _discard
         try:
-            result.infra_error = apply_submission(task, diff, tree)
+            result.infra_error = apply_submission(task, diff, launch.folder / "tree")
             lap("tree")
             box = launch.wait()
             lap("container")
@@ -244,11 +260,9 @@ class DockerGrader(Grader):
         if key in self._starts:
             return True
         with temp_dir("swelancer-grade-check-") as d:
-            tree = Path(d) / "tree"
-            tree.mkdir()
-            launch = _Launch(self, task, {tree: (SRC, "ro"), **deps_binds(app_of(task))})
+            launch = _Launch(self, task.id, deps_binds(app_of(task)), Path(d), task.app)
             try:
-                StartingState.get(task).materialize_tree(tree)
+                StartingState.get(task).materialize_tree(launch.folder / "tree")
                 box = launch.wait()
                 limit = task.limits.grading_timeout_s
                 ok = bool(box.appctl(start_request(app_of(task), limit), timeout=limit).get("ok"))
@@ -261,26 +275,68 @@ class DockerGrader(Grader):
         return ok
 
 
+def _remove(launch: _Launch | None, folder: Path | None) -> None:
+    """Remove a grading's container and folders (in the background)."""
+    try:
+        if launch is not None:
+            launch.remove()
+    finally:
+        for path in {folder, launch.folder if launch is not None else None} - {None}:
+            shutil.rmtree(path, ignore_errors=True)  # type: ignore[arg-type]
+
+
+def _remove_spares(spares: dict[tuple[str, ...], _Launch], lock: threading.Lock) -> None:
+    with lock:
+        taken = list(spares.values())
+        spares.clear()
+    for spare in taken:
+        _remove(spare, None)
+
+
 class _Launch:
-    """A grading container started in a thread, while the caller makes the tree it binds."""
+    """A grading container started in a thread, bound to a folder of its own: ``tree`` (the
+    submission, read-only at ``/work/src``; it may be made while the container starts) and
+    ``grade`` (``/grade``), and read-only to ``binds_extra`` (the app's npm dependencies)."""
 
     def __init__(
-        self, grader: DockerGrader, task: Task, binds: dict[Path, tuple[str, str]]
+        self,
+        grader: DockerGrader,
+        label: str,
+        binds_extra: dict[Path, tuple[str, str]],
+        folder: Path,
+        app_name: str,
     ) -> None:
         self.box: HarnessContainer | None = None
         self.error: BaseException | None = None
+        self.folder, self.app_name, self.binds_extra = folder, app_name, binds_extra
+        self.key = self.key_of(binds_extra)
+        tree, grade_dir = folder / "tree", folder / "grade"
+        tree.mkdir()
+        grade_dir.mkdir()
+        grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
+        binds = {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw"), **binds_extra}
+
+        config, run_id = grader.config, grader.run_id  # the thread keeps no hold on the grader
 
         def run() -> None:
             try:
                 self.box = HarnessContainer(
-                    grader.config, role="grade", task_id=task.id, binds=binds,
-                    tmpfs=app_tmpfs(grader.config), run_id=grader.run_id,
+                    config, role="grade", task_id=label, binds=binds,
+                    tmpfs=app_tmpfs(config), run_id=run_id,
                 )  # fmt: skip
             except BaseException as exc:  # handed to wait()
                 self.error = exc
 
         self._thread = threading.Thread(target=run, name="swl-grade-launch", daemon=True)
         self._thread.start()
+
+    @staticmethod
+    def key_of(binds_extra: dict[Path, tuple[str, str]]) -> tuple[str, ...]:
+        return tuple(sorted(f"{h}:{c}:{m}" for h, (c, m) in binds_extra.items()))
+
+    def failed(self) -> bool:
+        """Whether it has already failed to start."""
+        return not self._thread.is_alive() and self.box is None
 
     def wait(self) -> HarnessContainer:
         self._thread.join()
@@ -292,7 +348,8 @@ class _Launch:
 
     def remove(self) -> None:
         """Remove the container (once it has started, or failed to). Idempotent."""
-        self._thread.join()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
         box, self.box = self.box, None
         if box is not None:
             box.remove()
