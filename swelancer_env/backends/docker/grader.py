@@ -4,12 +4,14 @@ For each submission (the same ``grade(task, diff)`` as :class:`~swelancer_env.gr
 Grader`): the starting state plus the diff is made on the host, in a temporary folder, while a new
 container starts from the sandbox image (no network, the sandbox's limits and labels). Inside:
 
-1. the submitted tree, bind-mounted read-only at ``/work/src``, is copied to ``/work/app`` (a
-   tmpfs of the unprivileged ``agent``), and the app starts from it as ``agent``;
-2. only then do the hidden tests and the pytest plugin enter, by ``put_archive``, in
-   ``/grade/run``: a folder only root can open;
-3. pytest runs as root (no capabilities) with Chromium at ``/usr/bin/chromium``, writing its
-   JUnit report to ``/grade/run/out`` (root-only);
+1. as soon as the container is up, the hidden tests and the pytest plugin enter, by
+   ``put_archive``, in ``/grade/run``: a folder only root can open; pytest starts there as root
+   (no capabilities), with Playwright and the headless Chromium, and waits for the app's
+   address in a file;
+2. meanwhile the submitted tree, bind-mounted read-only at ``/work/src``, is copied to
+   ``/work/app`` (a tmpfs of the unprivileged ``agent``), built, and the app starts from it as
+   ``agent``; its address (or ``error``) is put in the file;
+3. the tests run, writing their JUnit report to ``/grade/run/out`` (root-only);
 4. the harness reads the report out with ``get_archive``; the verdict is returned while the
    container and the folder are removed in the background.
 
@@ -44,6 +46,7 @@ from swelancer_env.backends.docker.config import DockerConfig, _config
 from swelancer_env.backends.docker.container import (
     APP_PORT,
     SRC,
+    ExecResult,
     HarnessContainer,
     PutEntry,
     app_tmpfs,
@@ -167,23 +170,30 @@ class DockerGrader(Grader):
             mark = now
 
         launch = self._launches[tmp] = self._launch(task, tmp)  # removed by _discard
+        # pytest, Playwright and Chromium start as soon as the container is up, while the tree
+        # is made and the app builds and starts: the tests wait for its address in a file
+        pool = ThreadPoolExecutor(1, thread_name_prefix="swl-grade-pytest")
+        tests = pool.submit(self._pytest, launch, task, timings)
         try:
             result.infra_error = apply_submission(task, diff, launch.folder / "tree")
             lap("tree")
             box = launch.wait()
             lap("container")
             if result.infra_error:
-                return
-            self._run(box, task, diff, result, lap)
+                return  # pytest ends with the container
+            self._run(box, task, diff, result, lap, tests)
         except SandboxError as e:
             result.infra_error = f"the grading container failed: {e}"
+        finally:
+            pool.shutdown(wait=False)  # after a failure, the exec ends with the container
 
-    def _run(
-        self, box: HarnessContainer, task: Task, diff: str, result: GradeResult, lap: Any
-    ) -> None:
-        limit = task.limits.grading_timeout_s
+    def _pytest(self, launch: _Launch, task: Task, timings: dict[str, float]) -> ExecResult:
+        """Put the hidden tests in the container and run them (in a thread of ``_grade_in``)."""
+        box = launch.wait()
+        started = time.perf_counter()
         box.put(GRADE_DIR, self._hidden_entries(task))
-        lap("tests_in")
+        timings["tests_in"] = round(time.perf_counter() - started, 3)
+        limit = task.limits.grading_timeout_s
         env = {
             "HOME": f"{RUN}/home",
             "TMPDIR": f"{RUN}/tmp",
@@ -205,15 +215,23 @@ class DockerGrader(Grader):
                 stop_early=not self.partial_credit,
             ),  # fmt: skip
         ]  # fmt: skip
-        # pytest, Playwright and Chromium start while the app builds and starts; the tests wait
-        # for its address in a file
-        with ThreadPoolExecutor(1, thread_name_prefix="swl-grade-pytest") as pool:
-            tests = pool.submit(box.exec, argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
-            started = box.appctl(start_request(app_of(task), limit), timeout=limit)
-            lap("app")
-            url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
-            box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
-            run = tests.result()
+        return box.exec(argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
+
+    def _run(
+        self,
+        box: HarnessContainer,
+        task: Task,
+        diff: str,
+        result: GradeResult,
+        lap: Any,
+        tests: Future[ExecResult],
+    ) -> None:
+        limit = task.limits.grading_timeout_s
+        started = box.appctl(start_request(app_of(task), limit), timeout=limit)
+        lap("app")
+        url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
+        box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
+        run = tests.result()
         if not started.get("ok"):
             error = f"The {task.app} app {started.get('error')}."
             if started.get("log"):
