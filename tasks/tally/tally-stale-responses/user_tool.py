@@ -18,8 +18,10 @@ def reproduce(user):
         page.get_by_test_id("search-result-expense-9").wait_for()
         user.note("Results shown: " + " | ".join(page.locator(".result-title").all_inner_texts()))
     with user.step("The slow answer for 'lu' finally arrives"):
-        for route in late:
-            route.continue_()
-        page.wait_for_timeout(1500)
+        with page.expect_request_finished(lambda request: request.url.endswith("q=lu")):
+            for route in late:
+                route.continue_()
+        # the page reads the answer and shows what it will a moment later
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 100)))")
         user.note("Search box: " + page.get_by_test_id("search-input").input_value())
         user.note("Results shown: " + " | ".join(page.locator(".result-title").all_inner_texts()))
