@@ -37,7 +37,8 @@ export function SearchBox() {
     if (event.key === 'Enter') {
       event.preventDefault();
       typed.current = false;
-      navigate(searchUrl(text), { replace: onSearchPage });
+      // the box, not `text`: Enter pressed right after typing can come before the re-render
+      navigate(searchUrl(event.currentTarget.value), { replace: onSearchPage });
     } else if (event.key === 'Escape') {
       typed.current = false;
       setText('');
