@@ -69,6 +69,7 @@ pass_over() {
     read -r line 2>/dev/null <"/proc/$p/stat" || continue
     rest=${line##*) }; state=${rest%% *}; rest=${rest#* }; ppid=${rest%% *}
     [[ $state == [ZX] || $state == $2 ]] && continue
+    [[ $ppid =~ ^[0-9]+$ ]] || continue  # a line read as the process went: the next pass
     ((ppid != 0 || p == also)) || continue
     if ((spare_root && ppid == 1)); then uid_of "$p"; [[ $uid == 0 ]] && continue; fi
     kill "-$1" "$p" 2>/dev/null && ((hit++))
@@ -212,7 +213,10 @@ def sweep(
             f"could not kill the processes in container {container_id[:12]}: the warden did not "
             f"answer and `docker exec` exited {code}: {out.decode(errors='replace')[-500:]}"
         )
-    return out.decode(errors="replace").strip().rsplit("\n", 1)[-1]
+    lines = out.decode(errors="replace").strip().splitlines()
+    # its "killed N" line; the last line (an error) when there is none
+    killed = [line for line in lines if line.startswith("killed ")]
+    return (killed or lines or [""])[-1]
 
 
 def _read_pid(fd: int, timeout: float) -> int:
