@@ -140,13 +140,12 @@ class DockerGrader(Grader):
         with self._lock:
             self._removals = [f for f in self._removals if not f.done()]
             self._removals.append(_removals().submit(_remove, launch, tmp))
-        if launch is not None:  # the next grading of this app need not wait for its container
-            with self._lock:
-                if launch.key not in self._spares:
-                    self._spares[launch.key] = _Launch(
-                        self, f"next {launch.app_name} grading", launch.binds_extra,
-                        make_temp_dir("swelancer-grade-"), launch.app_name,
-                    )  # fmt: skip
+            # the next grading of this app need not wait for its container
+            if launch is not None and launch.key not in self._spares:
+                self._spares[launch.key] = _Launch(
+                    self, f"next {launch.app_name} grading", launch.binds_extra,
+                    make_temp_dir("swelancer-grade-"), launch.app_name,
+                )  # fmt: skip
 
     def _launch(self, task: Task, tmp: Path) -> _Launch:
         """A spare container for ``task``'s app if one started, else one started now in
@@ -295,12 +294,14 @@ class DockerGrader(Grader):
 
 def _remove(launch: _Launch | None, folder: Path | None) -> None:
     """Remove a grading's container and folders (in the background)."""
+    folders = [folder] if folder is not None else []
     try:
         if launch is not None:
+            folders.append(launch.folder)
             launch.remove()
     finally:
-        for path in {folder, launch.folder if launch is not None else None} - {None}:
-            shutil.rmtree(path, ignore_errors=True)  # type: ignore[arg-type]
+        for path in set(folders):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_spares(spares: dict[tuple[str, ...], _Launch], lock: threading.Lock) -> None:
