@@ -169,6 +169,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         if task.official is not None:  # no app of the official tasks runs here
             self._offered = [t for t in self._offered if t != "user_tool"]
         self.sandbox = self.backend_impl.sandbox(task)
+        self._grader.warm_up(task)  # the grader's browser starts while the agent works
         self._steps = 0
         self._done = False
         self._started = time.monotonic()

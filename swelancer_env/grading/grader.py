@@ -9,11 +9,18 @@ the agent left in its sandbox (a process, a modified test, a forged log) takes p
 Python that runs the tests is checked first for startup files no package shipped
 (:mod:`~swelancer_env.grading.interpreter`).
 
-Layout of a grading folder ``$TMPDIR/swelancer-grade-<random>/``::
+The hidden tests' pytest starts before it is needed: it starts Playwright and Chromium and waits
+(the plugin's ``run_when_told``) for the harness to put the tests in its run folder and say go.
+After each grading (and at :meth:`Grader.warm_up`, which the env calls at reset) the next one
+starts, so that a grading waits for the app and the tests alone; each serves one grading.
 
-    tree/               the starting state with the diff applied: the app runs from it
-    run/                the hidden tests' sandbox sees only this (and the system):
-        tests/          a copy of the task's hidden tests
+Layout::
+
+    $TMPDIR/swelancer-grade-<random>/tree/   the starting state with the diff applied: the app
+                                             runs from it
+    $TMPDIR/swelancer-grade-run-<random>/run/   the hidden tests' sandbox sees only this (and
+                                             the system):
+        tests/          a copy of the task's hidden tests (put in at the grading)
         plugins/        the grading plugin, importable without the package
         pytest.ini, junit.xml, infra.txt, home/
 """
@@ -21,12 +28,14 @@ Layout of a grading folder ``$TMPDIR/swelancer-grade-<random>/``::
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -141,19 +150,39 @@ def read_report(
 
 #: the file (in the run folder) the hidden tests read the app's address from
 APP_URL_FILE = "app_url"
+#: ``python -c`` this, then pytest's arguments: the plugin's warm start (see its docstring)
+WARM_START = "import sys, {plugin} as p; sys.exit(p.run_when_told())"
 
 
 class _PytestRun:
-    """The hidden tests' pytest, started at once; :meth:`finish` reads its verdict."""
+    """The hidden tests' pytest in a run folder of its own (``<folder>/run``): started at once,
+    it starts Playwright and Chromium and waits; :meth:`go` hands it the tests, :meth:`finish`
+    reads its verdict, :meth:`discard` ends it and removes its folder."""
 
-    def __init__(self, cmd: list[str], run: Path, env: dict[str, str], timeout: float):
-        self.run, self.timeout = run, timeout
+    def __init__(self, cmd: list[str], folder: Path, env: dict[str, str]):
+        self.folder, self.run = folder, folder / "run"
+        self.timeout = 0.0
         self.group = LimitGroup(GRADING_LIMITS, "grading")
         self.started = time.perf_counter()
         self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            self.group.argv(cmd), cwd=run, env=env, stdin=subprocess.DEVNULL,
+            self.group.argv(cmd), cwd=self.run, env=env, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def go(self, task: Task) -> None:
+        """Run the tests now in ``run/tests``, within ``task``'s grading time from now."""
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None
+        self.timeout = task.limits.grading_timeout_s
+        self.started = time.perf_counter()
+        line = json.dumps({"app_wait_s": self.timeout}) + "\n"
+        stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again
+        with contextlib.suppress(BrokenPipeError):  # it died: finish() reports what it said
+            stdin.write(line.encode())
+            stdin.close()
 
     def finish(self, result: GradeResult) -> None:
         """Wait for the run (within the task's grading time) and fill ``result`` from it."""
@@ -183,6 +212,18 @@ class _PytestRun:
             proc.communicate()
         self.group.close()
 
+    def discard(self) -> None:
+        """:meth:`kill`, and remove its folder. Idempotent."""
+        try:
+            self.kill()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _discard_spare(spare: list[_PytestRun]) -> None:
+    while spare:
+        spare.pop().discard()
+
 
 class Grader:
     """Grades diffs against a task's hidden tests on this machine.
@@ -192,6 +233,10 @@ class Grader:
         partial_credit: run every hidden test (else stop at the first failure).
         isolate: run the hidden tests and the app in bubblewrap (default: when it works here;
             without it, a warning at the sandbox says nothing is isolated).
+        warm: keep the next grading's pytest, Playwright and Chromium started (a spare): after
+            each grading, and from :meth:`warm_up`. A grading then waits only for the app and
+            the tests themselves. A spare is used once, and costs an idle Python, Node and
+            Chromium (about 250 MB) until :meth:`close`.
     """
 
     def __init__(
@@ -199,10 +244,15 @@ class Grader:
         chromium: str | None = None,
         partial_credit: bool = False,
         isolate: bool | None = None,
+        warm: bool = True,
     ):
         self.chromium = chromium
         self.partial_credit = partial_credit
         self.isolate = isolate
+        self.warm = warm
+        self._spare: list[_PytestRun] = []  # at most one; a list for the finalizer to empty
+        # a grader dropped without close(), or alive at the interpreter's exit: no spare is left
+        self._spare_finalizer = weakref.finalize(self, _discard_spare, self._spare)
 
     def grade(self, task: Task, diff: str) -> GradeResult:
         """Grade ``diff`` (a git diff against the starting state) on ``task``."""
@@ -217,8 +267,16 @@ class Grader:
         return verdict(task, result, self.partial_credit)
 
     def close(self) -> None:
-        """Wait for the clean-up of finished gradings (see :meth:`_discard`). The grader stays
-        usable; safe to call twice."""
+        """End the spare pytest (see ``warm``) and wait for the clean-up of finished gradings
+        (see :meth:`_discard`). The grader stays usable; safe to call twice."""
+        _discard_spare(self._spare)
+
+    def warm_up(self, task: Task) -> None:
+        """Start what a grading of ``task`` will need, in the background, unless it is ready
+        (the env calls it at reset: the spare warms while the agent works)."""
+        if self.warm and not self._spare:
+            with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told at grading
+                self._spare.append(self._start_pytest())
 
     def _discard(self, tmp: Path) -> None:
         """Remove a grading's folder once its verdict is read."""
@@ -226,40 +284,42 @@ class Grader:
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         try:
-            check_interpreter()
-            chromium = str(find_chromium(self.chromium))
+            tests_run = self._take_pytest()
         except (InfrastructureError, BrowserNotFoundError) as e:
             result.infra_error = str(e)
             return
+        try:
+            self._grade_with(tests_run, tmp, task, diff, result)
+        finally:
+            tests_run.discard()
+            self.warm_up(task)  # the next grading's pytest warms while the agent works
+
+    def _grade_with(
+        self, tests_run: _PytestRun, tmp: Path, task: Task, diff: str, result: GradeResult
+    ) -> None:
         app = app_of(task)
         tree = tmp / "tree"
         result.infra_error = apply_submission(task, diff, tree)
         if result.infra_error:
             return
-        run = tmp / "run"
+        run = tests_run.run
         shutil.copytree(task.tests_dir, run / "tests")
-        (run / "plugins").mkdir()
-        shutil.copyfile(plugin_module.__file__, run / "plugins" / f"{_PLUGIN_NAME}.py")
-        (run / "home").mkdir()
-        # pytest, Playwright and Chromium start while the app builds and starts: the tests wait
-        # for its address in a file (written once it answers)
-        tests_run = self._start_pytest(run, chromium, task)
+        # pytest, Playwright and Chromium are started (or start) while the app builds and
+        # starts: the tests wait for its address in a file (written once it answers)
+        tests_run.go(task)
         try:
-            try:
-                server = AppServer(app, tree, isolate=self.isolate).start()
-            except AppStartError as e:
-                tests_run.kill()
-                blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
-                return
-            try:
-                url_file = run / APP_URL_FILE
-                url_file.with_suffix(".tmp").write_text(server.url + "\n")
-                url_file.with_suffix(".tmp").rename(url_file)
-                tests_run.finish(result)
-            finally:
-                server.stop()
-        finally:
+            server = AppServer(app, tree, isolate=self.isolate).start()
+        except AppStartError as e:
             tests_run.kill()
+            blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
+            return
+        try:
+            url_file = run / APP_URL_FILE
+            url_file.with_suffix(".tmp").write_text(server.url + "\n")
+            url_file.with_suffix(".tmp").rename(url_file)
+            tests_run.finish(result)
+        finally:
+            server.stop()
 
     def _starting_state_starts(self, task: Task) -> bool:
         d = make_temp_dir("swelancer-grade-check-")
@@ -277,7 +337,30 @@ class Grader:
     def _isolated(self) -> bool:
         return isolation.bwrap_available() if self.isolate is None else self.isolate
 
-    def _start_pytest(self, run: Path, chromium: str, task: Task) -> _PytestRun:
+    def _take_pytest(self) -> _PytestRun:
+        """The spare pytest if it still waits, else one started now.
+
+        Raises:
+            InfrastructureError: the Python cannot be trusted.
+            BrowserNotFoundError: no Chromium.
+        """
+        check_interpreter()
+        spare = self._spare.pop() if self._spare else None
+        if spare is not None and spare.alive():
+            return spare
+        if spare is not None:  # it died while it waited: a new one tells why, if it does again
+            spare.discard()
+        return self._start_pytest()
+
+    def _start_pytest(self) -> _PytestRun:
+        """A pytest in a new run folder, that starts Playwright and Chromium and waits for
+        :meth:`_PytestRun.go` (the Python is checked when it is taken)."""
+        chromium = str(find_chromium(self.chromium))
+        folder = make_temp_dir("swelancer-grade-run-")
+        run = folder / "run"
+        (run / "plugins").mkdir(parents=True)
+        shutil.copyfile(plugin_module.__file__, run / "plugins" / f"{_PLUGIN_NAME}.py")
+        (run / "home").mkdir()
         (run / "pytest.ini").write_text("[pytest]\n")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -291,7 +374,6 @@ class Grader:
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "PYTHONPATH": str(run / "plugins"),
             "SWELANCER_APP_URL_FILE": str(run / APP_URL_FILE),
-            "SWELANCER_APP_WAIT_S": str(task.limits.grading_timeout_s),
             "SWELANCER_CHROMIUM": chromium,
             "SWELANCER_INFRA_FILE": str(run / "infra.txt"),
         }
@@ -301,10 +383,14 @@ class Grader:
             str(run / "junit.xml"), str(run / "pytest.ini"), str(run),
             plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
         )  # fmt: skip
-        cmd = [sys.executable, "-s", "-m", "pytest", *args]
+        cmd = [sys.executable, "-s", "-c", WARM_START.format(plugin=_PLUGIN_NAME), *args]
         if self._isolated():
             cmd = [*self._bwrap(run, chromium), *cmd]
-        return _PytestRun(cmd, run, env, task.limits.grading_timeout_s)
+        try:
+            return _PytestRun(cmd, folder, env)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
 
     @staticmethod
     def _bwrap(run: Path, chromium: str) -> list[str]:

@@ -13,6 +13,11 @@ grading container. The grader sets:
 Fixtures: ``app_url``, ``browser``, ``page`` (a fresh context per test at 1280 × 800),
 ``login`` (logs ``page`` in through the login form), ``api`` (a JSON client). The app's data is
 reset (``POST /api/dev/reset``) before every test.
+
+Started as ``python -c 'import swelancer_grading_plugin as p; p.run_when_told()' ARGS`` (the
+grader's warm start), it starts Playwright and Chromium first, then waits for one line on stdin
+(JSON: ``{"app_wait_s": ...}``) and only then runs ``pytest ARGS``: the harness can start it before
+a grading and hand it the tests when they are in place (EOF instead of the line: it ends).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -154,22 +160,61 @@ def api(app_url: str) -> Api:
     return Api(app_url)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def _start_browser(report: bool = True) -> tuple[Any, Any]:
+    """Playwright and its Chromium (``report``: write why either could not start)."""
     from playwright.sync_api import sync_playwright
 
     try:
         pw = sync_playwright().start()
     except Exception as e:  # noqa: BLE001 - any failure here is the harness's
-        _infra_error(f"Playwright could not start: {e}")
+        if report:
+            _infra_error(f"Playwright could not start: {e}")
         raise
     try:
         executable = os.environ.get("SWELANCER_CHROMIUM") or None
-        try:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Exception as e:  # noqa: BLE001
+        return pw, pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Exception as e:  # noqa: BLE001
+        if report:
             _infra_error(f"Chromium could not start: {e}")
-            raise
+        pw.stop()
+        raise
+
+
+#: Playwright and Chromium started by :func:`run_when_told` before pytest
+_prestarted: tuple[Any, Any] | None = None
+
+
+def run_when_told(args: list[str] | None = None) -> int:
+    """Start Playwright and Chromium, wait for the harness's line on stdin, then run pytest with
+    ``args`` (default: ``sys.argv[1:]``) and return its exit code; EOF first: return 0 at once.
+
+    The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit).
+    """
+    global _prestarted
+    args = sys.argv[1:] if args is None else args
+    try:
+        _prestarted = _start_browser(report=False)
+    except Exception:  # noqa: BLE001 - the browser fixture tries again, and tells why
+        _prestarted = None
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    settings = json.loads(line)
+    if "app_wait_s" in settings:
+        os.environ["SWELANCER_APP_WAIT_S"] = str(float(settings["app_wait_s"]))
+    # this module is imported already, so pytest cannot rewrite its asserts (it has none)
+    return int(pytest.main(["-W", "ignore::pytest.PytestAssertRewriteWarning", *args]))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    global _prestarted
+    if _prestarted is not None:
+        pw, browser = _prestarted
+        _prestarted = None
+    else:
+        pw, browser = _start_browser()
+    try:
         yield browser
         browser.close()
     finally:

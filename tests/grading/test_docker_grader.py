@@ -137,11 +137,12 @@ def test_every_grading_has_a_container_no_grading_used(
 ) -> None:
     """The next container is started after a grading (a spare); the next grading takes it, and
     a new spare is started; close() removes them all."""
-    used: list[str | None] = []
+    used: list[str | None] = []  # the container each grading's hidden tests entered
     put = HarnessContainer.put
 
     def spy(box: HarnessContainer, dest: str, entries: Any) -> None:
-        if not used or used[-1] != box.id:  # the tests, then the app's address, per grading
+        entries = list(entries)
+        if any(e.name.startswith("run/tests/") for e in entries):
             used.append(box.id)
         put(box, dest, entries)
 
@@ -168,6 +169,26 @@ def test_a_grader_dropped_without_close_leaves_no_container(
     deadline = time.monotonic() + 60
     while _containers(run_id) and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert _containers(run_id) == []
+
+
+def test_warm_up_starts_the_container_and_a_dead_pytest_is_replaced(
+    grader: DockerGrader, mini_task: Task, run_id: str
+) -> None:
+    """warm_up (the env calls it at reset) starts the first grading's container, with its pytest
+    waiting; a grading does not take a spare whose pytest has ended."""
+    grader.warm_up(mini_task)
+    (spare,) = grader._spares.values()
+    box = spare.wait()
+    assert not spare.failed()
+    box.exec(["pkill", "-KILL", "-f", "run_when_told"], user="0", timeout=30)
+    deadline = time.monotonic() + 30
+    while not spare.failed() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert spare.failed()
+    result = grader.grade(mini_task, gold_diff(mini_task))
+    assert result.passed and result.infra_error is None, result
+    grader.close()
     assert _containers(run_id) == []
 
 

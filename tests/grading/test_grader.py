@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import gc
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +73,75 @@ def test_changes_outside_acceptable_paths_are_dropped(mini_task: Task) -> None:
     task = mini_task.model_copy(update={"acceptable_paths": ["server.py"]})
     diff = gold_diff(task)
     assert diff == ""  # the fix is in greeting.py, which does not count
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_next_gradings_pytest_waits_warm_and_serves_one_grading(mini_task: Task) -> None:
+    grader = Grader()
+    try:
+        grader.warm_up(mini_task)
+        spare = grader._spare[0]
+        pid, folder = spare.proc.pid, spare.folder  # type: ignore[union-attr]
+        assert grader.grade(mini_task, gold_diff(mini_task)).passed
+        assert _gone(pid) and not folder.exists()  # used once, then ended and removed
+        (after,) = grader._spare  # the next one, already waiting
+        assert after is not spare and after.alive() and after.folder.exists()
+        assert not grader.grade(mini_task, "").passed
+    finally:
+        grader.close()
+    assert not grader._spare and not after.folder.exists() and after.proc is None
+
+
+def test_a_dropped_grader_leaves_no_pytest(mini_task: Task) -> None:
+    grader = Grader()
+    grader.warm_up(mini_task)
+    pid, folder = grader._spare[0].proc.pid, grader._spare[0].folder  # type: ignore[union-attr]
+    del grader
+    gc.collect()
+    assert _gone(pid) and not folder.exists()
+
+
+def test_a_waiting_pytest_that_died_is_replaced(mini_task: Task) -> None:
+    grader = Grader()
+    try:
+        grader.warm_up(mini_task)
+        spare = grader._spare[0]
+        os.killpg(spare.proc.pid, signal.SIGKILL)  # type: ignore[union-attr]
+        spare.proc.wait()  # type: ignore[union-attr]
+        result = grader.grade(mini_task, gold_diff(mini_task))
+        assert result.passed and result.infra_error is None, result.summary()
+        assert not spare.folder.exists()
+    finally:
+        grader.close()
+
+
+def test_the_grading_time_counts_from_the_tests_not_from_the_wait(mini_task: Task) -> None:
+    limit = 8.0
+    task = mini_task.model_copy(
+        update={"limits": mini_task.limits.model_copy(update={"grading_timeout_s": limit})}
+    )
+    grader = Grader()
+    try:
+        grader.warm_up(task)
+        time.sleep(limit + 1)  # the agent's episode
+        result = grader.grade(task, gold_diff(task))
+        assert result.passed, result.summary()
+    finally:
+        grader.close()
+
+
+def test_without_warm_no_pytest_waits(mini_task: Task) -> None:
+    grader = Grader(warm=False)
+    grader.warm_up(mini_task)
+    assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    assert not grader._spare
 
 
 def test_parse_junit_reads_outcomes(tmp_path: Path) -> None:

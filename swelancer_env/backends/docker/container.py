@@ -52,6 +52,7 @@ __all__ = [
     "ExecResult",
     "HarnessContainer",
     "PutEntry",
+    "RunningExec",
     "app_tmpfs",
     "start_request",
     "tree_entries",
@@ -247,40 +248,32 @@ class HarnessContainer:
         Raises:
             SandboxError: the engine refused the exec.
         """
+        return self.start(argv, user=user, env=env, workdir=workdir).result(timeout)
+
+    def start(
+        self,
+        argv: list[str],
+        *,
+        user: str,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
+        stdin: bool = False,
+    ) -> RunningExec:
+        """Start ``argv`` and return at once; ``stdin``: :meth:`RunningExec.send` writes to it.
+
+        Raises:
+            SandboxError: the engine refused the exec.
+        """
         cid = self._cid()
-        started = time.perf_counter()
         try:
             ex = self.client.api.exec_create(
-                cid, argv, stdin=False, stdout=True, stderr=True, tty=False, user=user,
+                cid, argv, stdin=stdin, stdout=True, stderr=True, tty=False, user=user,
                 workdir=workdir, environment=dict(env or {}),
             )  # fmt: skip
             raw: Any = self.client.api.exec_start(ex["Id"], socket=True)
         except Exception as exc:
             raise SandboxError(f"could not run {argv[0]} in container {cid[:12]}: {exc}") from exc
-        sock = raw._sock
-        try:
-            payload, ended = _read_frames(sock, time.monotonic() + timeout)
-        finally:
-            for closer in (raw.close, sock.close):
-                try:
-                    closer()
-                except OSError:
-                    pass
-        code: int | None = None
-        if ended:
-            for _ in range(100):  # the engine records the exit code just after the stream ends
-                info = self.client.api.exec_inspect(ex["Id"])
-                if not info.get("Running"):
-                    code = info.get("ExitCode")
-                    break
-                time.sleep(0.002)
-        text = payload.decode("utf-8", errors="replace")[-_MAX_OUTPUT:]
-        return ExecResult(
-            exit_code=code,
-            output=text,
-            timed_out=not ended,
-            seconds=time.perf_counter() - started,
-        )
+        return RunningExec(self.client, ex["Id"], raw)
 
     def appctl(self, request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
         """Ask the in-container app keeper (:mod:`swelancer_env.backends.docker.appctl`), as ``agent``.
@@ -388,6 +381,56 @@ class HarnessContainer:
         if self.id is None:
             raise SandboxError("this harness container was removed")
         return self.id
+
+
+class RunningExec:
+    """A command started in a container by :meth:`HarnessContainer.start`."""
+
+    def __init__(self, client: Any, exec_id: str, raw: Any) -> None:
+        self.client, self.exec_id, self.raw, self.sock = client, exec_id, raw, raw._sock
+        self.started = time.perf_counter()
+
+    def send(self, data: bytes) -> None:
+        """Write ``data`` to its stdin (started with ``stdin=True``).
+
+        Raises:
+            SandboxError: the command's stdin is closed (it ended).
+        """
+        try:
+            self.sock.sendall(data)
+        except OSError as exc:
+            raise SandboxError(f"could not write to the command's stdin: {exc}") from exc
+
+    def result(self, timeout: float) -> ExecResult:
+        """Read its output to its end or ``timeout`` s from now; then let go of its stream
+        (at the deadline the command is left running, and ``timed_out`` set)."""
+        try:
+            payload, ended = _read_frames(self.sock, time.monotonic() + timeout)
+        finally:
+            self.close()
+        code: int | None = None
+        if ended:
+            for _ in range(100):  # the engine records the exit code just after the stream ends
+                info = self.client.api.exec_inspect(self.exec_id)
+                if not info.get("Running"):
+                    code = info.get("ExitCode")
+                    break
+                time.sleep(0.002)
+        text = payload.decode("utf-8", errors="replace")[-_MAX_OUTPUT:]
+        return ExecResult(
+            exit_code=code,
+            output=text,
+            timed_out=not ended,
+            seconds=time.perf_counter() - self.started,
+        )
+
+    def close(self) -> None:
+        """Let go of its stream (the command goes on, or gets EOF on stdin). Idempotent."""
+        for closer in (self.raw.close, self.sock.close):
+            try:
+                closer()
+            except OSError:
+                pass
 
 
 def _read_frames(sock: Any, deadline: float) -> tuple[bytes, bool]:

@@ -4,10 +4,10 @@ For each submission (the same ``grade(task, diff)`` as :class:`~swelancer_env.gr
 Grader`): the starting state plus the diff is made on the host, in a temporary folder, while a new
 container starts from the sandbox image (no network, the sandbox's limits and labels). Inside:
 
-1. as soon as the container is up, the hidden tests and the pytest plugin enter, by
-   ``put_archive``, in ``/grade/run``: a folder only root can open; pytest starts there as root
-   (no capabilities), with Playwright and the headless Chromium, and waits for the app's
-   address in a file;
+1. as soon as the container is up, the pytest plugin enters, by ``put_archive``, in
+   ``/grade/run``: a folder only root can open; pytest starts there as root (no capabilities):
+   it starts Playwright and the headless Chromium and waits for a line on its stdin; the hidden
+   tests enter, and the line is sent; the tests wait for the app's address in a file;
 2. meanwhile the submitted tree, bind-mounted read-only at ``/work/src``, is copied to
    ``/work/app`` (a tmpfs of the unprivileged ``agent``), built, and the app starts from it as
    ``agent``; its address (or ``error``) is put in the file;
@@ -16,8 +16,9 @@ container starts from the sandbox image (no network, the sandbox's limits and la
    container and the folder are removed in the background.
 
 Every grading has a container no other grading used. After a grading, the next container for the
-same app is started in the background (a spare, with an empty folder of its own), so the next
-grading does not wait for it; :meth:`DockerGrader.close` removes the spares and waits for the
+same app is started in the background (a spare, with an empty folder of its own, and its pytest
+and Chromium started), so the next grading does not wait for them; :meth:`DockerGrader.warm_up`
+starts one before the first grading (the env calls it at reset); :meth:`DockerGrader.close` removes the spares and waits for the
 removals (a grader that is dropped, and the interpreter's exit, do the same).
 
 The app's code can neither read the tests nor write the report: it runs as another user, and
@@ -32,7 +33,7 @@ Example:
 
 from __future__ import annotations
 
-import math
+import json
 import os
 import shutil
 import threading
@@ -49,6 +50,7 @@ from swelancer_env.backends.docker.container import (
     ExecResult,
     HarnessContainer,
     PutEntry,
+    RunningExec,
     app_tmpfs,
     deps_binds,
     start_request,
@@ -59,6 +61,7 @@ from swelancer_env.errors import SandboxError
 from swelancer_env.grading import plugin as plugin_module
 from swelancer_env.grading.grader import (
     APP_URL_FILE,
+    WARM_START,
     Grader,
     apply_submission,
     blame_start_failure,
@@ -91,6 +94,40 @@ GRADE_DIR = "/grade"
 RUN = f"{GRADE_DIR}/run"
 PLUGIN_MODULE = "swelancer_grading_plugin"
 _PLUGIN_SOURCE = Path(plugin_module.__file__)
+_PYTEST_ENV = {
+    "HOME": f"{RUN}/home",
+    "TMPDIR": f"{RUN}/tmp",
+    "LANG": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONNOUSERSITE": "1",
+    # only the grading plugin: no plugin installed beside pytest joins the run (faster by about
+    # half a second, and nothing else decides how the hidden tests run)
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    "SWELANCER_APP_URL_FILE": f"{RUN}/{APP_URL_FILE}",
+    "SWELANCER_CHROMIUM": HEADLESS_SHELL,
+    "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
+}
+
+
+def _run_folder() -> list[PutEntry]:
+    """The run folder before the tests enter: the plugin, pytest.ini, and root-only home, tmp
+    and out."""
+    return [
+        PutEntry("run", None, 0o700),
+        PutEntry(f"run/{PLUGIN_MODULE}.py", _PLUGIN_SOURCE.read_bytes()),
+        PutEntry("run/pytest.ini", b"[pytest]\n"),
+        PutEntry("run/out", None, 0o700),
+        PutEntry("run/home", None, 0o700),
+        PutEntry("run/tmp", None, 0o700),
+    ]
+
+
+def _pytest_argv(stop_early: bool) -> list[str]:
+    """pytest started warm (see the plugin's ``run_when_told``): it waits for its line."""
+    args = pytest_args(
+        f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE, stop_early=stop_early
+    )
+    return ["python3", "-s", "-c", WARM_START.format(plugin=PLUGIN_MODULE), *args]
 
 
 class DockerGrader(Grader):
@@ -115,7 +152,7 @@ class DockerGrader(Grader):
         run_id: str | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(partial_credit=partial_credit)
+        super().__init__(partial_credit=partial_credit, warm=False)  # its spares are its own
         self.config = _config(config, options)
         self.run_id = run_id
         self.last_timings: dict[str, float] = {}
@@ -145,6 +182,17 @@ class DockerGrader(Grader):
                 self._spares[launch.key] = _Launch(
                     self, f"next {launch.app_name} grading", launch.binds_extra,
                     make_temp_dir("swelancer-grade-"), launch.app_name,
+                )  # fmt: skip
+
+    def warm_up(self, task: Task) -> None:
+        """Start the container (and its pytest and Chromium) for a grading of ``task``, in the
+        background, unless one is ready."""
+        extra = deps_binds(app_of(task))
+        with self._lock:
+            if _Launch.key_of(extra) not in self._spares:
+                self._spares[_Launch.key_of(extra)] = _Launch(
+                    self, f"next {task.app} grading", extra, make_temp_dir("swelancer-grade-"),
+                    task.app,
                 )  # fmt: skip
 
     def _launch(self, task: Task, tmp: Path) -> _Launch:
@@ -187,34 +235,18 @@ class DockerGrader(Grader):
             pool.shutdown(wait=False)  # after a failure, the exec ends with the container
 
     def _pytest(self, launch: _Launch, task: Task, timings: dict[str, float]) -> ExecResult:
-        """Put the hidden tests in the container and run them (in a thread of ``_grade_in``)."""
-        box = launch.wait()
+        """Put the hidden tests in the container and let its pytest run them (in a thread of
+        ``_grade_in``)."""
+        tests = launch.pytest()
         started = time.perf_counter()
-        box.put(GRADE_DIR, self._hidden_entries(task))
-        timings["tests_in"] = round(time.perf_counter() - started, 3)
+        launch.wait().put(GRADE_DIR, tree_entries(task.tests_dir, "run/tests"))
         limit = task.limits.grading_timeout_s
-        env = {
-            "HOME": f"{RUN}/home",
-            "TMPDIR": f"{RUN}/tmp",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONNOUSERSITE": "1",
-            # only the grading plugin: no plugin installed beside pytest joins the run (faster
-            # by about half a second, and nothing else decides how the hidden tests run)
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "SWELANCER_APP_URL_FILE": f"{RUN}/{APP_URL_FILE}",
-            "SWELANCER_APP_WAIT_S": str(limit),
-            "SWELANCER_CHROMIUM": HEADLESS_SHELL,
-            "SWELANCER_INFRA_FILE": f"{RUN}/out/infra.txt",
-        }
-        argv = [
-            "timeout", "-k", "5", str(max(1, math.ceil(limit))), "python3", "-m", "pytest",
-            *pytest_args(
-                f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE,
-                stop_early=not self.partial_credit,
-            ),  # fmt: skip
-        ]  # fmt: skip
-        return box.exec(argv, user="0", timeout=limit + 30, env=env, workdir=RUN)
+        tests.send((json.dumps({"app_wait_s": limit}) + "\n").encode())
+        timings["tests_in"] = round(time.perf_counter() - started, 3)
+        # past the deadline pytest is left running: the container is removed with it
+        run = tests.result(limit)
+        run.seconds = time.perf_counter() - started
+        return run
 
     def _run(
         self,
@@ -244,7 +276,7 @@ class DockerGrader(Grader):
             self._starts.add(StartingState.get(task).key)
         result.pytest_seconds = run.seconds
         lap("pytest")
-        if run.timed_out or run.exit_code in (124, 137):
+        if run.timed_out:
             result.reason = f"the hidden tests did not finish within {limit:.0f} s"
         out = box.get(f"{RUN}/out", max_bytes=32 << 20)
         lap("report_out")
@@ -257,19 +289,6 @@ class DockerGrader(Grader):
             read_report(result, junit, infra, run.output, run.exit_code)
         finally:
             shutil.rmtree(local, ignore_errors=True)
-
-    @staticmethod
-    def _hidden_entries(task: Task) -> list[PutEntry]:
-        """The run folder: hidden tests, plugin, pytest.ini, and root-only home, tmp and out."""
-        return [
-            PutEntry("run", None, 0o700),
-            *tree_entries(task.tests_dir, "run/tests"),
-            PutEntry(f"run/{PLUGIN_MODULE}.py", _PLUGIN_SOURCE.read_bytes()),
-            PutEntry("run/pytest.ini", b"[pytest]\n"),
-            PutEntry("run/out", None, 0o700),
-            PutEntry("run/home", None, 0o700),
-            PutEntry("run/tmp", None, 0o700),
-        ]
 
     def _starting_state_starts(self, task: Task) -> bool:
         """Whether the app starts from the starting state, in a container of its own."""
@@ -326,6 +345,7 @@ class _Launch:
         app_name: str,
     ) -> None:
         self.box: HarnessContainer | None = None
+        self._pytest: RunningExec | None = None
         self.error: BaseException | None = None
         self.folder, self.app_name, self.binds_extra = folder, app_name, binds_extra
         self.key = self.key_of(binds_extra)
@@ -335,14 +355,19 @@ class _Launch:
         grade_dir.chmod(0o711)  # root inside may pass; ``run`` inside is root's alone
         binds = {tree: (SRC, "ro"), grade_dir: (GRADE_DIR, "rw"), **binds_extra}
 
-        config, run_id = grader.config, grader.run_id  # the thread keeps no hold on the grader
+        # the thread keeps no hold on the grader
+        config, run_id, stop_early = grader.config, grader.run_id, not grader.partial_credit
 
         def run() -> None:
             try:
-                self.box = HarnessContainer(
+                self.box = box = HarnessContainer(
                     config, role="grade", task_id=label, binds=binds,
                     tmpfs=app_tmpfs(config), run_id=run_id,
                 )  # fmt: skip
+                box.put(GRADE_DIR, _run_folder())
+                self._pytest = box.start(
+                    _pytest_argv(stop_early), user="0", env=_PYTEST_ENV, workdir=RUN, stdin=True
+                )
             except BaseException as exc:  # handed to wait()
                 self.error = exc
 
@@ -354,8 +379,26 @@ class _Launch:
         return tuple(sorted(f"{h}:{c}:{m}" for h, (c, m) in binds_extra.items()))
 
     def failed(self) -> bool:
-        """Whether it has already failed to start."""
-        return not self._thread.is_alive() and self.box is None
+        """Whether it has already failed to start, or its pytest has ended while it waited."""
+        if self._thread.is_alive():
+            return False
+        if self.box is None or self.error is not None or self._pytest is None:
+            return True
+        try:
+            return not self.box.client.api.exec_inspect(self._pytest.exec_id).get("Running")
+        except Exception:  # noqa: BLE001 - the engine does not know it: not usable
+            return True
+
+    def pytest(self) -> RunningExec:
+        """Its pytest, waiting for the tests (once the container is up).
+
+        Raises:
+            SandboxError: the container or pytest did not start.
+        """
+        self.wait()
+        if self._pytest is None:  # pragma: no cover - run() sets it or an error
+            raise SandboxError("pytest did not start in the grading container")
+        return self._pytest
 
     def wait(self) -> HarnessContainer:
         self._thread.join()
@@ -369,6 +412,9 @@ class _Launch:
         """Remove the container (once it has started, or failed to). Idempotent."""
         if self._thread is not threading.current_thread():
             self._thread.join()
+        tests, self._pytest = self._pytest, None
+        if tests is not None:
+            tests.close()
         box, self.box = self.box, None
         if box is not None:
             box.remove()

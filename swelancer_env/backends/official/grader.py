@@ -28,7 +28,7 @@ class OfficialGrader(Grader):
     """Grades a diff in a fresh container of the official image; the verdict from JUnit."""
 
     def __init__(self, backend: OfficialBackend, partial_credit: bool = False) -> None:
-        super().__init__(partial_credit=partial_credit)
+        super().__init__(partial_credit=partial_credit, warm=False)  # grades its own way
         self.backend = backend
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: Any) -> None:
