@@ -4,11 +4,17 @@
 Run (after ``bash .ci/setup``; Docker needs ``DOCKER_HOST``)::
 
     python benchmarks/bench_grading.py [--backend local|docker] [--repeat 1] [--tasks ID ...]
+        [--idle S]
 
 Grades every bundled IC task's gold fix ``--repeat`` times (after one warm-up grading that
 builds the starting states and, on Docker, starts the image once), and its starting state once.
 Prints one markdown row per app: tasks, median / p90 / slowest passing grading, median failing
 grading, and where a passing grading's time goes (the Docker grader's phases).
+
+``--idle S`` waits S seconds before each grading, as an agent's episode does between the reset
+(or the last grading) and its submission: the grader's next pytest and Chromium (and, on
+Docker, its container) start meanwhile, as they do in the env. ``--idle 0`` grades back to back:
+each grading then waits for what the previous one's end started.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ def main() -> None:
     p.add_argument("--backend", default="local")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--tasks", nargs="*")
+    p.add_argument("--idle", type=float, default=0.0, help="seconds before each grading")
     args = p.parse_args()
     tasks = (
         [load_task(t) for t in args.tasks]
@@ -47,6 +54,8 @@ def main() -> None:
     slowest: dict[str, tuple[float, str]] = {}
     for task in tasks:
         for _ in range(args.repeat):
+            grader.warm_up(task)  # as env.reset does
+            time.sleep(args.idle)
             g = grader.grade(task, gold_diff(task))
             if not g.passed:
                 raise SystemExit(f"{task.id}: the gold fix did not pass: {g.summary()}")
@@ -56,6 +65,8 @@ def main() -> None:
                 slowest[task.app] = (g.seconds, task.id)
             print(f"  {task.id:<36} pass {g.seconds:5.2f} s (pytest {g.pytest_seconds:.2f} s, "
                   f"{len(g.tests)} tests)", flush=True)  # fmt: skip
+        grader.warm_up(task)
+        time.sleep(args.idle)
         started = time.perf_counter()
         g = grader.grade(task, "")
         if g.passed or g.infra_error:
@@ -63,14 +74,14 @@ def main() -> None:
         failing[task.app].append(time.perf_counter() - started)
         print(f"  {task.id:<36} fail {failing[task.app][-1]:5.2f} s", flush=True)
     grader.close()  # the Docker grader removes its containers in the background
-    print("\n| app | backend | IC tasks | passing grading: median | p90 | slowest | "
-          "pytest's part (median) | failing grading: median |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("\n| app | backend | idle before a grading | IC tasks | passing grading: median | p90 | "
+          "slowest | pytest's part (median) | failing grading: median |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for app in sorted(passing):
         times = passing[app]
         worst, worst_id = slowest[app]
         print(
-            f"| {app} | {args.backend} | {len(failing[app])} | "
+            f"| {app} | {args.backend} | {args.idle:g} s | {len(failing[app])} | "
             f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
             f"{worst:.2f} s ({worst_id}) | {statistics.median(pytest_share[app]):.2f} s | "
             f"{statistics.median(failing[app]):.2f} s |"

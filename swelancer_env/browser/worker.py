@@ -188,7 +188,8 @@ class User:
     def _screenshot(self, index: int, name: str = "") -> str | None:
         name = name or f"step-{index:02d}.png"
         try:
-            self.page.screenshot(path=str(self._out_dir / name), timeout=3000)
+            # the caret as the user sees it: hiding it costs a style injected per picture
+            self.page.screenshot(path=str(self._out_dir / name), timeout=3000, caret="initial")
         except Exception:  # noqa: BLE001 - a crashed or hung page has no picture
             return None
         return name

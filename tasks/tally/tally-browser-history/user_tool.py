@@ -1,36 +1,31 @@
 """Reproduction steps: search "hot" + "el" and press Back; Ctrl+click a report in the list; open
 it and #travel, then press Back twice (every step without reloading the page)."""
 
-from urllib.parse import urlsplit
-
-
 VIEWS = ("room-title", "report-title", "search-results", "report-list")
+# what the page shows, read in one go once the app has rendered a frame
+READ_VIEW = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  const text = (id) => document.querySelector(`[data-testid="${id}"]`)?.innerText;
+  const shown = text("room-title") !== undefined ? "room " + text("room-title")
+    : text("report-title") !== undefined ? "report " + text("report-title")
+    : text("search-results") !== undefined ? "search results"
+    : text("report-list") !== undefined ? "reports list" : "something else";
+  return location.pathname + location.search + " | page shown: " + shown;
+}"""
 
 
 def where(user):
     page = user.page
     # the app renders a frame after the address changes, and a page may still load its data
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     any_view = page.get_by_test_id(VIEWS[0])
     for view in VIEWS[1:]:
         any_view = any_view.or_(page.get_by_test_id(view))
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     try:
         any_view.first.wait_for(timeout=2000)
     except Exception:  # none of them: "something else"
         pass
-    url = urlsplit(page.url)
-    address = url.path + (f"?{url.query}" if url.query else "")
-    if page.get_by_test_id("room-title").count():
-        shown = "room " + page.get_by_test_id("room-title").inner_text()
-    elif page.get_by_test_id("report-title").count():
-        shown = "report " + page.get_by_test_id("report-title").inner_text()
-    elif page.get_by_test_id("search-results").count():
-        shown = "search results"
-    elif page.get_by_test_id("report-list").count():
-        shown = "reports list"
-    else:
-        shown = "something else"
-    user.note(f"Address bar: {address} | page shown: {shown}")
+    user.note("Address bar: " + page.evaluate(READ_VIEW))
 
 
 def reproduce(user):
