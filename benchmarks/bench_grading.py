@@ -4,7 +4,7 @@
 Run (after ``bash .ci/setup``; Docker needs ``DOCKER_HOST``)::
 
     python benchmarks/bench_grading.py [--backend local|docker] [--repeat 1] [--tasks ID ...]
-        [--idle S]
+        [--idle S] [--cold]
 
 Grades every bundled IC task's gold fix ``--repeat`` times (after one warm-up grading that
 builds the starting states and, on Docker, starts the image once), and its starting state once.
@@ -14,7 +14,8 @@ grading, and where a passing grading's time goes (the Docker grader's phases).
 ``--idle S`` waits S seconds before each grading, as an agent's episode does between the reset
 (or the last grading) and its submission: the grader's next pytest and Chromium (and, on
 Docker, its container) start meanwhile, as they do in the env. ``--idle 0`` grades back to back:
-each grading then waits for what the previous one's end started.
+each grading then waits for what the previous one's end started. ``--cold`` turns the warm start
+off (``warm_grading=False``): everything starts at the submission.
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--tasks", nargs="*")
     p.add_argument("--idle", type=float, default=0.0, help="seconds before each grading")
+    p.add_argument("--cold", action="store_true", help="warm_grading=False")
     args = p.parse_args()
     tasks = (
         [load_task(t) for t in args.tasks]
         if args.tasks
         else [t for t in list_tasks() if t.variant == "ic_swe"]
     )
-    grader = make_backend(args.backend).grader()
+    grader = make_backend({"type": args.backend, "warm_grading": not args.cold}).grader()
     grader.grade(tasks[0], gold_diff(tasks[0]))  # warm-up: image, caches
     passing: dict[str, list[float]] = defaultdict(list)
     failing: dict[str, list[float]] = defaultdict(list)
@@ -81,7 +83,8 @@ def main() -> None:
         times = passing[app]
         worst, worst_id = slowest[app]
         print(
-            f"| {app} | {args.backend} | {args.idle:g} s | {len(failing[app])} | "
+            f"| {app} | {args.backend}{' (cold)' if args.cold else ''} | {args.idle:g} s | "
+            f"{len(failing[app])} | "
             f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
             f"{worst:.2f} s ({worst_id}) | {statistics.median(pytest_share[app]):.2f} s | "
             f"{statistics.median(failing[app]):.2f} s |"

@@ -34,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -236,7 +237,7 @@ class Grader:
         warm: keep the next grading's pytest, Playwright and Chromium started (a spare): after
             each grading, and from :meth:`warm_up`. A grading then waits only for the app and
             the tests themselves. A spare is used once, and costs an idle Python, Node and
-            Chromium (about 250 MB) until :meth:`close`.
+            Chromium (about 200 MB of memory of its own) until :meth:`close`.
     """
 
     def __init__(
@@ -251,6 +252,7 @@ class Grader:
         self.isolate = isolate
         self.warm = warm
         self._spare: list[_PytestRun] = []  # at most one; a list for the finalizer to empty
+        self._spare_lock = threading.Lock()  # gradings may run in several threads at once
         # a grader dropped without close(), or alive at the interpreter's exit: no spare is left
         self._spare_finalizer = weakref.finalize(self, _discard_spare, self._spare)
 
@@ -274,9 +276,12 @@ class Grader:
     def warm_up(self, task: Task) -> None:
         """Start what a grading of ``task`` will need, in the background, unless it is ready
         (the env calls it at reset: the spare warms while the agent works)."""
-        if self.warm and not self._spare:
-            with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told at grading
-                self._spare.append(self._start_pytest())
+        if not self.warm:
+            return
+        with self._spare_lock:
+            if not self._spare:
+                with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told later
+                    self._spare.append(self._start_pytest())
 
     def _discard(self, tmp: Path) -> None:
         """Remove a grading's folder once its verdict is read."""
@@ -345,7 +350,8 @@ class Grader:
             BrowserNotFoundError: no Chromium.
         """
         check_interpreter()
-        spare = self._spare.pop() if self._spare else None
+        with self._spare_lock:
+            spare = self._spare.pop() if self._spare else None
         if spare is not None and spare.alive():
             return spare
         if spare is not None:  # it died while it waited: a new one tells why, if it does again

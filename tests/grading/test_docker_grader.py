@@ -192,6 +192,18 @@ def test_warm_up_starts_the_container_and_a_dead_pytest_is_replaced(
     assert _containers(run_id) == []
 
 
+def test_without_warm_grading_no_container_waits(
+    engine: str, mini_task: Task, run_id: str
+) -> None:
+    grader = DockerGrader(image=engine, run_id=run_id, memory="1g", warm_grading=False)
+    grader.warm_up(mini_task)
+    assert grader._spares == {}
+    assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    assert grader._spares == {}
+    grader.close()
+    assert _containers(run_id) == []
+
+
 def test_gold_passes_and_the_starting_state_fails(
     grader: DockerGrader, mini_task: Task, run_id: str
 ) -> None:

@@ -138,7 +138,10 @@ def test_the_grading_time_counts_from_the_tests_not_from_the_wait(mini_task: Tas
 
 
 def test_without_warm_no_pytest_waits(mini_task: Task) -> None:
-    grader = Grader(warm=False)
+    from swelancer_env.backends import make_backend
+
+    grader = make_backend({"type": "local", "warm_grading": False}).grader()
+    assert grader.warm is False
     grader.warm_up(mini_task)
     assert grader.grade(mini_task, gold_diff(mini_task)).passed
     assert not grader._spare

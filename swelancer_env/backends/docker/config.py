@@ -43,6 +43,10 @@ class DockerConfig(BackendConfig):
         workdir: where the agent's tree is mounted, and its shell starts.
         hide: folders of the image that the agent's container shows empty (an official
             image's hidden tests).
+        warm_grading: keep the next grading's container started, with its pytest, Playwright
+            and Chromium waiting (from reset on, and after each grading); each serves one
+            grading. Off: the container starts at the submission (about 0.5 s more per
+            grading, and no idle container per env).
     """
 
     type: Literal["docker"] = "docker"
@@ -58,6 +62,7 @@ class DockerConfig(BackendConfig):
     env: dict[str, str] = Field(default_factory=dict)
     workdir: str = Field("/work/app", pattern=r"^/")
     hide: tuple[str, ...] = ()
+    warm_grading: bool = True
 
     @field_validator("memory", "tmp_size")
     @classmethod

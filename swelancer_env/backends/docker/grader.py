@@ -18,8 +18,9 @@ container starts from the sandbox image (no network, the sandbox's limits and la
 Every grading has a container no other grading used. After a grading, the next container for the
 same app is started in the background (a spare, with an empty folder of its own, and its pytest
 and Chromium started), so the next grading does not wait for them; :meth:`DockerGrader.warm_up`
-starts one before the first grading (the env calls it at reset); :meth:`DockerGrader.close` removes the spares and waits for the
-removals (a grader that is dropped, and the interpreter's exit, do the same).
+starts one before the first grading (the env calls it at reset). :meth:`DockerGrader.close`
+removes the spares and waits for the removals (a grader that is dropped, and the interpreter's
+exit, do the same).
 
 The app's code can neither read the tests nor write the report: it runs as another user, and
 the tests' folder is root's, mode 0700. App-start failures are blamed as the local grader does:
@@ -178,7 +179,8 @@ class DockerGrader(Grader):
             self._removals = [f for f in self._removals if not f.done()]
             self._removals.append(_removals().submit(_remove, launch, tmp))
             # the next grading of this app need not wait for its container
-            if launch is not None and launch.key not in self._spares:
+            warm = self.config.warm_grading
+            if warm and launch is not None and launch.key not in self._spares:
                 self._spares[launch.key] = _Launch(
                     self, f"next {launch.app_name} grading", launch.binds_extra,
                     make_temp_dir("swelancer-grade-"), launch.app_name,
@@ -187,6 +189,8 @@ class DockerGrader(Grader):
     def warm_up(self, task: Task) -> None:
         """Start the container (and its pytest and Chromium) for a grading of ``task``, in the
         background, unless one is ready."""
+        if not self.config.warm_grading:
+            return
         extra = deps_binds(app_of(task))
         with self._lock:
             if _Launch.key_of(extra) not in self._spares:

@@ -41,7 +41,11 @@ class LocalBackend(Backend):
     def grader(self, *, partial_credit: bool = False) -> Grader:
         from swelancer_env.grading.grader import Grader
 
-        return Grader(chromium=self.config.chromium, partial_credit=partial_credit)
+        return Grader(
+            chromium=self.config.chromium,
+            partial_credit=partial_credit,
+            warm=self.config.warm_grading,
+        )
 
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:
         from swelancer_env.browser.user_tool import UserToolSession

@@ -26,6 +26,10 @@ class LocalConfig(BackendConfig):
         hide: more folders to hide from an isolated shell (task folders kept elsewhere).
         temp_root: where episode folders are made (default: the system's temporary folder).
         chromium: the Chromium of the grader and the user tool (default: found).
+        warm_grading: keep the next grading's pytest, Playwright and Chromium started (from
+            reset on, and after each grading), so that a grading waits for the app and the
+            tests alone; each serves one grading. Off: they start at the submission (about
+            1 s more per grading, and no idle Python, Node and Chromium per env).
     """
 
     type: Literal["local"] = "local"
@@ -36,3 +40,4 @@ class LocalConfig(BackendConfig):
     hide: tuple[str, ...] = ()
     temp_root: str | None = None
     chromium: str | None = None
+    warm_grading: bool = True
