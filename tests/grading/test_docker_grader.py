@@ -192,9 +192,7 @@ def test_warm_up_starts_the_container_and_a_dead_pytest_is_replaced(
     assert _containers(run_id) == []
 
 
-def test_without_warm_grading_no_container_waits(
-    engine: str, mini_task: Task, run_id: str
-) -> None:
+def test_without_warm_grading_no_container_waits(engine: str, mini_task: Task, run_id: str) -> None:
     grader = DockerGrader(image=engine, run_id=run_id, memory="1g", warm_grading=False)
     grader.warm_up(mini_task)
     assert grader._spares == {}
