@@ -3,7 +3,7 @@
 Run (after ``pip install -e .``, or with ``PYTHONPATH=.``)::
 
     python benchmarks/bench_user_tool.py [--calls 8] [--think 0] [--chromium PATH] [--tasks ID ...]
-        [--backend local|docker]
+        [--backend local|docker] [--trace actions|snapshots|full|off]
 
 For every bundled task with reproduction steps (or those named), on a sandbox of its starting
 state (``--backend``): one cold call (worker, Chromium and app started; on docker also the
@@ -26,6 +26,7 @@ from swelancer_env.backends import make_backend
 from swelancer_env.backends.docker.sandbox import current_run_id, janitor
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.user_tool import UserToolSession
+from swelancer_env.browser.worker import TRACE_MODES
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import load_task, task_ids, tasks_root
 from swelancer_env.tasks.model import Task
@@ -47,12 +48,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+#: the user tool's trace mode (``--trace``; the backends' default)
+TRACE = "actions"
+
+
 def session_for(backend: str, task: Task, sandbox: object, chromium: str | None) -> UserToolSession:
     if backend == "docker":
         from swelancer_env.backends.docker.user_tool import DockerUserToolSession
 
-        return DockerUserToolSession(task, sandbox)
-    return UserToolSession(task, sandbox, chromium=chromium)
+        return DockerUserToolSession(task, sandbox, trace=TRACE)
+    return UserToolSession(task, sandbox, chromium=chromium, trace=TRACE)
 
 
 def time_calls(
@@ -120,7 +125,10 @@ def main() -> None:
         "back to back, the worst case)",
     )
     parser.add_argument("--backend", choices=["local", "docker"], default="local")
+    parser.add_argument("--trace", choices=TRACE_MODES, default=TRACE, help="the trace mode")
     args = parser.parse_args()
+    global TRACE
+    TRACE = args.trace
     calls = max(3, args.calls)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -163,8 +171,8 @@ def main() -> None:
         else find_chromium(args.chromium)
     )
     print(
-        f"\nBackend {backend}; Chromium: {browser}; --think {args.think}; load average "
-        f"before: {load}"
+        f"\nBackend {backend}; Chromium: {browser}; trace {TRACE}; --think {args.think}; "
+        f"load average before: {load}"
     )
     name, row = max(rows[1:] or rows, key=lambda r: statistics.median(r[1]["warm"]))
     print(

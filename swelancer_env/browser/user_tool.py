@@ -115,8 +115,9 @@ class UserToolSession:
         sandbox: anything with ``tree`` (host path of the work tree) and ``workdir`` (the
             same folder as the agent's shell sees it).
         chromium: the Chromium executable (else ``find_chromium``).
-        trace: the Playwright trace of each call (``trace.zip``): ``"snapshots"`` (a DOM
-            snapshot per action: the trace viewer shows every state), ``"full"`` (adds the
+        trace: the Playwright trace of each call (``trace.zip``): ``"actions"`` (the actions,
+            console and network), ``"snapshots"`` (adds a DOM snapshot per action: the trace
+            viewer shows every state; about a quarter more per call), ``"full"`` (adds the
             screencast: slower), or ``"off"``.
 
     Raises:
@@ -128,7 +129,7 @@ class UserToolSession:
         task: Task,
         sandbox: Any,
         chromium: str | os.PathLike[str] | None = None,
-        trace: str = "snapshots",
+        trace: str = "actions",
     ):
         if trace not in TRACE_MODES:
             raise ConfigError(f"trace {trace!r} is not known; use one of {TRACE_MODES}")
@@ -239,7 +240,7 @@ class UserToolSession:
             InfrastructureError: this Python runs startup files no package shipped.
         """
         check_interpreter()
-        return WorkerClient(self.executable, self._tmp)
+        return WorkerClient(self.executable, self._tmp, trace=self.trace)
 
     def _output_dir(self, tree: Path) -> Path:
         """Make ``<tree>/.swelancer/user_tool/<next call>/``, walking the tree by descriptors.

@@ -6,11 +6,11 @@ reproduction script's prints) goes to stderr instead, so the protocol cannot be 
 
 Requests::
 
-    {"op": "launch", "executable": "/usr/bin/chromium", "args": [...]}
+    {"op": "launch", "executable": "/usr/bin/chromium", "args": [...], "trace": "actions"}
         -> {"ok": true, "seconds": 0.7} | {"ok": false, "error": "..."}
     {"op": "run", "source": "<user_tool.py text>", "base_url": "http://127.0.0.1:PORT",
      "out_dir": "/abs/.swelancer/user_tool/3", "viewport": [1280, 800],
-     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "snapshots"}
+     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "actions"}
         -> {"ok": true, "final_url": "...", "trace": "trace.zip" | null, "seconds": 1.2}
     {"op": "quit"}
 
@@ -57,9 +57,10 @@ __all__ = [
 
 PASSWORD = "password"
 DEFAULT_VIEWPORT = (1280, 800)
-#: "snapshots": a DOM snapshot per action (the trace viewer shows each state); "full" adds the
-#: screencast (costly on a busy machine); "off": no trace
-TRACE_MODES = ("off", "snapshots", "full")
+#: "actions": the script's actions, console and network (no page states); "snapshots" adds a DOM
+#: snapshot per action (the trace viewer shows each state: about a quarter more per call); "full"
+#: adds the screencast (costly on a busy machine); "off": no trace
+TRACE_MODES = ("off", "actions", "snapshots", "full")
 SCRIPT_NAME = "user_tool.py"
 MAX_EVENTS = 2000  # per run: a page that logs in a loop cannot fill the disk
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -245,7 +246,7 @@ class Prepared:
     each is used for one run only.
     """
 
-    def __init__(self, browser: Any, viewport: tuple[int, int], trace: str = "snapshots"):
+    def __init__(self, browser: Any, viewport: tuple[int, int], trace: str = "actions"):
         self.viewport, self.trace = tuple(viewport), trace
         self.sink = _Sink()
         self.context = browser.new_context(
@@ -254,7 +255,9 @@ class Prepared:
         self.confined_to: str | None = None
         _listen(self.context, self.sink)
         if trace in TRACE_MODES and trace != "off":
-            self.context.tracing.start(screenshots=trace == "full", snapshots=True)
+            self.context.tracing.start(
+                screenshots=trace == "full", snapshots=trace in ("snapshots", "full")
+            )
         self.page = self.context.new_page()
         self.page.on("crash", lambda _p: self.sink.write("page_error", text="The page crashed."))
 
@@ -298,8 +301,8 @@ def _load(source: str) -> Any:
 
 
 def _trace_mode(req: dict[str, Any]) -> str:
-    mode = req.get("trace", "snapshots")
-    return mode if mode in TRACE_MODES else "snapshots"
+    mode = req.get("trace", "actions")
+    return mode if mode in TRACE_MODES else "actions"
 
 
 def _viewport(req: dict[str, Any]) -> tuple[int, int]:
@@ -477,7 +480,7 @@ def main() -> None:
                     reply({"ok": False, "error": _ANSI.sub("", f"{type(exc).__name__}: {exc}")})
                     continue
                 reply({"ok": True, "seconds": round(time.perf_counter() - started, 3)})
-                spare = prepare(DEFAULT_VIEWPORT, "snapshots")
+                spare = prepare(DEFAULT_VIEWPORT, _trace_mode(req))  # the first call's
             elif op == "run":
                 if browser is None:
                     reply({"ok": False, "error": "run before launch"})

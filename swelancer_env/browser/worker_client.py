@@ -90,9 +90,16 @@ class WorkerClient:
         tmp: a folder for the worker's log (its working directory too).
         argv: the command that runs the worker (default: this Python on ``worker.py``); e.g.
             a ``docker exec -i`` of it in a container.
+        trace: the trace mode of the first call's context, which the worker makes ahead.
     """
 
-    def __init__(self, executable: Path, tmp: Path, argv: list[str] | None = None):
+    def __init__(
+        self,
+        executable: Path,
+        tmp: Path,
+        argv: list[str] | None = None,
+        trace: str = "actions",
+    ):
         self.stderr_path = tmp / "worker.log"
         self._stderr = self.stderr_path.open("ab")
         # Playwright's driver makes its artifact and tracing folders in TMPDIR: the session's
@@ -116,7 +123,14 @@ class WorkerClient:
         self._buf = b""
         self.launched = False
         self.spawned = time.monotonic()
-        self.send({"op": "launch", "executable": str(executable), "args": list(CHROMIUM_ARGS)})
+        self.send(
+            {
+                "op": "launch",
+                "executable": str(executable),
+                "args": list(CHROMIUM_ARGS),
+                "trace": trace,
+            }
+        )
 
     def send(self, request: dict[str, Any]) -> None:
         try:

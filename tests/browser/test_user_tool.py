@@ -190,6 +190,41 @@ def test_report_lists_steps_notes_and_screenshots(tmp_path: Path) -> None:
     assert square[:50].max() == 0 and square[-50:].max() == 0 and square[150].mean() > 100
 
 
+def _trace_events(path: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        lines = z.read("trace.trace").decode().splitlines()
+    return [json.loads(line).get("type", "") for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("mode", ["off", "actions", "snapshots"])
+def test_the_trace_holds_what_its_mode_says(tmp_path: Path, mode: str) -> None:
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox, trace=mode) as session:
+        report = session.run()
+    assert report.ok, report.text()
+    if mode == "off":
+        assert report.trace_path is None
+        return
+    events = _trace_events(host(sandbox, report.trace_path))
+    assert "before" in events and "after" in events  # the script's actions
+    assert ("frame-snapshot" in events) == (mode == "snapshots"), sorted(set(events))
+
+
+def test_the_backends_config_sets_the_trace(tmp_path: Path) -> None:
+    from swelancer_env.backends import make_backend
+
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    session = make_backend({"type": "local", "user_tool_trace": "actions"}).user_tool(task, sandbox)
+    try:
+        assert session.trace == "actions"
+    finally:
+        session.close()
+    with pytest.raises(ValueError, match="user_tool_trace"):
+        make_backend({"type": "local", "user_tool_trace": "dom"})
+
+
 def test_a_failing_step_ends_the_run(tmp_path: Path) -> None:
     script = """
 def reproduce(user):

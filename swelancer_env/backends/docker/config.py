@@ -47,6 +47,10 @@ class DockerConfig(BackendConfig):
             and Chromium waiting (from reset on, and after each grading); each serves one
             grading. Off: the container starts at the submission (about 0.5 s more per
             grading, and no idle container per env).
+        user_tool_trace: the user tool's Playwright trace of each call (``trace.zip``):
+            ``"actions"`` (the script's actions, console and network), ``"snapshots"`` (adds
+            the page's DOM at each action, so that the trace viewer shows every state: about a
+            quarter more per call), ``"full"`` (adds the screencast) or ``"off"``.
     """
 
     type: Literal["docker"] = "docker"
@@ -63,6 +67,7 @@ class DockerConfig(BackendConfig):
     workdir: str = Field("/work/app", pattern=r"^/")
     hide: tuple[str, ...] = ()
     warm_grading: bool = True
+    user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"
 
     @field_validator("memory", "tmp_size")
     @classmethod

@@ -57,9 +57,11 @@ APP_URL = f"http://127.0.0.1:{APP_PORT}"
 class _ContainerWorker(WorkerClient):
     """A worker in the container; stopping it kills every root process there (the worker's)."""
 
-    def __init__(self, box: HarnessContainer, executable: Path, tmp: Path, argv: list[str]):
+    def __init__(
+        self, box: HarnessContainer, executable: Path, tmp: Path, argv: list[str], trace: str
+    ):
         self.box = box
-        super().__init__(executable, tmp, argv)
+        super().__init__(executable, tmp, argv, trace=trace)
 
     def close(self, graceful: bool = True) -> None:
         if not graceful:
@@ -84,7 +86,7 @@ class DockerUserToolSession(UserToolSession):
         sandbox: the episode's sandbox: its ``tree``, ``workdir`` and, for a
             :class:`~swelancer_env.backends.docker.sandbox.DockerSandbox`, ``config`` (image and limits)
             and ``run_id``.
-        trace: as for :class:`UserToolSession`.
+        trace: as for :class:`UserToolSession` (default: the config's ``user_tool_trace``).
         config: image and limits (default: the sandbox's); ``options`` override it.
         run_id: the containers' run label (default: the sandbox's).
 
@@ -96,7 +98,7 @@ class DockerUserToolSession(UserToolSession):
         self,
         task: Any,
         sandbox: Any,
-        trace: str = "snapshots",
+        trace: str | None = None,
         config: DockerConfig | None = None,
         run_id: str | None = None,
         **options: Any,
@@ -110,7 +112,7 @@ class DockerUserToolSession(UserToolSession):
         self._run_log: str | None = None  # the app's log of the latest run, read with its status
         self._after_run: Future[dict[str, Any]] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swl-ut-status")
-        super().__init__(task, sandbox, chromium=None, trace=trace)
+        super().__init__(task, sandbox, chromium=None, trace=trace or self.config.user_tool_trace)
         self._io = self._tmp / "io"
         self._io.mkdir()
         self._io.chmod(0o711)  # root inside may pass; what it makes there is root's alone
@@ -179,7 +181,7 @@ class DockerUserToolSession(UserToolSession):
         for key, value in env.items():
             argv += ["-e", f"{key}={value}"]
         argv += [box._cid(), "python3", f"{IO_DIR}/worker.py"]
-        return _ContainerWorker(box, self.executable, self._tmp, argv)
+        return _ContainerWorker(box, self.executable, self._tmp, argv, self.trace)
 
     # -- the app -----------------------------------------------------------------------
 

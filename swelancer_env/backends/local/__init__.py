@@ -50,4 +50,6 @@ class LocalBackend(Backend):
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:
         from swelancer_env.browser.user_tool import UserToolSession
 
-        return UserToolSession(task, sandbox, chromium=self.config.chromium)
+        return UserToolSession(
+            task, sandbox, chromium=self.config.chromium, trace=self.config.user_tool_trace
+        )

@@ -30,6 +30,10 @@ class LocalConfig(BackendConfig):
             reset on, and after each grading), so that a grading waits for the app and the
             tests alone; each serves one grading. Off: they start at the submission (about
             1 s more per grading, and no idle Python, Node and Chromium per env).
+        user_tool_trace: the user tool's Playwright trace of each call (``trace.zip``):
+            ``"actions"`` (the script's actions, console and network), ``"snapshots"`` (adds
+            the page's DOM at each action, so that the trace viewer shows every state: about a
+            quarter more per call), ``"full"`` (adds the screencast) or ``"off"``.
     """
 
     type: Literal["local"] = "local"
@@ -41,3 +45,4 @@ class LocalConfig(BackendConfig):
     temp_root: str | None = None
     chromium: str | None = None
     warm_grading: bool = True
+    user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"
