@@ -113,6 +113,7 @@ def fixed_app_row(
 
 
 def main() -> None:
+    global TRACE
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=8, help="warm calls per task (>= 3)")
     parser.add_argument("--tasks", nargs="*", help="task ids (default: every bundled task)")
@@ -127,7 +128,6 @@ def main() -> None:
     parser.add_argument("--backend", choices=["local", "docker"], default="local")
     parser.add_argument("--trace", choices=TRACE_MODES, default=TRACE, help="the trace mode")
     args = parser.parse_args()
-    global TRACE
     TRACE = args.trace
     calls = max(3, args.calls)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
