@@ -178,25 +178,25 @@ class DockerGrader(Grader):
         with self._lock:
             self._removals = [f for f in self._removals if not f.done()]
             self._removals.append(_removals().submit(_remove, launch, tmp))
-            # the next grading of this app need not wait for its container
-            warm = self.config.warm_grading
-            if warm and launch is not None and launch.key not in self._spares:
-                self._spares[launch.key] = _Launch(
-                    self, f"next {launch.app_name} grading", launch.binds_extra,
-                    make_temp_dir("swelancer-grade-"), launch.app_name,
-                )  # fmt: skip
+        if launch is not None:  # the next grading of this app need not wait for its container
+            self._start_spare(launch.binds_extra, launch.app_name)
 
     def warm_up(self, task: Task) -> None:
         """Start the container (and its pytest and Chromium) for a grading of ``task``, in the
         background, unless one is ready."""
+        self._start_spare(deps_binds(app_of(task)), task.app)
+
+    def _start_spare(self, binds_extra: dict[Path, tuple[str, str]], app_name: str) -> None:
+        """A spare container for the app of these mounts, unless one is there (or warm grading
+        is off)."""
         if not self.config.warm_grading:
             return
-        extra = deps_binds(app_of(task))
+        key = _Launch.key_of(binds_extra)
         with self._lock:
-            if _Launch.key_of(extra) not in self._spares:
-                self._spares[_Launch.key_of(extra)] = _Launch(
-                    self, f"next {task.app} grading", extra, make_temp_dir("swelancer-grade-"),
-                    task.app,
+            if key not in self._spares:
+                self._spares[key] = _Launch(
+                    self, f"next {app_name} grading", binds_extra,
+                    make_temp_dir("swelancer-grade-"), app_name,
                 )  # fmt: skip
 
     def _launch(self, task: Task, tmp: Path) -> _Launch:
