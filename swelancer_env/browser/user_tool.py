@@ -64,7 +64,7 @@ from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
 from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
-from swelancer_env.errors import AppStartError, ConfigError, EpisodeError, InfrastructureError
+from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
 from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
@@ -150,6 +150,7 @@ class UserToolSession:
         self._fingerprint = ""
         self._closed = False
         self._out_fd: int | None = None
+        self._last_call = 0  # the last call's number: numbers only grow, also without a folder
         self._owner: tuple[int, int] | None = None
         self._listener: socket.socket | None = None
 
@@ -217,6 +218,11 @@ class UserToolSession:
         report = UserToolReport(
             call=call, viewport=(int(vp[0]), int(vp[1])), screenshots_dir=str(agent_dir)
         )
+        if self._out_fd is None:
+            report.warnings.append(
+                f"this call's files are not in {agent_dir}: something in the work tree kept "
+                f"replacing {OUTPUT_DIR}/user_tool while the user tool made the folder"
+            )
         try:
             self._run(report, out, agent_dir, deadline, limit)
         finally:
@@ -249,17 +255,24 @@ class UserToolSession:
         a link or file the agent put where a folder goes is removed, and the call's folder is
         held open (``self._out_fd``) for the writes of this call. It stays the harness's until
         the call is over (:meth:`_output_done` hands it to the tree's owner).
+
+        If the agent's code keeps replacing those folders while the harness makes them, the
+        call still runs, with its files in the harness's private folder only (``_out_fd`` is
+        None then and :meth:`run` says so in the report): the agent's own race costs it the
+        files in the tree, never the step.
         """
         self._owner = treeio.tree_owner(tree)
         for _ in range(3):
             try:
-                return self._make_output_dir(tree)
+                out = self._make_output_dir(tree)
+                break
             except OSError:
                 continue  # something in the tree changed under us: once more
-        raise InfrastructureError(
-            f"could not make the user tool's output folder in {tree / OUTPUT_DIR}; the tree's "
-            f"{OUTPUT_DIR} folder keeps changing"
-        )
+        else:
+            out = tree / OUTPUT_DIR / "user_tool" / str(self._last_call + 1)
+        self._last_call = int(out.name)
+        self._private(out).mkdir(parents=True, exist_ok=True)
+        return out
 
     def _make_output_dir(self, tree: Path) -> Path:
         root = treeio.open_tree(tree)
@@ -275,7 +288,8 @@ class UserToolSession:
                 finally:
                     os.close(fd)
             base = treeio.subdir(top, "user_tool", self._owner)
-            call = 1 + max((int(n) for n in os.listdir(base) if n.isdigit()), default=0)
+            made = max((int(n) for n in os.listdir(base) if n.isdigit()), default=0)
+            call = 1 + max(made, self._last_call)
             while True:
                 try:
                     os.mkdir(str(call), 0o755, dir_fd=base)
@@ -289,8 +303,6 @@ class UserToolSession:
             for fd in (base, top, root):
                 if fd >= 0:
                     os.close(fd)
-        private = self._tmp / "calls" / str(call)
-        private.mkdir(parents=True, exist_ok=True)
         return tree / OUTPUT_DIR / "user_tool" / str(call)
 
     def _private(self, out: Path) -> Path:

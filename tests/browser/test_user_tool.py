@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from swelancer_env.browser.user_tool import UserToolSession, tree_fingerprint
 from swelancer_env.browser.worker_client import process_tree
 from swelancer_env.errors import BrowserNotFoundError, InfrastructureError
 from swelancer_env.grading.canary import CANARY, contains_canary
+from swelancer_env.sandbox import treeio
 from swelancer_env.tasks.model import Limits, Task
 
 pytestmark = pytest.mark.browser
@@ -496,6 +498,34 @@ def test_no_write_through_links_planted_before_or_during_a_call(tmp_path: Path) 
         assert [s.ok for s in report.steps] == [True, True]
         assert report.screenshot_array() is not None
     assert [r.call for r in reports] == [3, 4] or reports[0].call >= 3
+
+
+def test_a_tree_that_keeps_changing_costs_the_files_not_the_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the output folder cannot be made (the agent's code keeps replacing it), the call
+    still runs and reports, from the harness's private copy; the next call numbers on."""
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    base = sandbox.tree / ".swelancer" / "user_tool"
+    with UserToolSession(task, sandbox) as session:
+        first = session.run()
+        real = treeio.subdir
+
+        def keeps_changing(parent: int, name: str, owner: object = None) -> int:
+            raise OSError(errno.EAGAIN, f"{name} kept changing while the harness made it")
+
+        monkeypatch.setattr(treeio, "subdir", keeps_changing)
+        second = session.run()
+        monkeypatch.setattr(treeio, "subdir", real)
+        third = session.run()
+    assert [first.call, second.call, third.call] == [1, 2, 3]
+    assert first.ok and third.ok and not first.warnings and not third.warnings
+    assert second.ok, second.text()
+    assert [s.ok for s in second.steps] == [True, True]
+    assert second.screenshot_array() is not None
+    assert any("kept replacing .swelancer/user_tool" in w for w in second.warnings)
+    assert "kept replacing" in second.text()
+    assert sorted(p.name for p in base.iterdir() if p.name.isdigit()) == ["1", "3"]
 
 
 def test_the_page_reaches_no_other_origin_than_the_app(tmp_path: Path) -> None:
