@@ -12,7 +12,15 @@ Requests::
      "out_dir": "/abs/.swelancer/user_tool/3", "viewport": [1280, 800],
      "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "actions"}
         -> {"ok": true, "final_url": "...", "trace": "trace.zip" | null, "seconds": 1.2}
+    {"op": "app_status", "pid": 42, "reset_url": "http://.../api/dev/reset" | null,
+     "log": "/tmp/app/app.log" | null}
+        -> {"ok": true, "alive": true, "reset": 200 | null, "log_lines": 12 | null}
     {"op": "quit"}
+
+``app_status`` serves a session whose app runs beside the worker (the Docker backend's user-tool
+container): whether the app's process lives, its data reset and its log's length, over the pipe
+already open instead of one more ``docker exec`` each (about 0.2 s). ``log_lines`` is null when
+the log cannot be read (its owner, the app, may close it to others).
 
 A run gets a new browser context (fresh cookies and storage) and writes every event to
 ``<out_dir>/events.jsonl`` the moment it happens (step started/ended with its screenshot, notes,
@@ -38,6 +46,8 @@ import signal
 import sys
 import time
 import traceback
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -385,6 +395,43 @@ def run_script(
     }
 
 
+MAX_LOG_SCAN = 64 << 20  # app_status counts the lines of at most this much of the app's log
+
+
+def app_status(req: dict[str, Any]) -> dict[str, Any]:
+    """The ``app_status`` request (see the module's docs)."""
+    try:
+        with open(f"/proc/{int(req['pid'])}/stat", "rb") as f:
+            alive = f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError, ValueError):
+        alive = False
+    reset = None
+    if alive and req.get("reset_url"):
+        post = urllib.request.Request(
+            req["reset_url"],
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(post, timeout=5) as resp:
+                reset = int(resp.status)
+        except urllib.error.HTTPError as e:
+            reset = int(e.code)
+        except (urllib.error.URLError, OSError, ValueError):
+            reset = None
+    lines = None
+    if req.get("log"):
+        try:
+            with open(req["log"], "rb") as f:
+                data = f.read(MAX_LOG_SCAN + 1)
+            if len(data) <= MAX_LOG_SCAN:  # counted as the app's keeper counts them
+                lines = len(data.decode("utf-8", errors="replace").splitlines())
+        except OSError:
+            lines = None
+    return {"ok": True, "alive": alive, "reset": reset, "log_lines": lines}
+
+
 def _descendants(pid: int) -> list[int]:
     """Every process below ``pid``, from /proc (none on systems without it)."""
     children: dict[int, list[int]] = {}
@@ -498,6 +545,8 @@ def main() -> None:
                     )
                 # the next call's context, made while the caller is busy
                 spare = prepare(_viewport(req), _trace_mode(req))
+            elif op == "app_status":
+                reply(app_status(req))
             else:
                 reply({"ok": False, "error": f"unknown op {op!r}"})
     finally:

@@ -175,3 +175,27 @@ def test_no_write_through_links_swapped_in_during_a_call(
     for report in reports:
         assert report.ok, report.text()
         assert report.screenshot_array() is not None
+
+
+def test_the_outputs_are_read_back_through_no_link_the_container_made(
+    tmp_path: Path, engine: str, run_id: str
+) -> None:
+    """Root in the container (where Chromium runs the agent's pages) replaces its output folder
+    with a link to a folder of this machine: nothing there is read into the tree or removed."""
+    session, sandbox = _session(tmp_path, LOGIN_SCRIPT, engine, run_id)
+    secret = tmp_path / "secret"
+    (secret / "2").mkdir(parents=True)
+    (secret / "2" / "report.txt").write_text("HOST SECRET")
+    (secret / "2" / "events.jsonl").write_text("HOST SECRET\n")
+    with session:
+        assert session.run().ok
+        box = session._box
+        assert box is not None
+        box.exec(["bash", "-c", f"rm -rf /ut/out && ln -s {secret} /ut/out"], user="0", timeout=10)
+        report = session.run()  # the worker cannot write there (that path is not in the box)
+        third = session.run()
+    assert report.call == 2
+    assert "HOST SECRET" not in report.text() and "HOST SECRET" not in third.text()
+    for path in (sandbox.tree / ".swelancer").rglob("*"):
+        assert path.is_dir() or b"HOST SECRET" not in path.read_bytes(), path
+    assert (secret / "2" / "report.txt").read_text() == "HOST SECRET"  # not removed

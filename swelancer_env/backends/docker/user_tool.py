@@ -6,10 +6,13 @@ and runs the app, as ``agent``, from a copy of it in ``/work/app`` (a tmpfs), ma
 the tree changed (:func:`~swelancer_env.browser.user_tool.tree_fingerprint`). The browser worker
 (``worker.py``, copied in and run by path) runs as root (no capabilities) over an attached
 ``docker exec -i``: the same JSON lines as on this machine, with Debian's Chromium headless
-shell. It writes into ``/ut/out/<call>``, a root-only folder the app cannot touch; after each call the harness reads it out with ``get_archive`` and writes the files into
-``<tree>/.swelancer/user_tool/<call>/`` through descriptors that never follow a link, then hands
-them to the tree's owner. Nothing is sent to the container's address: the app is reached from
-inside only.
+shell. It writes into ``/ut/out/<call>``, a root-only folder the app cannot touch (the bind of
+a folder of the harness's); after each call the harness reads the files there through
+descriptors that never follow a link (root inside made them) and writes them into
+``<tree>/.swelancer/user_tool/<call>/`` the same way, then hands them to the tree's owner.
+Between calls the worker also answers for the app (alive, its data reset, its log's length)
+over its pipe: an ``appctl`` exec is needed only to start the app, or to read its log after it
+failed. Nothing is sent to the container's address: the app is reached from inside only.
 
 Example:
     >>> session = DockerUserToolSession(task, docker_sandbox)  # doctest: +SKIP
@@ -20,9 +23,10 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import stat
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +49,15 @@ from swelancer_env.browser.user_tool import (
     UserToolSession,
     tree_fingerprint,
 )
-from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient
+from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient, WorkerDied
 from swelancer_env.errors import InfrastructureError, SandboxError
+from swelancer_env.sandbox import treeio
 
 __all__ = ["DockerUserToolSession"]
 
 IO_DIR = "/ut"
 APP_URL = f"http://127.0.0.1:{APP_PORT}"
+MAX_OUTPUT_ENTRIES = 1000  # files read back per call: more is not the worker's doing
 
 
 class _ContainerWorker(WorkerClient):
@@ -110,8 +116,6 @@ class DockerUserToolSession(UserToolSession):
         self._app_pid: int | None = None
         self._log_mark = 0
         self._run_log: str | None = None  # the app's log of the latest run, read with its status
-        self._after_run: Future[dict[str, Any]] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swl-ut-status")
         super().__init__(task, sandbox, chromium=None, trace=trace or self.config.user_tool_trace)
         self._io = self._tmp / "io"
         self._io.mkdir()
@@ -149,7 +153,6 @@ class DockerUserToolSession(UserToolSession):
         try:
             super().close()
         finally:
-            self._pool.shutdown(wait=True)
             box, self._box = self._box, None
             if box is not None:
                 box.remove()
@@ -194,11 +197,11 @@ class DockerUserToolSession(UserToolSession):
             if fingerprint != self._fingerprint:
                 why = "restarted: files changed since the last call"
             else:
-                status = self._status(reset=True)
+                status = self._worker_status(reset=True) or self._status(reset=True)
                 if not status.get("alive"):
                     why = "restarted: it had exited"
                 elif status.get("reset") == 200:
-                    self._log_mark = int(status.get("log_lines", 0))
+                    self._log_mark = int(status.get("log_lines") or 0)
                     report.app, report.app_url = "reused, its data reset", APP_URL
                     return True
                 else:
@@ -235,6 +238,30 @@ class DockerUserToolSession(UserToolSession):
             request["reset_url"] = APP_URL + RESET_PATH
         return self._box.appctl(request, timeout=15)
 
+    def _worker_status(self, reset: bool = False) -> dict[str, Any] | None:
+        """The app's status from the browser worker beside it (``app_status``), in a few
+        milliseconds; None when the worker is not up (an ``appctl`` exec answers then)."""
+        worker = self._worker
+        if worker is None or not worker.launched or self._app_pid is None:
+            return None
+        request: dict[str, Any] = {
+            "op": "app_status",
+            "pid": self._app_pid,
+            "log": f"{APP_RUN_DIR}/app.log",
+        }
+        if reset:
+            request["reset_url"] = APP_URL + RESET_PATH
+        try:
+            worker.send(request)
+            reply = worker.receive(time.monotonic() + 10)
+        except WorkerDied:
+            reply = None
+        if reply is None or not reply.get("ok"):  # stuck or gone: a new one, in step with us
+            self._stop_worker(graceful=False)
+            self._worker = self._new_worker()
+            return None
+        return reply
+
     def _stop_app(self) -> None:
         self._app_pid, self._fingerprint = None, ""  # the next start kills what is left
 
@@ -242,10 +269,12 @@ class DockerUserToolSession(UserToolSession):
         return self._log_mark
 
     def _app_alive(self) -> bool:
-        # one exec for both questions asked after a run: alive, and the log of the run; it
-        # was started beside the output's read-out (see _collect)
-        pending, self._after_run = self._after_run, None
-        status = pending.result() if pending is not None else self._status(log_lines=20)
+        status = self._worker_status()
+        if status is not None:
+            self._run_log = None  # read only if the report needs it (see _app_log_since)
+            return bool(status.get("alive"))
+        # no worker (it was stopped at the time limit): one exec for both questions
+        status = self._status(log_lines=20)
         self._run_log = str(status.get("log", ""))
         return bool(status.get("alive"))
 
@@ -264,20 +293,35 @@ class DockerUserToolSession(UserToolSession):
     def _worker_out(self, out: Path) -> str:
         return f"{IO_DIR}/out/{out.name}"
 
-    def _collect(self, out: Path) -> Path:
-        if self._box is not None and self._app_pid is not None:
-            self._after_run = self._pool.submit(self._status, log_lines=20)
-        return super()._collect(out)
-
     def _fetch(self, out: Path) -> None:
-        """Read the call's files out of the container into the harness's private folder."""
+        """Copy the call's files from ``/ut/out/<call>`` (on this machine: ``<io>/out/<call>``)
+        into the harness's private folder: regular files only, each read through a descriptor
+        that follows no link (root in the container, where Chromium runs, made them), at most
+        ``MAX_OUTPUT_FILE`` bytes in all."""
         private = self._private(out)
-        files: dict[str, bytes] = {}
-        if self._box is not None:
-            with contextlib.suppress(SandboxError):
-                files = self._box.get(f"{IO_DIR}/out/{out.name}", max_bytes=MAX_OUTPUT_FILE)
-        for name, data in files.items():
-            if "/" in name or name.startswith("."):
-                continue
-            (private / name).write_bytes(data)
-        shutil.rmtree(self._io / "out" / out.name, ignore_errors=True)
+        fds: list[int] = []
+        try:
+            fds.append(os.open(self._io, treeio.DIR_FLAGS))
+            fds.append(os.open("out", treeio.DIR_FLAGS, dir_fd=fds[-1]))
+            fds.append(os.open(out.name, treeio.DIR_FLAGS, dir_fd=fds[-1]))
+            folder, total = fds[-1], 0
+            with os.scandir(folder) as entries:
+                for n, entry in enumerate(entries):
+                    if n >= MAX_OUTPUT_ENTRIES:
+                        break
+                    if "/" in entry.name or entry.name.startswith("."):
+                        continue
+                    with contextlib.suppress(OSError):
+                        info = entry.stat(follow_symlinks=False)
+                        if not stat.S_ISREG(info.st_mode) or total + info.st_size > MAX_OUTPUT_FILE:
+                            continue
+                        data = treeio.read_file(folder, entry.name, MAX_OUTPUT_FILE - total)
+                        total += len(data)
+                        (private / entry.name).write_bytes(data)
+        except OSError:
+            pass  # no folder: the worker wrote nothing (the report says what happened)
+        finally:
+            if len(fds) >= 2:  # removed by descriptor too: `out` may have become a link
+                shutil.rmtree(out.name, ignore_errors=True, dir_fd=fds[1])
+            for fd in fds:
+                os.close(fd)
