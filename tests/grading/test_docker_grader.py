@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from swelancer_env.backends.docker.container import HarnessContainer
-from swelancer_env.backends.docker.grader import DockerGrader
+from swelancer_env.backends.docker.grader import DockerGrader, _running
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.tasks.model import Task
 
@@ -188,6 +188,40 @@ def test_warm_up_starts_the_container_and_a_dead_pytest_is_replaced(
     assert spare.failed()
     result = grader.grade(mini_task, gold_diff(mini_task))
     assert result.passed and result.infra_error is None, result
+    grader.close()
+    assert _containers(run_id) == []
+
+
+def test_the_app_keeper_started_with_the_container_starts_the_app(
+    grader: DockerGrader, mini_task: Task, run_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare's app keeper, waiting on its stdin, takes the grading's start (no exec at the
+    submission); one that ended while it waited is replaced by an exec, and the verdict holds."""
+    starts: list[bool] = []  # per app start: whether a waiting keeper was handed the request
+    appctl = HarnessContainer.appctl
+
+    def spy(box: HarnessContainer, request: Any, timeout: float, ready: Any = None) -> Any:
+        starts.append(ready is not None)
+        return appctl(box, request, timeout, ready=ready)
+
+    monkeypatch.setattr(HarnessContainer, "appctl", spy)
+    grader.warm_up(mini_task)
+    (spare,) = grader._spares.values()
+    spare.wait()
+    assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    (spare,) = grader._spares.values()
+    box = spare.wait()
+    box.exec(["pkill", "-KILL", "-f", "python3"], user="agent", timeout=30)  # root may not
+    keeper = spare._appctl
+    assert keeper is not None
+    deadline = time.monotonic() + 30
+    while _running(box, keeper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(box, keeper)
+    result = grader.grade(mini_task, gold_diff(mini_task))
+    assert result.passed and result.infra_error is None, result
+    assert not grader.grade(mini_task, "").passed
+    assert starts == [True, False, True]
     grader.close()
     assert _containers(run_id) == []
 

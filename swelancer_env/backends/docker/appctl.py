@@ -4,7 +4,8 @@ Self-contained (standard library only): the harness runs it in the container as 
 ``agent`` user with ``python3 -c <this file's text> '<request JSON>'`` and reads one JSON line
 back. No file of it is left in the container, and nothing in it is secret.
 
-Requests (``op``)::
+The request is the first argument, or ``-``: then one line on stdin (a keeper started ahead of
+its request; end of input instead: it exits doing nothing). Requests (``op``)::
 
     {"op": "start", "src": "/work/src", "dst": "/work/app", "build": "esbuild ..." | null,
      "build_timeout": 120, "command": "python3 ...",
@@ -225,7 +226,12 @@ def log(req: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    req = json.loads(sys.argv[1])
+    arg = sys.argv[1]
+    if arg == "-":  # started ahead: the request comes as one line on stdin (none: nothing to do)
+        arg = sys.stdin.readline()
+        if not arg.strip():
+            return
+    req = json.loads(arg)
     ops = {"start": start, "status": status, "log": log}
     op = ops.get(req.get("op"))
     answer = op(req) if op else {"ok": False, "error": f"unknown op {req.get('op')!r}"}

@@ -275,22 +275,30 @@ class HarnessContainer:
             raise SandboxError(f"could not run {argv[0]} in container {cid[:12]}: {exc}") from exc
         return RunningExec(self.client, ex["Id"], raw)
 
-    def appctl(self, request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
+    def appctl(
+        self, request: Mapping[str, Any], timeout: float, ready: RunningExec | None = None
+    ) -> dict[str, Any]:
         """Ask the in-container app keeper (:mod:`swelancer_env.backends.docker.appctl`), as ``agent``.
+
+        ``ready``: a keeper started ahead by :meth:`start_appctl` takes the request (one exec
+        less: about a quarter of a second); when it cannot, a new one does.
 
         Returns its answer; ``{"ok": False, "infra": True, "error": ...}`` when it gave none.
         """
-        res = self.exec(
-            ["python3", "-c", APPCTL, json.dumps(dict(request))],
-            user="agent",
-            timeout=timeout,
-            env={"PYTHONDONTWRITEBYTECODE": "1"},
-            workdir="/",
-        )
-        for line in reversed(res.output.splitlines()):
-            if line.startswith("{"):
+        line = (json.dumps(dict(request)) + "\n").encode()
+        res: ExecResult | None = None
+        if ready is not None:
+            try:
+                ready.send(line)
+                res = ready.result(timeout)
+            except SandboxError:
+                ready.close()
+        if res is None:
+            res = self.start_appctl(request).result(timeout)
+        for line_out in reversed(res.output.splitlines()):
+            if line_out.startswith("{"):
                 try:
-                    answer = json.loads(line)
+                    answer = json.loads(line_out)
                 except json.JSONDecodeError:
                     continue
                 if isinstance(answer, dict):
@@ -302,6 +310,21 @@ class HarnessContainer:
             "error": f"the app keeper {why}: {res.output[-1500:]}",
             "log": "",
         }
+
+    def start_appctl(self, request: Mapping[str, Any] | None = None) -> RunningExec:
+        """Start the app keeper with ``request``, or (None) waiting for one on its stdin.
+
+        Raises:
+            SandboxError: the engine refused the exec.
+        """
+        arg = json.dumps(dict(request)) if request is not None else "-"
+        return self.start(
+            ["python3", "-c", APPCTL, arg],
+            user="agent",
+            env={"PYTHONDONTWRITEBYTECODE": "1"},
+            workdir="/",
+            stdin=request is None,
+        )
 
     def put(self, dest: str, entries: Iterable[PutEntry]) -> None:
         """Extract ``entries`` (names relative to ``dest``) into ``dest``, a bind-mounted folder.

@@ -232,7 +232,7 @@ class DockerGrader(Grader):
             lap("container")
             if result.infra_error:
                 return  # pytest ends with the container
-            self._run(box, task, diff, result, lap, tests)
+            self._run(launch, box, task, diff, result, lap, tests)
         except SandboxError as e:
             result.infra_error = f"the grading container failed: {e}"
         finally:
@@ -254,6 +254,7 @@ class DockerGrader(Grader):
 
     def _run(
         self,
+        launch: _Launch,
         box: HarnessContainer,
         task: Task,
         diff: str,
@@ -262,7 +263,7 @@ class DockerGrader(Grader):
         tests: Future[ExecResult],
     ) -> None:
         limit = task.limits.grading_timeout_s
-        started = box.appctl(start_request(app_of(task), limit), timeout=limit)
+        started = launch.appctl(start_request(app_of(task), limit), timeout=limit)
         lap("app")
         url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
         box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
@@ -335,6 +336,14 @@ def _remove_spares(spares: dict[tuple[str, ...], _Launch], lock: threading.Lock)
         _remove(spare, None)
 
 
+def _running(box: HarnessContainer, command: RunningExec) -> bool:
+    """Whether ``command`` still runs (one question to the engine)."""
+    try:
+        return bool(box.client.api.exec_inspect(command.exec_id).get("Running"))
+    except Exception:  # noqa: BLE001 - the engine does not know it: not usable
+        return False
+
+
 class _Launch:
     """A grading container started in a thread, bound to a folder of its own: ``tree`` (the
     submission, read-only at ``/work/src``; it may be made while the container starts) and
@@ -350,6 +359,7 @@ class _Launch:
     ) -> None:
         self.box: HarnessContainer | None = None
         self._pytest: RunningExec | None = None
+        self._appctl: RunningExec | None = None  # the app keeper, waiting for its request
         self.error: BaseException | None = None
         self.folder, self.app_name, self.binds_extra = folder, app_name, binds_extra
         self.key = self.key_of(binds_extra)
@@ -372,6 +382,7 @@ class _Launch:
                 self._pytest = box.start(
                     _pytest_argv(stop_early), user="0", env=_PYTEST_ENV, workdir=RUN, stdin=True
                 )
+                self._appctl = box.start_appctl()
             except BaseException as exc:  # handed to wait()
                 self.error = exc
 
@@ -388,10 +399,7 @@ class _Launch:
             return False
         if self.box is None or self.error is not None or self._pytest is None:
             return True
-        try:
-            return not self.box.client.api.exec_inspect(self._pytest.exec_id).get("Running")
-        except Exception:  # noqa: BLE001 - the engine does not know it: not usable
-            return True
+        return not _running(self.box, self._pytest)
 
     def pytest(self) -> RunningExec:
         """Its pytest, waiting for the tests (once the container is up).
@@ -403,6 +411,15 @@ class _Launch:
         if self._pytest is None:  # pragma: no cover - run() sets it or an error
             raise SandboxError("pytest did not start in the grading container")
         return self._pytest
+
+    def appctl(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Ask the app keeper: the one started with the container if it still waits."""
+        box = self.wait()
+        ready, self._appctl = self._appctl, None
+        if ready is not None and not _running(box, ready):
+            ready.close()
+            ready = None
+        return box.appctl(request, timeout=timeout, ready=ready)
 
     def wait(self) -> HarnessContainer:
         self._thread.join()
@@ -416,9 +433,11 @@ class _Launch:
         """Remove the container (once it has started, or failed to). Idempotent."""
         if self._thread is not threading.current_thread():
             self._thread.join()
-        tests, self._pytest = self._pytest, None
-        if tests is not None:
-            tests.close()
+        for name in ("_pytest", "_appctl"):
+            running: RunningExec | None = getattr(self, name)
+            setattr(self, name, None)
+            if running is not None:
+                running.close()
         box, self.box = self.box, None
         if box is not None:
             box.remove()
