@@ -30,6 +30,7 @@ __all__ = ["AppServer", "free_port", "listen_socket"]
 
 _FORWARDER = Path(__file__).with_name("sandbox") / "netfwd.py"
 _DEFAULT_LIMITS = ResourceLimits()
+_BUILD_TAIL_BYTES = 1 << 20  # of a failed build's output, read for its message
 
 
 def free_port() -> int:
@@ -147,12 +148,15 @@ class AppServer:
         seen_modules = Path(isolation.AGENT_DEPS) if prefix and modules else modules
         env = appdeps.build_env(seen_modules, env)
         self._log = (self._tmp / "app.log").open("wb")
-        if self.app.build:
+        at_once = bool(self.app.build) and self.app.start_during_build
+        if self.app.build and not at_once:
             self._build(prefix, env)
         if self.limits is not None:
             self._group = LimitGroup(self.limits, "app")
             argv = self._group.argv(argv)
         self._proc = self._popen(argv, env, (listener.fileno(),) if listener is not None else ())
+        if at_once:
+            self._build(prefix, env)  # a failure stops the app too
         try:
             self._wait_ready()
         except BaseException:
@@ -175,11 +179,18 @@ class AppServer:
         Raises:
             AppStartError: the build failed or took too long (with the end of its output).
         """
-        assert self._log is not None and self.app.build is not None
+        assert self._log is not None and self._tmp is not None and self.app.build is not None
         argv = [*prefix, "bash", "-c", self.app.build]
         group = LimitGroup(self.limits, "build") if self.limits is not None else None
         started = time.perf_counter()
-        proc = self._popen(group.argv(argv) if group is not None else argv, env)
+        # its own log (the app may be writing to app.log meanwhile), added to app.log after
+        build_log = self._tmp / "build.log"
+        with build_log.open("wb") as out:
+            proc = subprocess.Popen(
+                group.argv(argv) if group is not None else argv, cwd=self.tree, env=env,
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
         try:
             code = proc.wait(timeout=self.app.build_timeout_s)
         except subprocess.TimeoutExpired:
@@ -190,6 +201,10 @@ class AppServer:
             if group is not None:
                 group.close()
         self.build_seconds = time.perf_counter() - started
+        with build_log.open("rb") as out:
+            shutil.copyfileobj(out, self._log)
+            out.seek(max(0, out.seek(0, os.SEEK_END) - _BUILD_TAIL_BYTES))
+            output = out.read()
         self._log.flush()
         if code != 0:
             why = (
@@ -197,7 +212,8 @@ class AppServer:
                 if code is None
                 else f"failed (exit {code})"
             )
-            tail = self.log_tail()
+            lines = output.decode(errors="replace").splitlines()
+            tail = "\n".join(lines[-self._log_lines :])  # of its last _BUILD_TAIL_BYTES
             self.stop()
             raise AppStartError(
                 f"The {self.app.name} app's build (`{self.app.build}`) {why}. "

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
-from swelancer_env.appserver import AppServer, listen_socket
+import pytest
+
+from swelancer_env.appserver import AppServer, free_port, listen_socket
+from swelancer_env.backends.docker import appctl
+from swelancer_env.backends.docker.container import start_request
+from swelancer_env.errors import AppStartError
 from swelancer_env.sandbox.isolation import bwrap_available
 from swelancer_env.tasks.model import App
 
@@ -148,3 +156,100 @@ def test_the_isolated_app_sees_fixed_paths_in_what_it_prints(tmp_path: Path) -> 
     assert "cwd /swelancer/tree home /swelancer/home data /swelancer/home/data" in message
     assert 'File "/swelancer/tree/server.py"' in message
     assert str(tmp_path) not in message and "swelancer-app-" not in message
+
+
+# -- an app that starts while it builds (app.toml's start_during_build) ---------------------------
+
+SERVER_BESIDE_BUILD = """\
+import pathlib, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+print("APP STARTING", flush=True)
+pathlib.Path("server-started").write_text("yes")
+
+def beat():
+    while True:
+        pathlib.Path("beat").write_text(str(time.monotonic()))
+        time.sleep(0.05)
+
+threading.Thread(target=beat, daemon=True).start()
+
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+#: finishes only if the app was started before it (it waits for the app's mark, 10 s at most)
+BUILD_WAITING_FOR_THE_APP = (
+    "for i in $(seq 200); do [ -e server-started ] && echo BUILD SAW THE APP && exit 0; "
+    "sleep 0.05; done; echo BUILD WAITED IN VAIN; exit 1"
+)
+BROKEN_BUILD = "sleep 0.5; echo BUILD BROKE; exit 3"
+
+
+def _app_with_build(tmp_path: Path, build: str, at_once: bool) -> tuple[App, Path]:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "server.py").write_text(SERVER_BESIDE_BUILD)
+    app = App(
+        name="beside", root=tree, start="python3 server.py {port}", build=build,
+        start_during_build=at_once, build_timeout_s=30,
+    )  # fmt: skip
+    return app, tree
+
+
+def _beats_stopped(beat: Path) -> bool:
+    first = beat.read_text()
+    time.sleep(0.6)
+    return beat.read_text() == first
+
+
+def test_start_during_build_starts_the_app_beside_its_build(tmp_path: Path) -> None:
+    app, tree = _app_with_build(tmp_path, BUILD_WAITING_FOR_THE_APP, at_once=True)
+    with AppServer(app, tree, log_lines=100) as server:
+        with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+            assert resp.status == 200
+        assert "BUILD SAW THE APP" in server.log_tail() and "APP STARTING" in server.log_tail()
+
+
+def test_a_failed_build_stops_the_app_started_beside_it(tmp_path: Path) -> None:
+    app, tree = _app_with_build(tmp_path, BROKEN_BUILD, at_once=True)
+    server = AppServer(app, tree)
+    with pytest.raises(AppStartError) as err:
+        server.start()
+    assert "failed (exit 3)" in str(err.value) and "BUILD BROKE" in str(err.value)
+    assert "APP STARTING" not in str(err.value)  # the build's output, not the app's
+    assert (tree / "server-started").exists() and _beats_stopped(tree / "beat")
+
+
+def test_the_app_keeper_starts_the_app_beside_its_build_too(tmp_path: Path) -> None:
+    """The Docker backend's keeper (appctl), run here: the same two cases."""
+    for build, ok in ((BUILD_WAITING_FOR_THE_APP, True), (BROKEN_BUILD, False)):
+        case = tmp_path / ("ok" if ok else "broken")
+        case.mkdir()
+        app, tree = _app_with_build(case, build, at_once=True)
+        port = free_port()
+        request = start_request(app, 30)
+        request.update(
+            src=str(tree), dst=str(case / "app"), run_dir=str(case / "run"), env={},
+            command=f"python3 server.py {port}", ready_url=f"http://127.0.0.1:{port}/",
+        )  # fmt: skip
+        (case / "app").mkdir()
+        answer = appctl.start(request)
+        try:
+            assert answer["ok"] is ok, answer
+            log = (case / "run" / "app.log").read_text()
+            assert "APP STARTING" in log
+            if ok:
+                assert "BUILD SAW THE APP" in log
+            else:
+                assert "failed (exit 3)" in answer["error"] and "BUILD BROKE" in answer["log"]
+                assert _beats_stopped(case / "app" / "beat")
+        finally:
+            if answer.get("pid"):
+                os.killpg(answer["pid"], signal.SIGKILL)

@@ -77,6 +77,10 @@ class App(BaseModel):
     #: before the user tool and grading); npm tools of the app's lock are on its PATH
     build: str | None = None
     build_timeout_s: float = Field(120.0, gt=0)
+    #: the start command reads none of the build's output (it serves it per request): the app
+    #: starts while the build runs, and is ready once both are (a failed build still fails the
+    #: start). About a third of a start on the bundled apps.
+    start_during_build: bool = False
 
 
 class Proposal(BaseModel):

@@ -10,7 +10,7 @@ its request; end of input instead: it exits doing nothing). Requests (``op``)::
     {"op": "start", "src": "/work/src", "dst": "/work/app", "build": "esbuild ..." | null,
      "build_timeout": 120, "command": "python3 ...",
      "ready_url": "http://127.0.0.1:8000/api/health", "timeout": 30, "run_dir": "/tmp/app",
-     "env": {...}, "restart": false}
+     "env": {...}, "restart": false, "start_during_build": false}
         -> {"ok": true, "pid": 42, "seconds": 0.3}
          | {"ok": false, "error": "...", "log": "<its last lines>"}
     {"op": "status", "pid": 42, "run_dir": "/tmp/app", "reset_url": "http://.../api/dev/reset",
@@ -21,7 +21,8 @@ its request; end of input instead: it exits doing nothing). Requests (``op``)::
 
 ``start`` copies the tree (``src``, a read-only bind of the submitted tree, without ``.git`` and
 ``.swelancer``) into ``dst``, runs the app's ``build`` there if it has one (a failure ends the
-request), starts the app in a session of its own with its output in
+request; with ``start_during_build`` the app is started first and killed if the build fails),
+starts the app in a session of its own with its output in
 ``<run_dir>/app.log``, and waits until ``ready_url`` answers 200 or the app exits. With
 ``restart`` it first kills every other process of its user (the previous app and whatever it
 left) and empties ``dst``. The app outlives this process: the container's init adopts it.
@@ -137,7 +138,7 @@ def _get(url: str, method: str = "GET") -> int | None:
 
 
 def _build(command: str, timeout: float, cwd: str, env: dict[str, str], log_path: str) -> str:
-    """Run the app's build in ``cwd``; what went wrong, or "" when it succeeded."""
+    """Run the app's build in ``cwd``, its output in ``log_path``; what went wrong, or ""."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             ["bash", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -166,11 +167,22 @@ def start(req: dict[str, Any]) -> dict[str, Any]:
     except (OSError, shutil.Error) as e:
         return {"ok": False, "infra": True, "error": f"could not copy the tree: {e}", "log": ""}
     log_path = os.path.join(run_dir, "app.log")
+    build_log = os.path.join(run_dir, "build.log")
     env = {"HOME": os.path.join(run_dir, "home"), **req.get("env", {})}
-    if req.get("build"):
-        failed = _build(req["build"], float(req.get("build_timeout", 120)), dst, env, log_path)
+    open(log_path, "wb").close()
+
+    def build() -> str:
+        """Run the build; its output is added to the app's log."""
+        failed = _build(req["build"], float(req.get("build_timeout", 120)), dst, env, build_log)
+        with open(build_log, "rb") as out, open(log_path, "ab") as log:
+            shutil.copyfileobj(out, log)
+        return failed
+
+    at_once = bool(req.get("build")) and bool(req.get("start_during_build"))
+    if req.get("build") and not at_once:
+        failed = build()
         if failed:
-            return {"ok": False, "error": failed, "log": _tail(log_path, 40)[0]}
+            return {"ok": False, "error": failed, "log": _tail(build_log, 40)[0]}
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             ["bash", "-c", "exec " + req["command"]],
@@ -181,6 +193,15 @@ def start(req: dict[str, Any]) -> dict[str, Any]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    if at_once:  # the app starts while it builds (it reads nothing the build makes at start)
+        failed = build()
+        if failed:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+            return {"ok": False, "error": failed, "log": _tail(build_log, 40)[0]}
     deadline = started + float(req.get("timeout", 30))
     while True:
         code = proc.poll()
