@@ -188,6 +188,7 @@ def test_app_toml_has_the_harness_keys():
         "start": "python3 server/main.py --port {port} --data-dir {data_dir}",
         "ready_path": "/api/health",
         "build": config["build"],
+        "start_during_build": True,  # the server reads frontend/dist per request only
     }
     assert config["build"].startswith("esbuild frontend/main.js --bundle ")
     assert "--outfile=frontend/dist/app.js" in config["build"]
