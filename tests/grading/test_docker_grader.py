@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from swelancer_env.backends.docker.container import HarnessContainer
-from swelancer_env.backends.docker.grader import DockerGrader, _running
+from swelancer_env.backends.docker.grader import DockerGrader
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.tasks.model import Task
 
@@ -215,9 +215,9 @@ def test_the_app_keeper_started_with_the_container_starts_the_app(
     keeper = spare._appctl
     assert keeper is not None
     deadline = time.monotonic() + 30
-    while _running(box, keeper) and time.monotonic() < deadline:
+    while keeper.running() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _running(box, keeper)
+    assert not keeper.running()
     result = grader.grade(mini_task, gold_diff(mini_task))
     assert result.passed and result.infra_error is None, result
     assert not grader.grade(mini_task, "").passed

@@ -425,6 +425,13 @@ class RunningExec:
         except OSError as exc:
             raise SandboxError(f"could not write to the command's stdin: {exc}") from exc
 
+    def running(self) -> bool:
+        """Whether it still runs (one question to the engine; False if the engine forgot it)."""
+        try:
+            return bool(self.client.api.exec_inspect(self.exec_id).get("Running"))
+        except Exception:  # noqa: BLE001 - the engine does not know it: not usable
+            return False
+
     def result(self, timeout: float) -> ExecResult:
         """Read its output to its end or ``timeout`` s from now; then let go of its stream
         (at the deadline the command is left running, and ``timed_out`` set)."""

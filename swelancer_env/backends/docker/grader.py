@@ -336,14 +336,6 @@ def _remove_spares(spares: dict[tuple[str, ...], _Launch], lock: threading.Lock)
         _remove(spare, None)
 
 
-def _running(box: HarnessContainer, command: RunningExec) -> bool:
-    """Whether ``command`` still runs (one question to the engine)."""
-    try:
-        return bool(box.client.api.exec_inspect(command.exec_id).get("Running"))
-    except Exception:  # noqa: BLE001 - the engine does not know it: not usable
-        return False
-
-
 class _Launch:
     """A grading container started in a thread, bound to a folder of its own: ``tree`` (the
     submission, read-only at ``/work/src``; it may be made while the container starts) and
@@ -399,7 +391,7 @@ class _Launch:
             return False
         if self.box is None or self.error is not None or self._pytest is None:
             return True
-        return not _running(self.box, self._pytest)
+        return not self._pytest.running()
 
     def pytest(self) -> RunningExec:
         """Its pytest, waiting for the tests (once the container is up).
@@ -416,7 +408,7 @@ class _Launch:
         """Ask the app keeper: the one started with the container if it still waits."""
         box = self.wait()
         ready, self._appctl = self._appctl, None
-        if ready is not None and not _running(box, ready):
+        if ready is not None and not ready.running():
             ready.close()
             ready = None
         return box.appctl(request, timeout=timeout, ready=ready)

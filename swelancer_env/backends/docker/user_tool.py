@@ -309,7 +309,7 @@ class DockerUserToolSession(UserToolSession):
                 for n, entry in enumerate(entries):
                     if n >= MAX_OUTPUT_ENTRIES:
                         break
-                    if "/" in entry.name or entry.name.startswith("."):
+                    if entry.name.startswith("."):
                         continue
                     with contextlib.suppress(OSError):
                         info = entry.stat(follow_symlinks=False)
