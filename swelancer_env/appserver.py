@@ -69,6 +69,9 @@ class AppServer:
             the server makes one and closes it at :meth:`stop`. Unused without isolation.
         limits: memory, processes, CPU and file size for the app and what it starts (see
             :mod:`swelancer_env.sandbox.limits`; None: none).
+        browser_socket: a listening Unix socket the app is served on too, for a browser in a
+            network namespace of its own (:class:`~swelancer_env.sandbox.browser_box.AppLink`).
+            Unused without isolation.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class AppServer:
         isolate: bool | None = None,
         listener: socket.socket | None = None,
         limits: ResourceLimits | None = _DEFAULT_LIMITS,
+        browser_socket: socket.socket | None = None,
     ):
         self.app = app
         self.tree = Path(tree)
@@ -89,6 +93,7 @@ class AppServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp: Path | None = None
         self._listener = listener
+        self._browser_socket = browser_socket
         self._own_listener: socket.socket | None = None
         self.limits = limits
         self._group: LimitGroup | None = None
@@ -130,11 +135,14 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = self.app.start.format(port=self.port, data_dir=data_dir)
         argv = ["bash", "-c", f"exec {command}"]
+        fds: tuple[int, ...] = ()
         if listener is not None:  # the app inside its own network, the forwarder in front
-            fd = listener.fileno()
+            fds = (listener.fileno(),)
+            if self._browser_socket is not None:
+                fds += (self._browser_socket.fileno(),)
             source = _FORWARDER.read_text(encoding="utf-8")
-            argv = [*prefix, sys.executable, "-I", "-S", "-c", source, str(fd), str(self.port)]
-            argv += ["bash", "-c", f"exec {command}"]
+            argv = [*prefix, sys.executable, "-I", "-S", "-c", source]
+            argv += [",".join(map(str, fds)), str(self.port), "bash", "-c", f"exec {command}"]
         # the app runs the agent's code: it gets a minimal environment, not the harness's
         # (which may hold API keys)
         env = {
@@ -154,7 +162,7 @@ class AppServer:
         if self.limits is not None:
             self._group = LimitGroup(self.limits, "app")
             argv = self._group.argv(argv)
-        self._proc = self._popen(argv, env, (listener.fileno(),) if listener is not None else ())
+        self._proc = self._popen(argv, env, fds)
         if at_once:
             self._build(prefix, env)  # a failure stops the app too
         try:

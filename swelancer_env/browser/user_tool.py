@@ -52,21 +52,28 @@ import contextlib
 import hashlib
 import os
 import shutil
-import socket
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from swelancer_env.appserver import AppServer, listen_socket
+from swelancer_env.appserver import AppServer
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
-from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
+from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient, WorkerDied
 from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
 from swelancer_env.grading.interpreter import check_interpreter
-from swelancer_env.sandbox import treeio
+from swelancer_env.sandbox import isolation, treeio
+from swelancer_env.sandbox.browser_box import (
+    BROWSER_LIMITS,
+    AppLink,
+    browser_bwrap,
+    only_origin_args,
+)
+from swelancer_env.sandbox.limits import LimitGroup
 from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
@@ -152,7 +159,7 @@ class UserToolSession:
         self._out_fd: int | None = None
         self._last_call = 0  # the last call's number: numbers only grow, also without a folder
         self._owner: tuple[int, int] | None = None
-        self._listener: socket.socket | None = None
+        self._link: AppLink | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -174,9 +181,9 @@ class UserToolSession:
         if self._out_fd is not None:
             os.close(self._out_fd)
             self._out_fd = None
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        if self._link is not None:
+            self._link.close()
+            self._link = None
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> UserToolSession:
@@ -242,11 +249,38 @@ class UserToolSession:
     def _new_worker(self) -> WorkerClient:
         """Spawn a worker; it starts launching Chromium at once.
 
+        Where bubblewrap works (as for the app), the worker, its Playwright driver and Chromium
+        run in a sandbox of their own (:mod:`~swelancer_env.sandbox.browser_box`): a network
+        namespace in which only the app's address answers, and limits of their own.
+
         Raises:
             InfrastructureError: this Python runs startup files no package shipped.
         """
         check_interpreter()
-        return WorkerClient(self.executable, self._tmp, trace=self.trace)
+        if not isolation.bwrap_available():
+            return WorkerClient(self.executable, self._tmp, trace=self.trace)
+        link = self._app_link()
+        home = self._tmp / "home"
+        home.mkdir(exist_ok=True)
+        group = LimitGroup(BROWSER_LIMITS, "browser")
+        argv = [*browser_bwrap(self._tmp, home, self.executable), *link.reach_argv()]
+        worker = self._tmp / WORKER_FILE.name  # the package's folder is hidden in the sandbox
+        shutil.copyfile(WORKER_FILE, worker)
+        argv += [sys.executable, "-s", str(worker)]
+        try:
+            return WorkerClient(
+                self.executable, self._tmp, argv=group.argv(argv), trace=self.trace,
+                chromium_args=only_origin_args(link.port), group=group,
+            )  # fmt: skip
+        except BaseException:
+            group.close()
+            raise
+
+    def _app_link(self) -> AppLink:
+        """The app's address for the session (made once: the app's restarts keep it)."""
+        if self._link is None:
+            self._link = AppLink(self._tmp)
+        return self._link
 
     def _output_dir(self, tree: Path) -> Path:
         """Make ``<tree>/.swelancer/user_tool/<next call>/``, walking the tree by descriptors.
@@ -477,14 +511,19 @@ class UserToolSession:
                 why = f"restarted: POST {RESET_PATH} did not answer 200"
         self._stop_app()
         remaining = max(0.5, deadline - time.monotonic())
+        # the build and the start within the call's limit (a build that blocks, on a FIFO say,
+        # ends with the call)
         app = self.app.model_copy(
-            update={"ready_timeout_s": min(self.app.ready_timeout_s, remaining)}
+            update={
+                "ready_timeout_s": min(self.app.ready_timeout_s, remaining),
+                "build_timeout_s": min(self.app.build_timeout_s, remaining),
+            }
         )
-        if self._listener is None:  # one address for the session: the app's restarts keep it
-            self._listener = listen_socket()
+        link = self._app_link()  # one address for the session: the app's restarts keep it
         server = AppServer(
-            app, Path(self.sandbox.tree), log_lines=1_000_000, listener=self._listener
-        )
+            app, Path(self.sandbox.tree), log_lines=1_000_000,
+            listener=link.tcp, browser_socket=link.unix,
+        )  # fmt: skip
         try:
             server.start()
         except AppStartError as e:

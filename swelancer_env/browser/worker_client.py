@@ -21,6 +21,7 @@ from typing import Any
 
 from swelancer_env.browser.discovery import CHROMIUM_ARGS
 from swelancer_env.errors import InfrastructureError
+from swelancer_env.sandbox.limits import LimitGroup
 
 __all__ = [
     "LAUNCH_TIMEOUT_S",
@@ -91,6 +92,9 @@ class WorkerClient:
         argv: the command that runs the worker (default: this Python on ``worker.py``); e.g.
             a ``docker exec -i`` of it in a container.
         trace: the trace mode of the first call's context, which the worker makes ahead.
+        chromium_args: flags for Chromium besides ``CHROMIUM_ARGS``.
+        group: the limit group ``argv`` runs in (closed, killing what is left in it, at
+            :meth:`close`).
     """
 
     def __init__(
@@ -99,7 +103,10 @@ class WorkerClient:
         tmp: Path,
         argv: list[str] | None = None,
         trace: str = "actions",
+        chromium_args: list[str] | None = None,
+        group: LimitGroup | None = None,
     ):
+        self.group = group
         self.stderr_path = tmp / "worker.log"
         self._stderr = self.stderr_path.open("ab")
         # Playwright's driver makes its artifact and tracing folders in TMPDIR: the session's
@@ -127,7 +134,7 @@ class WorkerClient:
             {
                 "op": "launch",
                 "executable": str(executable),
-                "args": list(CHROMIUM_ARGS),
+                "args": [*CHROMIUM_ARGS, *(chromium_args or [])],
                 "trace": trace,
             }
         )
@@ -216,3 +223,5 @@ class WorkerClient:
         for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
             with contextlib.suppress(OSError):
                 stream.close()  # type: ignore[union-attr]
+        if self.group is not None:
+            self.group.close()

@@ -4,7 +4,8 @@ The agent's diff (acceptable paths only) is applied to a fresh copy of the start
 app starts from that copy (in bubblewrap, in a network namespace of its own); the hidden tests
 run with pytest and Playwright in a bubblewrap of their own: the system and the Python install
 read-only, the task folders, the app's tree and the host's temporary folders hidden, only their
-run folder writable; the verdict is read by the harness, outside both, from JUnit XML. Nothing
+run folder writable, and a network namespace in which the app's address is the only one that
+answers (:mod:`~swelancer_env.sandbox.browser_box`); the verdict is read by the harness, outside both, from JUnit XML. Nothing
 the agent left in its sandbox (a process, a modified test, a forged log) takes part, and the
 Python that runs the tests is checked first for startup files no package shipped
 (:mod:`~swelancer_env.grading.interpreter`).
@@ -48,6 +49,7 @@ from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox import isolation
+from swelancer_env.sandbox.browser_box import AppLink, browser_bwrap
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import app_of
@@ -160,8 +162,12 @@ class _PytestRun:
     it starts Playwright and Chromium and waits; :meth:`go` hands it the tests, :meth:`finish`
     reads its verdict, :meth:`discard` ends it and removes its folder."""
 
-    def __init__(self, cmd: list[str], folder: Path, env: dict[str, str]):
+    def __init__(
+        self, cmd: list[str], folder: Path, env: dict[str, str], link: AppLink | None = None
+    ):
         self.folder, self.run = folder, folder / "run"
+        #: the app's address, shared with the browser's network namespace (isolated runs)
+        self.link = link
         self.timeout = 0.0
         self.group = LimitGroup(GRADING_LIMITS, "grading")
         self.started = time.perf_counter()
@@ -218,6 +224,8 @@ class _PytestRun:
         try:
             self.kill()
         finally:
+            if self.link is not None:
+                self.link.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -312,8 +320,13 @@ class Grader:
         # pytest, Playwright and Chromium are started (or start) while the app builds and
         # starts: the tests wait for its address in a file (written once it answers)
         tests_run.go(task)
+        link = tests_run.link
         try:
-            server = AppServer(app, tree, isolate=self.isolate).start()
+            server = AppServer(
+                app, tree, isolate=self.isolate,
+                listener=link.tcp if link is not None else None,
+                browser_socket=link.unix if link is not None else None,
+            ).start()  # fmt: skip
         except AppStartError as e:
             tests_run.kill()
             blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
@@ -390,24 +403,17 @@ class Grader:
             plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
         )  # fmt: skip
         cmd = [sys.executable, "-s", "-c", WARM_START.format(plugin=_PLUGIN_NAME), *args]
-        if self._isolated():
-            cmd = [*self._bwrap(run, chromium), *cmd]
+        link: AppLink | None = None
         try:
-            return _PytestRun(cmd, folder, env)
+            if self._isolated():
+                # the hidden tests' sandbox (only ``run`` writable, the Python and Chromium
+                # read-only) has no network: it reaches the app, at its address, and nothing else
+                link = AppLink(run)
+                env["SWELANCER_APP_PORT"] = str(link.port)
+                cmd = [*browser_bwrap(run, run / "home", chromium), *link.reach_argv(), *cmd]
+            return _PytestRun(cmd, folder, env, link)
         except BaseException:
+            if link is not None:
+                link.close()
             shutil.rmtree(folder, ignore_errors=True)
             raise
-
-    @staticmethod
-    def _bwrap(run: Path, chromium: str) -> list[str]:
-        """The hidden tests' sandbox: only ``run`` writable, the Python and Chromium read-only.
-
-        It keeps the host's network, to reach the app's listening socket; the pages it loads are
-        confined to the app's origin by the plugin.
-        """
-        keep = [*isolation.interpreter_paths(), Path(os.path.realpath(chromium)).parent]
-        if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
-            keep.append(Path(os.environ["PLAYWRIGHT_BROWSERS_PATH"]))
-        return isolation.bwrap_argv(
-            run, run / "home", hide=isolation.hidden_paths(), keep=keep, network=True
-        )

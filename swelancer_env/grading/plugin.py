@@ -51,6 +51,23 @@ CHROMIUM_ARGS = [
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 PASSWORD = "password"
+#: the most of one answer of the app's that a test reads (the app is the agent's code: an
+#: answer of gigabytes fails the test, it does not take the grader's memory)
+MAX_ANSWER_BYTES = 16 << 20
+
+
+def only_origin_args(port: int) -> list[str]:
+    """As ``swelancer_env.sandbox.browser_box.only_origin_args`` (a test keeps them equal)."""
+    return [
+        "--proxy-server=http://127.0.0.1:9",
+        f"--proxy-bypass-list=<-loopback>;127.0.0.1:{port}",
+    ]
+
+
+def _chromium_args() -> list[str]:
+    """The flags, and with ``SWELANCER_APP_PORT`` every other origin sent to no proxy."""
+    port = os.environ.get("SWELANCER_APP_PORT", "")
+    return CHROMIUM_ARGS + (only_origin_args(int(port)) if port.isdigit() else [])
 
 
 def foreign_url_pattern(base_url: str) -> re.Pattern[str]:
@@ -99,6 +116,16 @@ def _url_from_file() -> str:
     return text.strip()
 
 
+def _read_bounded(resp: Any) -> bytes:
+    """An answer of the app's, failing the test (not the grader) past ``MAX_ANSWER_BYTES``."""
+    raw = resp.read(MAX_ANSWER_BYTES + 1)
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise AssertionError(
+            f"the app answered {resp.geturl()} with more than {MAX_ANSWER_BYTES >> 20} MiB"
+        )
+    return raw
+
+
 class Api:
     """A small JSON client for the app's API."""
 
@@ -114,9 +141,9 @@ class Api:
             req.add_header("Authorization", f"Bearer {self.token}")
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
-                status, raw = resp.status, resp.read()
+                status, raw = resp.status, _read_bounded(resp)
         except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
+            status, raw = e.code, _read_bounded(e)
         try:
             return status, json.loads(raw) if raw else None
         except json.JSONDecodeError:
@@ -172,7 +199,7 @@ def _start_browser(report: bool = True) -> tuple[Any, Any]:
         raise
     try:
         executable = os.environ.get("SWELANCER_CHROMIUM") or None
-        return pw, pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        return pw, pw.chromium.launch(executable_path=executable, args=_chromium_args())
     except Exception as e:  # noqa: BLE001
         if report:
             _infra_error(f"Chromium could not start: {e}")
