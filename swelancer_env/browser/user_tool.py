@@ -67,6 +67,7 @@ from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient, Worke
 from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
 from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.sandbox import isolation, treeio
+from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.sandbox.browser_box import (
     BROWSER_LIMITS,
     AppLink,
@@ -74,7 +75,6 @@ from swelancer_env.sandbox.browser_box import (
     only_origin_args,
 )
 from swelancer_env.sandbox.limits import LimitGroup
-from swelancer_env.sandbox.base import OUTPUT_DIR
 from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import make_temp_dir

@@ -104,14 +104,14 @@ ATTACK_JS = """
 
 # the app's own origin answers these: redirects to the listener, and a service worker's script
 # that fetches it
-SERVER_PATCH = '''    def handle(self, request: Request) -> Response:
+SERVER_PATCH = """    def handle(self, request: Request) -> Response:
         if request.path.startswith("/zz-redirect-"):
             where = "http://127.0.0.1:@@TCP@@/redirected"
             return Response(int(request.path.rsplit("-", 1)[1]), b"", {"Location": where})
         if request.path == "/zz-sw.js":
             body = b"fetch('http://127.0.0.1:@@TCP@@/service-worker', {mode: 'no-cors'});"
             return Response(200, body, {"Content-Type": "text/javascript"})
-'''
+"""
 
 
 class Listener:
@@ -201,7 +201,6 @@ def test_the_agents_page_reaches_only_the_app(
         # the page's tries ran (else the test proves nothing) and none got an answer
         assert {"fetch", "websocket", "worker-websocket", "redirect-302"} <= tried, console
         assert "answered" not in console["output"], console["output"]
-        print(console["output"])
         assert listener.hits == [], f"the user tool's page reached the host: {listener.hits}"
 
         obs, reward, terminated, _truncated, info = env.step({"type": "submit"})
