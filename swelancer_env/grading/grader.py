@@ -31,10 +31,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -62,6 +64,7 @@ __all__ = [
     "blame_start_failure",
     "pytest_args",
     "read_report",
+    "scrub_host_paths",
     "verdict",
 ]
 
@@ -90,6 +93,18 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
                 else (f"{total - ok} of the {total} hidden tests run did not pass")
             )
     return result
+
+
+#: the harness's own folders (grading runs, app data, user-tool sessions) under the temporary
+#: folder: their random names never reach the agent
+_HOST_FOLDER = re.compile(
+    re.escape(tempfile.gettempdir().rstrip("/")) + r"/swelancer-[A-Za-z0-9_.-]+"
+)
+
+
+def scrub_host_paths(text: str) -> str:
+    """``text`` with the harness's temporary folders replaced by ``<harness folder>``."""
+    return _HOST_FOLDER.sub("<harness folder>", text)
 
 
 def apply_submission(
@@ -265,16 +280,45 @@ class Grader:
         self._spare_finalizer = weakref.finalize(self, _discard_spare, self._spare)
 
     def grade(self, task: Task, diff: str) -> GradeResult:
-        """Grade ``diff`` (a git diff against the starting state) on ``task``."""
+        """Grade ``diff`` (a git diff against the starting state) on ``task``.
+
+        A grading that could not reach a verdict with the submitted change is only called an
+        infrastructure error if the harness cannot grade the task's starting state either (the
+        "infra ceiling"): otherwise the submission's own code broke the run (its app flooded,
+        hung or crashed the tests' browser or pytest), and that is a failed grading with the
+        reason, never an error an agent could hide its failures behind. The submission is
+        graded a second time first, so that a passing failure of the machine's is not blamed
+        on it.
+        """
         started = time.perf_counter()
+        result = self._grade_once(task, diff)
+        if result.infra_error is not None and diff.strip():
+            # once more (a passing flake of the machine's), then the starting state
+            result = self._grade_once(task, diff)
+        if result.infra_error is not None and diff.strip():
+            control = self._grade_once(task, "")
+            if control.infra_error is None and control.tests:
+                first = result.infra_error.strip().splitlines()[0] if result.infra_error else ""
+                result.reason = (
+                    "the hidden tests could not run to a verdict with the submitted change, "
+                    "while the task's starting state grades normally, so the change caused it: "
+                    + first[:500]
+                )
+                result.infra_error, result.tests = None, []
+        result.seconds = time.perf_counter() - started
+        result.reason = scrub_host_paths(result.reason)
+        if result.infra_error is not None:
+            result.infra_error = scrub_host_paths(result.infra_error)
+        return verdict(task, result, self.partial_credit)
+
+    def _grade_once(self, task: Task, diff: str) -> GradeResult:
         result = GradeResult(task_id=task.id, passed=False, price=task.price, diff_bytes=len(diff))
         tmp = make_temp_dir("swelancer-grade-")
         try:
             self._grade_in(tmp, task, diff, result)
         finally:
             self._discard(tmp)
-        result.seconds = time.perf_counter() - started
-        return verdict(task, result, self.partial_credit)
+        return result
 
     def close(self) -> None:
         """End the spare pytest (see ``warm``) and wait for the clean-up of finished gradings

@@ -282,3 +282,30 @@ def test_a_change_that_breaks_the_build_fails_with_the_build_error(tmp_path: Pat
     assert not result.passed and result.infra_error is None and result.tests == []
     assert "build" in result.reason and "frontend/main.js" in result.reason
     assert "Unexpected" in result.reason  # esbuild's own message reaches the agent
+
+
+def test_an_app_that_floods_the_tests_fails_them_it_does_not_break_grading(
+    mini_task: Task,
+) -> None:
+    # every answer of the app is about 65 MiB: the tests read at most 16 MiB of one
+    flood = gold_diff(mini_task).replace('+GREETING = "hello"', '+GREETING = "hello" * (13 << 20)')
+    result = Grader().grade(mini_task, flood)
+    assert result.infra_error is None and not result.passed and result.earned == 0.0
+    assert any("more than 16 MiB" in (t.message or "") for t in result.tests), result.tests
+
+
+def test_a_grading_the_submission_breaks_is_a_fail_when_the_starting_state_grades(
+    mini_task: Task,
+) -> None:
+    """The infra ceiling: the harness grades the starting state, so the change is to blame."""
+    broken = gold_diff(mini_task).replace('-GREETING = "helo"', '-GREETING = "other"')
+    result = Grader().grade(mini_task, broken)
+    assert result.infra_error is None and not result.passed and result.earned == 0.0
+    assert "starting state grades normally" in result.reason
+    assert "did not apply" in result.reason
+    assert "/swelancer-" not in result.reason  # no host folder of the harness's
+
+
+def test_a_harness_that_cannot_grade_at_all_stays_an_infra_error(mini_task: Task) -> None:
+    result = Grader(chromium="/nonexistent/chromium").grade(mini_task, gold_diff(mini_task))
+    assert result.infra_error and not result.passed and result.earned == 0.0
