@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -21,7 +22,8 @@ from swelancer_env.browser.user_tool import UserToolSession, tree_fingerprint
 from swelancer_env.browser.worker_client import process_tree
 from swelancer_env.errors import BrowserNotFoundError, InfrastructureError
 from swelancer_env.grading.canary import CANARY, contains_canary
-from swelancer_env.sandbox import treeio
+from swelancer_env.sandbox import isolation, treeio
+from swelancer_env.sandbox.limits import cgroup_mechanism
 from swelancer_env.tasks.model import Limits, Task
 
 pytestmark = pytest.mark.browser
@@ -586,3 +588,45 @@ pc.createDataChannel("x"); pc.createOffer().then((o) => pc.setLocalDescription(o
     assert report.ok, report.text()
     assert hits == [] and not stun
     assert "answered" not in report.text() and "ws open" not in report.text()
+
+
+def _memory_limit(pid: int) -> int | None:
+    """The memory limit of ``pid``'s cgroup (v2 or v1), None without one."""
+    for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for folder, name in (
+            (Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max"),
+            (Path("/sys/fs/cgroup/memory") / path.lstrip("/"), "memory.limit_in_bytes"),
+        ):
+            if (controllers == "" or "memory" in controllers.split(",")) and (
+                folder / name
+            ).is_file():
+                text = (folder / name).read_text().strip()
+                if text.isdigit():
+                    return int(text)
+    return None
+
+
+@pytest.mark.skipif(not isolation.bwrap_available(), reason="bubblewrap cannot isolate here")
+def test_the_browser_runs_in_a_network_and_limits_of_its_own(tmp_path: Path) -> None:
+    """Chromium (which renders the agent's pages) shares no network with the host and cannot
+    take more memory than its group's (a page once took 4.8 GB, as root, outside every limit)."""
+    from swelancer_env.sandbox.browser_box import BROWSER_LIMITS
+
+    task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
+    with UserToolSession(task, sandbox) as session:
+        assert session.run().ok
+        assert session._worker is not None
+        tree = process_tree(session._worker.proc.pid)
+        own_net = os.readlink("/proc/self/ns/net")
+        chromium = []
+        for pid in tree:
+            with contextlib.suppress(OSError):
+                if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                    chromium.append(pid)
+        assert chromium, "no Chromium process under the worker"
+        for pid in chromium:
+            assert os.readlink(f"/proc/{pid}/ns/net") != own_net
+            if cgroup_mechanism() != "rlimit":
+                limit = _memory_limit(pid)
+                assert limit is not None and limit <= BROWSER_LIMITS.memory  # type: ignore[operator]
