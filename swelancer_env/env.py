@@ -215,6 +215,14 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._grader.close()
         self._closed = True
 
+    def interrupt(self) -> None:
+        """Cut a running ``step`` short from another thread (a server whose client left): the
+        shell command it runs is killed and the step returns its observation. Then call
+        :meth:`close` from the thread that stepped."""
+        sandbox = self.sandbox
+        if sandbox is not None:
+            sandbox.interrupt()
+
     def _end_episode(self) -> None:
         if self._user_tool is not None:
             self._user_tool.close()

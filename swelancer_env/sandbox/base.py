@@ -8,6 +8,7 @@ diffs and the user tool work the same on every backend; what differs is where th
 from __future__ import annotations
 
 import abc
+import contextlib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -68,6 +69,17 @@ class Sandbox(abc.ABC):
         Raises:
             SubmissionTooLarge: over ``limits`` (size in bytes, files changed).
         """
+
+    def interrupt(self) -> None:
+        """Kill the command the shell runs now (not the shell), so that a step running it
+        returns at once, as after its timeout. Safe from any thread: it reads ``/proc`` (or
+        asks the container's warden) and sends signals, and touches none of the shell's pipes.
+        """
+        session = getattr(self, "_session", None)  # the BashSession of both backends
+        transport = getattr(session, "transport", None)
+        if transport is not None:
+            with contextlib.suppress(Exception):  # nothing running, or the shell just ended
+                transport.kill_command()
 
     def __enter__(self) -> Sandbox:
         self.start()

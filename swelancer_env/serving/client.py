@@ -11,12 +11,18 @@ Example:
     >>> env.close()  # doctest: +SKIP
 
 Only the websockets package is needed (a default dependency), not the server's extra.
+
+A server started with a token (``serve --token`` or ``SWELANCER_SERVE_TOKEN``) needs it here too:
+``RemoteEnv(url, token=...)``, or the same variable, which is read by default. A refusal (no
+token, a wrong one) raises :class:`RemoteError` with the server's reason and its code
+(``UNAUTHORIZED``, ``ORIGIN_NOT_ALLOWED``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import urllib.error
 import urllib.request
 from typing import Any
@@ -33,7 +39,7 @@ from swelancer_env.errors import (
     TaskFormatError,
     TaskNotFoundError,
 )
-from swelancer_env.serving.wire import from_payload
+from swelancer_env.serving.wire import TOKEN_ENV, from_payload
 from swelancer_env.spaces import ActionSpace, make_observation_space
 
 __all__ = ["RemoteEnv", "RemoteError", "ServerAtCapacity"]
@@ -69,20 +75,28 @@ class RemoteEnv(gym.Env[dict[str, Any], Any]):
         url: the server (``http://host:port``; ``ws://`` works too).
         task_id: the task of every reset that names none (else the server's env draws one).
         timeout: seconds to wait for one reply (a grading can take a while).
+        token: the server's token (its ``--token``), sent as ``Authorization: Bearer``;
+            default: the ``SWELANCER_SERVE_TOKEN`` environment variable, if set.
     """
 
     metadata = {"render_modes": []}
 
     def __init__(self, url: str = "http://127.0.0.1:8000", task_id: str | None = None,
-                 timeout: float = 900.0) -> None:  # fmt: skip
+                 timeout: float = 900.0, token: str | None = None) -> None:  # fmt: skip
+        from websockets.exceptions import InvalidHandshake, InvalidStatus
         from websockets.sync.client import connect
 
         self.url = url.rstrip("/").replace("ws://", "http://").replace("wss://", "https://")
         self.task_id = task_id
         self.timeout = timeout
+        token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            with urllib.request.urlopen(f"{self.url}/metadata", timeout=10) as r:
+            request = urllib.request.Request(f"{self.url}/metadata", headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as r:
                 self.server_metadata = json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            raise _refused(e.code, e.read(), self.url) from None
         except (urllib.error.URLError, OSError, ValueError) as e:
             raise RemoteError(f"no swelancer-env server answers at {self.url}: {e}") from None
         shape = tuple(self.server_metadata["screenshot_shape"])
@@ -96,9 +110,12 @@ class RemoteEnv(gym.Env[dict[str, Any], Any]):
         self._stack = contextlib.ExitStack()
         try:
             self._ws = self._stack.enter_context(
-                connect(ws_url, max_size=64 << 20, open_timeout=10, close_timeout=5)
-            )
-        except OSError as e:
+                connect(ws_url, max_size=64 << 20, open_timeout=10, close_timeout=5,
+                        additional_headers=headers)
+            )  # fmt: skip
+        except InvalidStatus as e:
+            raise _refused(e.response.status_code, e.response.body or b"", ws_url) from None
+        except (OSError, InvalidHandshake) as e:
             raise RemoteError(f"could not open a session at {ws_url}: {e}") from None
         #: what ``run_episode`` reads of an env: the task (when it is known here), the latest
         #: full verdict (never sent: the hidden tests' names stay on the server) and timings
@@ -172,6 +189,16 @@ class RemoteEnv(gym.Env[dict[str, Any], Any]):
         except Exception:  # noqa: BLE001 - already gone
             pass
         self._stack.close()
+
+
+def _refused(status: int, body: bytes | bytearray, url: str) -> RemoteError:
+    """The error for an HTTP refusal: the server's reason and code when it gave them."""
+    try:
+        data = json.loads(body)["data"]
+        return RemoteError(str(data["message"]), str(data["code"]))
+    except (ValueError, KeyError, TypeError):
+        text = body.decode(errors="replace").strip()[:500]
+        return RemoteError(f"{url} answered HTTP {status}: {text}", f"HTTP_{status}")
 
 
 def _local_task(task_id: str | None) -> Any:

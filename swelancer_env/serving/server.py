@@ -8,9 +8,18 @@ OpenEnv's codes (``INVALID_JSON``, ``UNKNOWN_TYPE``, ``VALIDATION_ERROR``, ``EXE
 ``CAPACITY_REACHED``, ``FACTORY_ERROR``, ``SESSION_ERROR``). ``GET /health``, ``/metadata`` and
 ``/schema`` answer over HTTP.
 
+The server answers only its own clients (:mod:`.gate`): a request from a web page (one with an
+``Origin`` header) is refused unless ``allow_origins`` names its origin, and with a ``token``
+every request must carry it. A message is read with :func:`.wire.parse_message`: one that is
+too large (over ``max_message_bytes``), nested too deep or not JSON gets ``INVALID_JSON`` and
+the session goes on; over twice the limit, the connection is closed (WebSocket code 1009).
+
 An env's calls run in a thread of their own session (one call at a time, the event loop stays
-free), so sessions run side by side. A session idle for ``idle_timeout`` seconds is closed;
-SIGTERM closes every session's env and exits within seconds.
+free), so sessions run side by side. While a call runs, the session still reads its socket: when
+the client goes away, the session's slot is freed at once, the running shell command is killed
+so that the call returns, and the env is closed (its processes and folders) within seconds. A
+session idle for ``idle_timeout`` seconds is closed; SIGTERM closes every session's env and exits
+within seconds.
 
 Needs the ``serve`` extra (Starlette and uvicorn): ``pip install 'swelancer-env[serve]'``.
 """
@@ -18,15 +27,17 @@ Needs the ``serve`` extra (Starlette and uvicorn): ``pip install 'swelancer-env[
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ipaddress
 import json
+import logging
 import os
 import threading
 import time
 import uuid
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,21 +48,56 @@ from swelancer_env.errors import (
     SWELancerError,
     TaskError,
 )
-from swelancer_env.serving.wire import observation_payload, to_json
+from swelancer_env.serving.gate import Gate, check_origin_setting, check_token_setting
+from swelancer_env.serving.wire import (
+    MAX_MESSAGE_BYTES,
+    BadMessage,
+    observation_payload,
+    parse_message,
+    to_json,
+)
 
 __all__ = ["ServerConfig", "build_app", "serve"]
 
+log = logging.getLogger("swelancer_env.serving")
+
 #: reset's keyword arguments (OpenEnv passes them as the message's data)
 RESET_KEYS = ("task_id", "seed", "episode_id")
+#: after its client left: how long a running call has to return once its command was killed,
+#: before the env is closed from outside the call
+CANCEL_GRACE_S = 3.0
+#: messages longer than this are parsed off the event loop
+_INLINE_PARSE = 64 << 10
+#: messages a session holds while a call runs (a client sends the next one after the reply)
+_INBOX = 4
 
 
 @dataclass
 class ServerConfig:
-    """The server's settings; ``env_kwargs`` make each session's ``SWELancerEnv``."""
+    """The server's settings; ``env_kwargs`` make each session's ``SWELancerEnv``.
+
+    ``allow_origins``: origins whose web pages may connect (``"*"``: all; by default none, and a
+    request with an ``Origin`` header is refused). ``token``: when set, every request must carry
+    it (see :mod:`.gate`). ``max_message_bytes``: the largest message read; a larger one gets
+    ``INVALID_JSON``.
+    """
 
     max_sessions: int = 4
     idle_timeout: float = 600.0
     env_kwargs: dict[str, Any] = field(default_factory=dict)
+    allow_origins: tuple[str, ...] = ()
+    token: str | None = None
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+
+    def __post_init__(self) -> None:
+        self.allow_origins = tuple(check_origin_setting(o) for o in self.allow_origins)
+        if self.token is not None:
+            check_token_setting(self.token)
+        if self.max_message_bytes < 1024:
+            raise ConfigError(
+                f"max_message_bytes={self.max_message_bytes}: give 1024 or more (default "
+                f"{MAX_MESSAGE_BYTES}, 4 MiB)"
+            )
 
 
 def _error(message: str, code: str, **extra: Any) -> str:
@@ -60,6 +106,9 @@ def _error(message: str, code: str, **extra: Any) -> str:
 
 class _Capacity(Exception):
     pass
+
+
+_GONE = object()  # the client went away
 
 
 @dataclass
@@ -72,11 +121,19 @@ class _Session:
     task_id: str | None = None
     done: bool = False
     last_active: float = field(default_factory=time.monotonic)
-    busy: bool = False
+    #: the env call that runs or ran last, in the session's thread
+    call: Future[Any] | None = None
     websocket: Any = None
     closed: bool = False
     #: the last screenshot sent, encoded (see :func:`.wire.observation_payload`)
     png: dict[str, Any] = field(default_factory=dict)
+    #: held while the env is closed: a close from outside the call never overlaps another
+    close_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def busy(self) -> bool:
+        """Whether an env call runs."""
+        return self.call is not None and not self.call.done()
 
     def state(self) -> dict[str, Any]:
         return {
@@ -89,19 +146,31 @@ class _Session:
 
 
 class SessionManager:
-    """The live sessions: at most ``max_sessions``, each with its own env and thread."""
+    """The live sessions: at most ``max_sessions``, each with its own env and thread.
+
+    A closed session leaves ``sessions`` at once (its slot is free); its env is closed in its own
+    thread after the call that runs, and counts in ``closing`` until then. Sessions and closing
+    ones together are at most twice ``max_sessions``.
+    """
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.sessions: dict[str, _Session] = {}
+        self.closing: dict[str, _Session] = {}
         self._lock = threading.Lock()
 
     def open(self) -> _Session:
         with self._lock:
-            if len(self.sessions) >= self.config.max_sessions:
+            limit = self.config.max_sessions
+            if len(self.sessions) >= limit:
                 raise _Capacity(
                     f"the server holds {len(self.sessions)} sessions, its maximum "
-                    f"(--max-sessions {self.config.max_sessions}); retry later"
+                    f"(--max-sessions {limit}); retry later"
+                )
+            if len(self.sessions) + len(self.closing) >= 2 * limit:
+                raise _Capacity(
+                    f"{len(self.closing)} sessions whose clients left are still closing "
+                    f"(--max-sessions {limit}); retry in a few seconds"
                 )
             sid = uuid.uuid4().hex
             session = _Session(
@@ -110,24 +179,71 @@ class SessionManager:
             self.sessions[sid] = session
             return session
 
-    def close(self, session: _Session, wait: bool = True) -> None:
-        """Close the env (in its own thread, after a call that runs) and forget the session."""
+    def close(self, session: _Session, force: bool = False) -> None:
+        """Free the session's slot and close its env (its processes and folders).
+
+        The env is closed in the session's own thread, after the call that runs. A call still
+        running (its client left) is cut short: its shell command is killed, and if the call
+        has not returned within :data:`CANCEL_GRACE_S` the env is closed from here. ``force``
+        (the server stops): close from here at once, without waiting.
+        """
         with self._lock:
             if session.closed:
                 return
             session.closed = True
             self.sessions.pop(session.id, None)
-        if session.env is not None:
-            if wait:
-                with contextlib.suppress(Exception):
-                    session.pool.submit(session.env.close).result(timeout=120)
+            self.closing[session.id] = session
+        final = session.pool.submit(self._finish, session)  # after the running call, if any
+        session.pool.shutdown(wait=False)  # not cancel_futures: the close above must run
+        if session.busy:
+            _interrupt(session.env)
+            deadline = time.monotonic() + (0.0 if force else CANCEL_GRACE_S)
+            while not final.done() and time.monotonic() < deadline:
+                concurrent.futures.wait([final], timeout=0.2)
+                _interrupt(session.env)  # a command that started after the last kill
+            if not final.done():
+                if not force:
+                    log.warning(
+                        "session %s: its client left and its call did not return within %g s "
+                        "of its command's kill; closing its env from outside the call",
+                        session.id[:8], CANCEL_GRACE_S,
+                    )  # fmt: skip
+                _close_env(session)  # and once more in its thread when the call returns
+        elif force:
+            _close_env(session)
+        else:
             with contextlib.suppress(Exception):
-                session.env.close()  # not waiting (shutdown), or the call above failed
-        session.pool.shutdown(wait=False, cancel_futures=True)
+                final.result(timeout=120)
+
+    def _finish(self, session: _Session) -> None:
+        try:
+            _close_env(session)
+        finally:
+            self.closing.pop(session.id, None)
 
     def close_all(self) -> None:
         for session in list(self.sessions.values()):
-            self.close(session, wait=False)
+            self.close(session, force=True)
+
+
+def _interrupt(env: Any) -> None:
+    """Cut the env's running step short (:meth:`SWELancerEnv.interrupt`); safe from any thread."""
+    interrupt = getattr(env, "interrupt", None)
+    if interrupt is not None:
+        with contextlib.suppress(Exception):
+            interrupt()
+
+
+def _close_env(session: _Session) -> None:
+    with session.close_lock:
+        env = session.env
+        if env is None:
+            return
+        try:
+            env.close()
+        except Exception as e:  # noqa: BLE001 - the session is gone either way
+            log.warning("session %s: closing its env failed: %s: %s",
+                        session.id[:8], type(e).__name__, e)  # fmt: skip
 
 
 def _make_env(config: ServerConfig) -> Any:
@@ -180,7 +296,7 @@ def build_app(config: ServerConfig) -> Any:
     async def health(request: Any) -> Any:
         return JSONResponse(
             {"status": "healthy", "active_sessions": len(manager.sessions),
-             "max_sessions": config.max_sessions}
+             "closing_sessions": len(manager.closing), "max_sessions": config.max_sessions}
         )  # fmt: skip
 
     async def metadata(request: Any) -> Any:
@@ -194,6 +310,7 @@ def build_app(config: ServerConfig) -> Any:
                 "env": env_kwargs,
                 "max_sessions": config.max_sessions,
                 "idle_timeout_s": config.idle_timeout,
+                "max_message_bytes": config.max_message_bytes,
                 "reset_keys": list(RESET_KEYS),
             }
         )
@@ -209,19 +326,26 @@ def build_app(config: ServerConfig) -> Any:
         )
 
     async def run(session: _Session, fn: Any, *args: Any) -> Any:
-        session.busy = True
+        if session.closed:
+            raise EpisodeError("this session was closed; open a new one")
+        session.call = session.pool.submit(fn, *args)
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(session.pool, fn, *args)
+            return await asyncio.wrap_future(session.call)
         finally:
-            session.busy = False
             session.last_active = time.monotonic()
 
-    async def handle(session: _Session, raw: str) -> str | None:
+    async def read(session: _Session, raw: str | bytes) -> Any:
+        """The message's JSON value; BadMessage when it is not one the server reads."""
+        if len(raw) <= _INLINE_PARSE:
+            return parse_message(raw, config.max_message_bytes)
+        return await asyncio.to_thread(parse_message, raw, config.max_message_bytes)
+
+    async def handle(session: _Session, raw: str | bytes) -> str | None:
         try:
-            message = json.loads(raw)
-        except json.JSONDecodeError as e:
-            return _error(f"Invalid JSON: {e}", "INVALID_JSON")
+            message = await read(session, raw)
+        except BadMessage as e:
+            log.info("session %s: %s", session.id[:8], e)  # the client's mistake: told, no trace
+            return _error(str(e), "INVALID_JSON")
         if not isinstance(message, dict):
             return _error("a message is a JSON object with a 'type'", "VALIDATION_ERROR")
         kind, data = message.get("type", ""), message.get("data") or {}
@@ -230,7 +354,8 @@ def build_app(config: ServerConfig) -> Any:
                 if not isinstance(data, dict) or set(data) - set(RESET_KEYS):
                     extra = sorted(set(data) - set(RESET_KEYS)) if isinstance(data, dict) else data
                     return _error(
-                        f"reset takes {', '.join(RESET_KEYS)}; not {extra}", "VALIDATION_ERROR"
+                        f"reset takes {', '.join(RESET_KEYS)}; not {str(extra)[:200]}",
+                        "VALIDATION_ERROR",
                     )
                 payload = await run(session, _reset, session, config, data)
                 return json.dumps({"type": "observation", "data": payload})
@@ -242,12 +367,36 @@ def build_app(config: ServerConfig) -> Any:
             if kind == "close":
                 return None
             return _error(
-                f"Unknown message type: {kind!r}; use reset, step, state or close", "UNKNOWN_TYPE"
+                f"Unknown message type: {str(kind)[:100]!r}; use reset, step, state or close",
+                "UNKNOWN_TYPE",
             )
         except (ConfigError, EpisodeError, TaskError, ValueError) as e:
             return _error(str(e), "VALIDATION_ERROR", error=type(e).__name__)
         except (InfrastructureError, SWELancerError, Exception) as e:  # noqa: BLE001
             return _error(f"{type(e).__name__}: {e}", "EXECUTION_ERROR", error=type(e).__name__)
+
+    async def receive(websocket: WebSocket, inbox: asyncio.Queue[str | bytes]) -> None:
+        """Read the client's messages into ``inbox`` until it goes away (then return), also
+        while a call runs: that is how a disconnect is seen at once."""
+        while True:
+            try:
+                message = await websocket.receive()
+            except Exception:  # noqa: BLE001 - a socket the server closed (the reaper)
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            await inbox.put(text if text is not None else message.get("bytes") or b"")
+
+    async def unless_gone(awaitable: Any, reader: asyncio.Task[None]) -> Any:
+        """``awaitable``'s result, or :data:`_GONE` (``awaitable`` cancelled) when the reader
+        ends first: the client went away."""
+        task = asyncio.ensure_future(awaitable)
+        await asyncio.wait({task, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            return task.result()
+        task.cancel()
+        return _GONE
 
     async def ws_endpoint(websocket: WebSocket) -> None:
         await websocket.accept()
@@ -261,17 +410,27 @@ def build_app(config: ServerConfig) -> Any:
             await websocket.close(code=1013)
             return
         session.websocket = websocket
+        inbox: asyncio.Queue[str | bytes] = asyncio.Queue(maxsize=_INBOX)
+        reader = asyncio.create_task(receive(websocket, inbox))
         try:
             while True:
-                raw = await websocket.receive_text()
+                raw = await unless_gone(inbox.get(), reader)
+                if raw is _GONE:
+                    break
                 session.last_active = time.monotonic()
-                reply = await handle(session, raw)
+                reply = await unless_gone(handle(session, raw), reader)
+                if reply is _GONE:
+                    log.info("session %s: its client left during a call", session.id[:8])
+                    break
                 if reply is None:
                     break
                 await websocket.send_text(reply)
         except (WebSocketDisconnect, RuntimeError):
             pass  # the client went away (or the reaper closed the socket)
+        except Exception:  # a fault of the server's, not the client's: its trace, once
+            log.exception("session %s: failed", session.id[:8])
         finally:
+            reader.cancel()
             await asyncio.get_running_loop().run_in_executor(None, manager.close, session)
             with contextlib.suppress(Exception):
                 await websocket.close()
@@ -302,7 +461,7 @@ def build_app(config: ServerConfig) -> Any:
             reaper.cancel()
             manager.close_all()
 
-    app = Starlette(
+    inner = Starlette(
         routes=[
             Route("/health", health),
             Route("/metadata", metadata),
@@ -311,8 +470,8 @@ def build_app(config: ServerConfig) -> Any:
         ],
         lifespan=lifespan,
     )
-    app.state.sessions = manager
-    return app
+    inner.state.sessions = manager
+    return Gate(inner, config.allow_origins, config.token)
 
 
 def serve(
@@ -329,18 +488,23 @@ def serve(
             "swelancer-env serve needs the serve extra: pip install 'swelancer-env[serve]'"
         ) from None
     config = config or ServerConfig()
+    loopback = False
     with contextlib.suppress(ValueError):
-        if not ipaddress.ip_address(host).is_loopback:
-            warnings.warn(
-                f"serving on {host}: anyone who reaches this port can run episodes (there is "
-                "no authentication); keep it on a private network",
-                stacklevel=2,
-            )
+        loopback = ipaddress.ip_address(host).is_loopback
+    if not loopback and config.token is None:
+        warnings.warn(
+            f"serving on {host} without a token: anyone who reaches this port can run "
+            "episodes; give --token (or SWELANCER_SERVE_TOKEN) and keep it on a private network",
+            stacklevel=2,
+        )
     app = build_app(config)
     server = uvicorn.Server(
         uvicorn.Config(
+            # a message up to twice the limit is read and answered INVALID_JSON; a larger one
+            # closes the connection (1009) before it is read whole
             app, host=host, port=port, log_level="warning", ws="websockets-sansio",
-            ws_max_size=64 << 20, timeout_graceful_shutdown=3, lifespan="on",
+            ws_max_size=2 * config.max_message_bytes, timeout_graceful_shutdown=3,
+            lifespan="on",
         )
     )  # fmt: skip
     if ready is not None:

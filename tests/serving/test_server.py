@@ -5,56 +5,24 @@ other, errors carry OpenEnv's codes, idle sessions are closed and SIGTERM ends i
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serve_kit import Server, openenv_venv
 
 from swelancer_env.cli import main
 from swelancer_env.errors import ConfigError, EpisodeError, TaskNotFoundError
 from swelancer_env.serving.client import RemoteEnv, RemoteError
 from swelancer_env.tasks import list_tasks
 
-OPENENV_VERSION = "0.10.0"
 MANAGER = sorted((t for t in list_tasks() if t.variant == "swe_manager"), key=lambda t: t.id)
 SESSIONS = 4  # more than this machine's 2 cores
-
-
-class Server:
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "swelancer_env.cli", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        assert match, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
-        self.url = f"http://127.0.0.1:{match.group(1)}"
-
-    def health(self) -> dict[str, object]:
-        with urllib.request.urlopen(f"{self.url}/health", timeout=10) as r:
-            return json.loads(r.read())
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=30)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +30,7 @@ def server() -> Iterator[Server]:
     s = Server("--max-sessions", str(SESSIONS))
     yield s
     assert s.stop() == 0
+    assert "Traceback" not in s.close_log()
 
 
 def _wait_idle(server: Server, sessions: int = 0, within: float = 30.0) -> None:
@@ -72,37 +41,6 @@ def _wait_idle(server: Server, sessions: int = 0, within: float = 30.0) -> None:
 
 
 # -- OpenEnv's own client -------------------------------------------------------------------
-
-
-def openenv_venv() -> Path:
-    """A venv with OpenEnv's package, cached across runs, built aside and renamed into place.
-    Its client needs only part of OpenEnv's dependencies (gradio and the rest: left out)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
-    venv = cache / f"openenv-venv-{OPENENV_VERSION}"
-    check = "from openenv.core.generic_client import GenericEnvClient"
-    if subprocess.run([str(venv / "bin" / "python"), "-c", check], capture_output=True,
-                      check=False).returncode == 0 if (venv / "bin" / "python").exists() else False:  # fmt: skip
-        return venv
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, capture_output=True)
-        pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
-               "--disable-pip-version-check"]  # fmt: skip
-        for args in (["--no-deps", f"openenv=={OPENENV_VERSION}"],
-                     ["websockets", "pydantic", "fastapi", "fastmcp<4", "requests"]):  # fmt: skip
-            proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=900)
-            if proc.returncode != 0:
-                pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
-                            pytrace=False)  # fmt: skip
-        shutil.rmtree(venv, ignore_errors=True)
-        try:
-            tmp.rename(venv)
-        except OSError:  # another run got there first
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return venv
 
 
 def test_openenv_generic_client_drives_it_unchanged(server: Server) -> None:
@@ -243,6 +181,7 @@ def test_an_idle_session_is_closed_and_sigterm_exits_cleanly() -> None:
             RemoteEnv(srv.url)
     finally:
         srv.stop()
+        srv.close_log()
     # its sandboxes' folders are gone: the session's leak check (conftest) looks at them too
 
 
