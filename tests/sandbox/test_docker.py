@@ -129,8 +129,29 @@ def test_out_of_memory_is_reported(box: DockerSandbox) -> None:
 def test_fork_bomb_is_contained(box: DockerSandbox) -> None:
     res = box.run("bash -c ':(){ :|:& };:'; sleep 100", timeout=3)
     assert res.timed_out
+    assert "[process limit: the container may run 128 processes at once;" in res.output
     assert box.run("echo survived", timeout=30).output.endswith("survived\n")
     assert _processes(box) == []
+
+
+def test_a_fork_bomb_that_returned_is_reported_and_ended(box: DockerSandbox) -> None:
+    """The bomb's command returns at once and the bomb goes on in the background: the step
+    that met the limit (the container's 128 pids) says so, read from the pids cgroup, and
+    ends it; nothing is left, and the next step has no such line."""
+    waits = (  # builtins only: no fork succeeds while the bomb holds every pid
+        "f=/sys/fs/cgroup/pids.events; [[ -r $f ]] || f=/sys/fs/cgroup/pids/pids.events; "
+        "bash -c ':(){ :|:& };:'; until read -r _ n <$f; ((n > 0)); do :; done; echo met"
+    )
+    res = box.run(waits, timeout=60)
+    assert not res.timed_out and res.exit_code == 0, res.output
+    assert "met\n" in res.output
+    line = res.output.splitlines()[-1]
+    assert line.startswith("[process limit: the container may run 128 processes at once; ")
+    assert line.endswith(
+        "fork(s) were refused, and every process the shell had started was killed]"
+    )
+    assert _processes(box) == []
+    assert box.run("echo next", timeout=30).output == "next\n"
 
 
 @pytest.mark.slow

@@ -92,7 +92,8 @@ sweep() {
 }
 """
 
-#: the container's main process: answers ``sweep [pid]``, ``oom`` and ``ping`` on its FIFOs
+#: the container's main process: answers ``sweep [pid]``, ``oom`` (the memory cgroup's
+#: ``oom_kill``), ``pids`` (the pids cgroup's ``max``: forks refused) and ``ping`` on its FIFOs
 WARDEN_SCRIPT = (
     f"exec 3<>{CONTROL_DIR}/req 4<>{CONTROL_DIR}/resp 5<>{CONTROL_DIR}/nap\n"
     # first in line for the CPU: a fork bomb shares the container's CPU quota with the warden
@@ -103,18 +104,24 @@ oomfile=
 for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
   [[ -r $f ]] && { oomfile=$f; break; }
 done
-oom() {
+pidsfile=
+for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
+  [[ -r $f ]] && { pidsfile=$f; break; }
+done
+# counter NAME FILE KEY: "NAME <the KEY line's number>", -1 when the file is not there
+counter() {
   local k n v=-1
-  if [[ -n $oomfile ]]; then
+  if [[ -n $2 ]]; then
     v=0
-    while read -r k n; do [[ $k == oom_kill ]] && v=$n; done <"$oomfile"
+    while read -r k n; do [[ $k == "$3" ]] && v=$n; done <"$2"
   fi
-  echo "oom $v"
+  echo "$1 $v"
 }
 while read -r cmd arg <&3; do
   case $cmd in
     sweep) sweep "$arg" >&4 ;;
-    oom) oom >&4 ;;
+    oom) counter oom "$oomfile" oom_kill >&4 ;;
+    pids) counter pids "$pidsfile" max >&4 ;;
     ping) echo pong >&4 ;;
   esac
 done

@@ -1,15 +1,20 @@
-"""The stand-in task's hidden test, as an official issue folder holds its test.py."""
+"""The stand-in task's hidden test, as an official issue folder holds its test.py: it reaches
+the app over the network, at the app's name, and never imports the app's code."""
 
-import sys
+import json
+from urllib.request import urlopen
 
-sys.path.insert(0, "/app/expensify/src")
+APP = "http://dev.new.expensify.com:8082"
 
-from money import split_cents  # noqa: E402
+
+def _split(total_cents: int, people: int) -> list[int]:
+    with urlopen(f"{APP}/split?total={total_cents}&people={people}", timeout=10) as response:
+        return json.load(response)
 
 
 def test_every_cent_is_kept() -> None:
-    assert sum(split_cents(1000, 3)) == 1000
+    assert sum(_split(1000, 3)) == 1000
 
 
 def test_the_extra_cent_goes_to_the_first() -> None:
-    assert split_cents(1000, 3) == [334, 333, 333]
+    assert _split(1000, 3) == [334, 333, 333]
