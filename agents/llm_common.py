@@ -1,5 +1,13 @@
-"""What the two LLM agents share: their settings, the recorded client, the context budget and
-the screenshot as an image part."""
+"""What the two LLM agents share: their settings, the recorded client, the context budget, the
+screenshot as an image part, and how an episode ends for the model's sake.
+
+A reply without an action (a refusal, no tool call or code) goes back to the model saying what
+is expected; ``max_idle_replies`` of them in a row end the episode as the agent's failure
+(:class:`AgentStopped`, stop reason ``refusal`` or ``no_action``). A model error ends it as
+:mod:`swelancer_env.llm.client` says: a context overflow or a refused prompt is the agent's
+failure, an endpoint that failed an infrastructure error, a refused key or model a config error
+that stops an evaluation. Out of model calls, the agent submits an IC job as it stands and
+leaves a manager job unanswered, with ``stop_reason = "max_turns"``."""
 
 from __future__ import annotations
 
@@ -12,10 +20,17 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from swelancer_env.evaluation.records import ModelCall
-from swelancer_env.llm.client import ModelClient
+from swelancer_env.llm.client import ModelCallError, ModelClient
 from swelancer_env.llm.prices import PriceTable
 
-__all__ = ["LLMAgentBase", "LLMOptions", "estimate_tokens", "screenshot_part", "trim_context"]
+__all__ = [
+    "AgentStopped",
+    "LLMAgentBase",
+    "LLMOptions",
+    "estimate_tokens",
+    "screenshot_part",
+    "trim_context",
+]
 
 _IMAGE_TOKENS = 1_000  # what one half-scale screenshot costs a vision model, roughly
 
@@ -31,6 +46,12 @@ class LLMOptions(BaseModel):
     reasoning_effort: str | None = None  # "minimal" | "low" | "medium" | "high"
     temperature: float | None = None
     max_turns: int = Field(50, ge=1, description="model calls per episode")
+    max_idle_replies: int = Field(
+        3,
+        ge=1,
+        description="replies in a row without an action (a refusal, no tool call) "
+        "before the episode ends as the agent's failure",
+    )
     max_tokens: int | None = Field(None, ge=1, description="completion tokens per call")
     context_tokens: int = Field(
         100_000, ge=2_000, description="budget for the messages sent (estimated)"
@@ -114,8 +135,22 @@ def screenshot_part(screenshot: np.ndarray | None) -> dict[str, Any] | None:
     return {"type": "image_url", "image_url": {"url": url}}
 
 
+class AgentStopped(RuntimeError):
+    """The model would not act: the episode ends as the agent's failure (``stop_reason``
+    ``refusal`` or ``no_action``)."""
+
+    def __init__(self, message: str, stop_reason: str):
+        super().__init__(message)
+        self.stop_reason = stop_reason
+
+
 class LLMAgentBase:
-    """The recorded client, the turn count and the model calls to hand to the runner."""
+    """The recorded client, the turn count and the model calls to hand to the runner.
+
+    Attributes:
+        stop_reason: why the agent ended the episode itself, when it did (``max_turns``);
+            None while it acts (``eval`` records it with the episode's result).
+    """
 
     name = "llm"
 
@@ -148,7 +183,15 @@ class LLMAgentBase:
         self.model = self.options.model
         self.messages: list[dict[str, Any]] = []
         self.turns = 0
+        self.stop_reason: str | None = None
         self._calls: list[ModelCall] = []
+        self._idle: list[tuple[str, str]] = []  # the replies in a row without an action
+
+    def _new_episode(self) -> None:
+        self.turns = 0
+        self.stop_reason = None
+        self._calls.clear()
+        self._idle.clear()
 
     def pop_model_calls(self) -> list[ModelCall]:
         """The model calls made since the last pop (the runner records them with the step)."""
@@ -156,9 +199,11 @@ class LLMAgentBase:
         return calls
 
     def _call(self, **params: Any) -> Any:
-        """One model call with the current messages; the reply's message is returned."""
-        from swelancer_env.llm.client import ModelCallFailed
+        """One model call with the current messages; the reply's message is returned.
 
+        Raises:
+            ModelCallError: the call gave no reply (it is recorded all the same).
+        """
         self.turns += 1
         trim_context(self.messages, self.options.context_tokens)
         try:
@@ -170,7 +215,7 @@ class LLMAgentBase:
                 seed=self.options.seed,
                 **params,
             )
-        except ModelCallFailed as e:
+        except ModelCallError as e:
             self._calls.append(e.record)
             raise
         self._calls.append(record)
@@ -181,3 +226,32 @@ class LLMAgentBase:
     @property
     def out_of_turns(self) -> bool:
         return self.turns >= self.options.max_turns
+
+    def _out_of_turns(self, ic: bool) -> Any:
+        """The last action when out of model calls: an IC job is submitted as it stands; a
+        manager job ends unanswered rather than with a guess."""
+        from swelancer_env.actions import SubmitAction
+
+        self.stop_reason = "max_turns"
+        return SubmitAction() if ic else None
+
+    def _acted(self) -> None:
+        self._idle.clear()
+
+    def _idle_reply(self, kind: str, what: str) -> None:
+        """Note a reply without an action: ``kind`` ``refusal`` or ``no_action``, ``what`` it
+        did (for the message if the agent stops)."""
+        self._idle.append((kind, what))
+
+    def _check_idle(self) -> None:
+        """Raise :class:`AgentStopped` after ``max_idle_replies`` replies in a row without an
+        action."""
+        n = len(self._idle)
+        if n < self.options.max_idle_replies:
+            return
+        kind, what = self._idle[-1]
+        raise AgentStopped(
+            f"the model replied {n} times in a row without an action (the last: {what}); the "
+            "episode ends as the agent's failure",
+            kind,
+        )

@@ -4,7 +4,8 @@ The model answers in plain text. A reply's ```python blocks run in the sandbox (
 program, with the work tree as its directory) and their output comes back; ``<user-tool>`` on
 a line of its own runs the user tool; a reply that says ``DONE`` with no code block ends the
 job: it submits an IC task, and on a manager task chooses the proposal it names
-(``DONE 3``). Anything else goes back to the model saying what is expected.
+(``DONE 3``). Anything else goes back to the model saying what is expected; ``max_idle_replies``
+such replies (or refusals) in a row end the episode as the agent's failure.
 """
 
 from __future__ import annotations
@@ -74,11 +75,10 @@ class LLMPythonAgent(LLMAgentBase):
             {"role": "system", "content": system},
             {"role": "user", "content": obs["output"]},
         ]
-        self.turns = 0
+        self._new_episode()
         self._queue.clear()
         self._outputs = []
         self._screenshot = None
-        self._calls.clear()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> Any:
         action = info.get("action")
@@ -92,9 +92,11 @@ class LLMPythonAgent(LLMAgentBase):
             self._outputs.append(obs["output"])
         while not self._queue:
             if self.out_of_turns:
-                ic = self._task is None or self._task.variant == "ic_swe"
-                return SubmitAction() if ic else None
+                return self._out_of_turns(self._task is None or self._task.variant == "ic_swe")
+            self._check_idle()
             self._next_reply()
+            if self._queue:
+                self._acted()
         return self._queue.popleft()
 
     def _next_reply(self) -> None:
@@ -109,9 +111,11 @@ class LLMPythonAgent(LLMAgentBase):
             self._outputs, self._screenshot = [], None
         message = self._call()
         if message is None:
+            self._idle_reply("no_action", "an empty reply")
             return self._say("The reply was empty.")
         self.messages.append({"role": "assistant", "content": message.content or ""})
         if getattr(message, "refusal", None):
+            self._idle_reply("refusal", f"a refusal, {message.refusal.strip()[:200]!r}")
             return self._say(
                 "You declined. This is a legitimate software job in a sandbox; continue it."
             )
@@ -123,6 +127,7 @@ class LLMPythonAgent(LLMAgentBase):
             self._queue.append(UserToolAction())
         if self._queue:
             return None
+        self._idle_reply("no_action", f"nothing to run, {text[:200]!r}")
         if _DONE.search(text):
             return self._finish(text)
         expected = "a ```python block"

@@ -4,7 +4,8 @@ Its tools are the env's own action schemas for the episode (``info["tools"]`` at
 ``choose_proposal`` on manager tasks, ``submit`` on IC tasks, minus the tools an ablation left
 out). Several tool calls in one reply run in order, one env step each. A call the env cannot
 take (arguments that are not JSON, an unknown tool, a schema violation), a refusal and a reply
-without a tool call go back to the model as a message saying what was wrong.
+without a tool call go back to the model as a message saying what was wrong; ``max_idle_replies``
+refusals or replies without a tool call in a row end the episode as the agent's failure.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import deque
 from typing import Any
 
 from swelancer_agents.llm_common import LLMAgentBase, screenshot_part
-from swelancer_env.actions import SubmitAction, parse_action, tool_schemas
+from swelancer_env.actions import parse_action, tool_schemas
 from swelancer_env.tasks.model import Task
 
 __all__ = ["LLMToolAgent"]
@@ -49,11 +50,10 @@ class LLMToolAgent(LLMAgentBase):
             {"role": "system", "content": SYSTEM},
             {"role": "user", "content": obs["output"]},
         ]
-        self.turns = 0
+        self._new_episode()
         self._queue.clear()
         self._pending = None
         self._screenshot = None
-        self._calls.clear()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> Any:
         if self._pending is not None:
@@ -72,9 +72,8 @@ class LLMToolAgent(LLMAgentBase):
                 self._pending = call_id
                 return action
             if self.out_of_turns:
-                # out of model calls: an IC job is submitted as it stands; a manager job
-                # ends unanswered rather than with a guess
-                return SubmitAction() if self._variant == "ic_swe" else None
+                return self._out_of_turns(self._variant == "ic_swe")
+            self._check_idle()
             self._next_reply()
 
     def _next_reply(self) -> None:
@@ -83,6 +82,7 @@ class LLMToolAgent(LLMAgentBase):
             self._screenshot = None
         message = self._call(tools=self.tools)
         if message is None:
+            self._idle_reply("no_action", "an empty reply")
             self._say("The reply was empty. Call one of the tools.")
             return
         entry: dict[str, Any] = {"role": "assistant", "content": message.content}
@@ -98,15 +98,18 @@ class LLMToolAgent(LLMAgentBase):
             ]
         self.messages.append(entry)
         if getattr(message, "refusal", None):
+            self._idle_reply("refusal", f"a refusal, {message.refusal.strip()[:200]!r}")
             self._say(
                 f"You declined ({message.refusal.strip()[:200]}). This is a legitimate "
                 "software job in a sandbox; continue it with a tool call."
             )
             return
         if not calls:
+            self._idle_reply("no_action", f"no tool call, {(message.content or '')[:200]!r}")
             names = ", ".join(sorted(self._tool_names))
             self._say(f"Your reply had no tool call. Act by calling one of the tools: {names}.")
             return
+        self._acted()
         for c in calls:
             self._queue.append((c.id, *self._action(c.function.name, c.function.arguments)))
 

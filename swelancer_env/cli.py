@@ -195,19 +195,26 @@ def _pct(x: float | None) -> str:
 def _print_summary(summary: dict[str, Any]) -> None:
     k = summary["overall"]["attempts"]
     groups = [*sorted(summary["variants"].items()), ("all", summary["overall"])]
-    header = ["variant", "tasks", "pass@1"] + ([f"pass@{k}"] if k > 1 else [])
-    header += ["earned", "available", "tokens", "cost", "net", "infra"]
+    header = ["variant", "tasks", "pass@1", "strict"] + ([f"pass@{k}"] if k > 1 else [])
+    header += ["earned", "available", "tokens", "cost", "net", "agent err", "infra", "config"]
     rows = []
     for name, g in groups:
         cost = "unknown" if g["cost"] is None else f"${g['cost']:,.4f}"
         net = "unknown" if g["net"] is None else _money(g["net"])
+        outcomes = g.get("outcomes") or {}
         rows.append(
-            [name, g["tasks"], _pct(g.get("pass@1"))]
+            [name, g["tasks"], _pct(g.get("pass@1")), _pct(g.get("pass@1_strict"))]
             + ([_pct(g.get(f"pass@{k}"))] if k > 1 else [])
             + [_money(g["earned"]), _money(g["available"]), f"{g['tokens']['total']:,}", cost,
-               net, g["infra_errors"]]
+               net, outcomes.get("agent_error", 0), g["infra_errors"],
+               outcomes.get("config_error", 0)]
         )  # fmt: skip
     print(_table(rows, header))
+    print("(strict: pass@1 with infra and config errors counted as failures; the other figures "
+          "leave them out, and count agent errors as failures)")  # fmt: skip
+    reasons = summary["overall"].get("stop_reasons") or {}
+    if reasons:
+        print("ended by: " + ", ".join(f"{why} {n}" for why, n in reasons.items()))
     if k > 1:
         print("(earned, cost and net: one attempt per task, on average over the attempts)")
 
@@ -241,7 +248,7 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
     """The agent's constructor keywords from the command line."""
     options: dict[str, Any] = {}
     llm = {name: getattr(args, name, None) for name in _LLM_FLAGS}
-    given = {k: v for k, v in llm.items() if v not in (None, False)}
+    given = {k: v for k, v in llm.items() if v is not None and v is not False}  # 0 is a value
     if args.agent in ("llm", "llm-python"):
         options.update(given)
     elif given:
@@ -253,9 +260,11 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from swelancer_agents import make_agent
-    from swelancer_env.evaluation.evaluate import EvalConfig, evaluate
+    from swelancer_env.evaluation.evaluate import EvalConfig, RunStopped, evaluate
 
     options = _agent_options(args)
+    if args.stop_after_infra_errors < 0:
+        raise ConfigError("--stop-after-infra-errors must be 0 (never stop) or more")
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
     if args.server and (
@@ -273,6 +282,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         attempts=args.attempts, source=args.source,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
+        stop_after_infra_errors=args.stop_after_infra_errors,
         executor=args.executor, ray_address=args.address, server=args.server,
         backend_options=_backend_options(args),
     )  # fmt: skip
@@ -281,20 +291,35 @@ def cmd_eval(args: argparse.Namespace) -> int:
     def line(r: Any) -> None:
         from tqdm import tqdm
 
-        mark = "PASS" if r.passed else ("INFRA" if r.infra_error else "fail")
+        mark = _MARKS.get(r.outcome, r.outcome)
         tqdm.write(
-            f"{r.task_id:<32} #{r.attempt:<2} {r.variant:<12} {mark:<5} {_money(r.earned):>8} / "
-            f"{_money(r.price):<8} {r.steps:>3} steps {r.seconds:6.1f} s"
+            f"{r.task_id:<32} #{r.attempt:<2} {r.variant:<12} {mark:<6} {_money(r.earned):>8} / "
+            f"{_money(r.price):<8} {r.steps:>3} steps {r.seconds:6.1f} s  {r.stop_reason}"
             + (f"  {r.infra_error[:160]}" if r.infra_error else "")
+            + (f"  {r.config_error[:160]}" if r.config_error else "")
             + (f"  agent error: {r.agent_error[:160]}" if r.agent_error else "")
         )
 
-    summary = evaluate(config, out, resume=args.resume, progress=args.progress, on_result=line)
+    try:
+        summary = evaluate(config, out, resume=args.resume, progress=args.progress,
+                           on_result=line)  # fmt: skip
+    except RunStopped as stopped:
+        if stopped.summary is not None:
+            print()
+            _print_summary(stopped.summary)
+        print(f"\nerror: {stopped}", file=sys.stderr)
+        return 2
     print()
     _print_summary(summary)
     print(f"\nresults: {out / 'results.jsonl'}\nsummary: {out / 'summary.json'}\n"
           f"report:  swelancer-env report {out}")  # fmt: skip
-    return 2 if summary["overall"]["infra_errors"] else 0
+    apart = summary["overall"]["infra_errors"] + summary["overall"]["outcomes"]["config_error"]
+    return 2 if apart else 0
+
+
+#: how ``eval`` marks an episode's outcome on its line
+_MARKS = {"passed": "PASS", "failed": "fail", "agent_error": "AGENT",
+          "infra_error": "INFRA", "config_error": "CONFIG"}  # fmt: skip
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -426,6 +451,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import signal
 
     from swelancer_env.serving.server import ServerConfig, serve
+    from swelancer_env.serving.wire import TOKEN_ENV
 
     if args.max_sessions < 1:
         raise ConfigError("--max-sessions must be 1 or more")
@@ -440,15 +466,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env_kwargs["tools"] = args.tools
     if args.split:
         env_kwargs["split"] = args.split
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     config = ServerConfig(
-        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout, env_kwargs=env_kwargs
-    )
+        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout, env_kwargs=env_kwargs,
+        allow_origins=tuple(args.allow_origins or ()), token=token,
+        max_message_bytes=args.max_message_bytes,
+    )  # fmt: skip
     # uvicorn stops on SIGTERM and passes it on once every session is closed: exit 0 then
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     def ready(port: int | None) -> None:
-        print(f"serving on http://{args.host}:{port} (at most {args.max_sessions} sessions)",
-              flush=True)  # fmt: skip
+        needs = "; a token is required" if token else ""
+        print(f"serving on http://{args.host}:{port} (at most {args.max_sessions} sessions"
+              f"{needs})", flush=True)  # fmt: skip
 
     serve(args.host, args.port, config, ready=ready)
     return 0
@@ -602,8 +632,18 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     e.add_argument("--out", default="runs/latest")
     e.add_argument("--label", help="the run's name in reports and compare")
-    e.add_argument("--resume", action="store_true", help="keep the results already in --out")
+    e.add_argument(
+        "--resume", action="store_true",
+        help="keep the results already in --out: run the missing episodes and those that ended "
+        "in an infra or config error, and no other",
+    )  # fmt: skip
     e.add_argument("--retries", type=int, default=1, help="reruns after an infrastructure error")
+    e.add_argument(
+        "--stop-after-infra-errors", type=int, default=5, metavar="N",
+        help="stop the run after N infra errors in a row, the harness or the model endpoint "
+        "failing (default 5; 0: never); a config error (a refused key, no such model) stops it "
+        "at once",
+    )  # fmt: skip
     e.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None,
         help="a progress bar (default: when stderr is a terminal)",
@@ -674,8 +714,15 @@ def build_parser() -> argparse.ArgumentParser:
     fe.set_defaults(func=cmd_official_fetch)
 
     sv = sub.add_parser(
-        "serve", help="serve episodes over WebSocket (OpenEnv's protocol), one env per session"
-    )
+        "serve", help="serve episodes over WebSocket (OpenEnv's protocol), one env per session",
+        description="Serve episodes over WebSocket (OpenEnv's protocol), one env per session. "
+        "It answers only its own clients: a request from a web page (it carries an Origin "
+        "header) is refused with 403 unless --allow-origin names that origin; clients that send "
+        "no Origin (RemoteEnv, OpenEnv's client) are unaffected. With a token (--token, or "
+        "better the SWELANCER_SERVE_TOKEN variable: a flag shows in `ps`), every request must "
+        "carry 'Authorization: Bearer TOKEN' (or /ws?token=TOKEN), else 401; RemoteEnv and "
+        "`eval --server` read SWELANCER_SERVE_TOKEN.",
+    )  # fmt: skip
     common(sv)
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
@@ -688,6 +735,21 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--split", choices=SPLITS, help="resets that name no task draw from it")
     sv.add_argument("--tools", type=lambda v: [t for t in v.split(",") if t],
                     help="offer only these actions, comma-separated")  # fmt: skip
+    sv.add_argument(
+        "--allow-origin", action="append", dest="allow_origins", metavar="ORIGIN",
+        help="let web pages of this origin connect (scheme://host[:port]; repeatable; '*': "
+        "every origin); by default a request with an Origin header is refused (403)",
+    )  # fmt: skip
+    sv.add_argument(
+        "--token", metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' (or /ws?token=TOKEN) on every request, "
+        "else 401 (default: $SWELANCER_SERVE_TOKEN, which `ps` does not show; unset: none)",
+    )  # fmt: skip
+    sv.add_argument(
+        "--max-message-bytes", type=int, default=4 << 20, metavar="N",
+        help="the largest message read (default 4 MiB); a larger one gets INVALID_JSON, and "
+        "one over twice this size closes the connection",
+    )  # fmt: skip
     sv.set_defaults(func=cmd_serve)
 
     j = sub.add_parser(

@@ -6,6 +6,13 @@ without losing or repeating an episode.
 Each episode gets its own seed, derived from the run's seed, the task and the attempt, and a
 fresh agent made with it: the results do not depend on how many workers ran them, nor in which
 order.
+
+Each result says how the episode came out and why it ended
+(:mod:`swelancer_env.evaluation.outcomes`). An infrastructure error (the harness or the model
+endpoint failed) is rerun ``retries`` times, then recorded; ``stop_after_infra_errors`` of them
+in a row stop the run, as a config error (a key the endpoint refused, no such model) does at
+once: :class:`RunStopped`, with every result written so far valid. ``--resume`` then runs the
+missing episodes and those that ended in an infra or config error, and no other.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import hashlib
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
@@ -23,13 +31,32 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from swelancer_env.errors import ConfigError
+from swelancer_env.errors import ConfigError, SWELancerError
 from swelancer_env.evaluation.atomic import write_json_atomic
-from swelancer_env.evaluation.records import EpisodeResult, RunInfo
-from swelancer_env.evaluation.results import append_result, read_results, repair
+from swelancer_env.evaluation.records import NOT_GRADED, EpisodeResult, RunInfo
+from swelancer_env.evaluation.results import append_result, drop_results, read_results, repair
 from swelancer_env.evaluation.summary import summarize
 
-__all__ = ["EvalConfig", "episode_seed", "evaluate"]
+__all__ = ["EvalConfig", "RunStopped", "episode_seed", "evaluate"]
+
+
+class RunStopped(SWELancerError, RuntimeError):
+    """The run stopped before its end: a config error, or too many infra errors in a row.
+
+    The results written so far are valid and the run resumes with ``--resume``.
+
+    Attributes:
+        reason: ``config_error`` or ``infra_errors``.
+        result: the episode that stopped the run.
+        summary: the summary of the results so far (also in ``summary.json``), once
+            :func:`evaluate` has written it.
+    """
+
+    def __init__(self, message: str, reason: str, result: EpisodeResult):
+        super().__init__(message)
+        self.reason = reason
+        self.result = result
+        self.summary: dict[str, Any] | None = None
 
 
 class EvalConfig(BaseModel):
@@ -51,6 +78,11 @@ class EvalConfig(BaseModel):
     chromium: str | None = None
     tools: list[str] | None = None
     retries: int = Field(1, ge=0, description="reruns of an episode after an infra error")
+    stop_after_infra_errors: int = Field(
+        5,
+        ge=0,
+        description="infra errors in a row (after their reruns) that stop the run; 0: never",
+    )
     label: str = ""
     #: where episodes run: ``process`` (this process, or a pool of ``workers`` processes) or
     #: ``ray`` (Ray tasks, at most ``workers`` at once)
@@ -106,6 +138,7 @@ def _run_one(
 ) -> EpisodeResult:
     """One episode in ``env`` (default: this worker's), rerun after an infra error."""
     from swelancer_agents import make_agent
+    from swelancer_env.evaluation.outcomes import classify, watch
     from swelancer_env.evaluation.trajectory import TrajectoryWriter
     from swelancer_env.runner import run_episode
 
@@ -114,15 +147,18 @@ def _run_one(
     for _ in range(1 + config.retries):
         agent = make_agent(config.agent, **{**config.agent_options, "seed": seed})
         writer = TrajectoryWriter(Path(out), task_id, attempt)
+        watched, seen = watch(agent)
         result = run_episode(
             _ENV if env is None else env,
-            agent,
+            watched,
             task_id,
+            on_step=seen.on_step,
             attempt=attempt,
             seed=seed,
             trajectory=writer,
         )
-        if result.infra_error is None:
+        result = classify(result, seen)
+        if result.outcome != "infra_error":  # a config error is the same on every try
             break
     assert result is not None
     rel = writer.path.relative_to(out).as_posix()
@@ -184,9 +220,14 @@ def evaluate(
     """Run the evaluation into ``out``; returns the summary (also ``out/summary.json``).
 
     Args:
-        resume: keep the results already in ``out`` and run only the missing episodes.
+        resume: keep the results already in ``out`` and run only the missing episodes and
+            those that ended in an infra or config error (their lines are replaced).
         progress: show a progress bar (None: when stderr is a terminal).
         on_result: called in the parent as each episode ends (after it is on disk).
+
+    Raises:
+        RunStopped: a config error, or ``stop_after_infra_errors`` infra errors in a row; the
+            results so far are on disk (and the summary in ``summary.json``).
     """
     from tqdm import tqdm
 
@@ -198,6 +239,10 @@ def evaluate(
     repair(results_path)
     done = {r.key: r for r in read_results(results_path)}
     _check_resume(out, config, resume, len(done))
+    rerun = {key for key, r in done.items() if r.outcome in NOT_GRADED}
+    if rerun:  # only with resume: their lines go, the reruns' take their place
+        drop_results(results_path, rerun)
+        done = {key: r for key, r in done.items() if key not in rerun}
     run = RunInfo(
         agent=config.agent,
         model=config.agent_options.get("model"),
@@ -226,20 +271,24 @@ def evaluate(
         dynamic_ncols=True,
     )
 
+    streak: list[EpisodeResult] = []  # the infra errors in a row, as episodes end
+
     def finished(result: EpisodeResult) -> None:
         append_result(results_path, result)
         done[result.key] = result
         earned = sum(r.earned for r in done.values())
         passed = sum(r.passed for r in done.values())
-        infra = sum(r.infra_error is not None for r in done.values())
+        apart = sum(not r.graded for r in done.values())
         bar.set_postfix_str(
             f"earned ${earned:,.0f} of ${available:,.0f}, passed {passed}/{len(done)}"
-            + (f", infra errors {infra}" if infra else "")
+            + (f", infra/config errors {apart}" if apart else "")
         )
         bar.update(1)
         write_json_atomic(out / "summary.json", _summary(run, done))
         if on_result is not None:
             on_result(result)
+        streak[:] = [*streak, result] if result.outcome == "infra_error" else []
+        _check_stop(config, result, streak, results_path)
 
     try:
         if config.executor == "ray":
@@ -250,11 +299,40 @@ def evaluate(
             _worker_env_in_process(config, out, jobs, finished)
         else:
             _worker_pool(config, out, jobs, finished)
+    except RunStopped as stopped:
+        stopped.summary = _summary(run, done)
+        write_json_atomic(out / "summary.json", stopped.summary)
+        raise
     finally:
         bar.close()
     summary = _summary(run, done)
     write_json_atomic(out / "summary.json", summary)
     return summary
+
+
+def _check_stop(
+    config: EvalConfig, result: EpisodeResult, streak: list[EpisodeResult], results: Path
+) -> None:
+    """Raise :class:`RunStopped` when ``result`` (or the infra errors before it) ends the run."""
+    where = f"{result.task_id} attempt {result.attempt}"
+    after = (
+        f"The results so far are in {results}, all valid; after the fix, run the same command "
+        "with --resume: it runs the missing episodes and those that ended in an infra or config "
+        "error, and no other."
+    )
+    if result.outcome == "config_error":
+        raise RunStopped(
+            f"the run stopped at {where}: {result.config_error}. {after}", "config_error", result
+        )
+    limit = config.stop_after_infra_errors
+    if limit and len(streak) >= limit:
+        raise RunStopped(
+            f"the run stopped after {len(streak)} infra errors in a row "
+            f"(--stop-after-infra-errors {limit}), the harness or the model endpoint failing; "
+            f"the last, at {where}: {result.infra_error}. {after}",
+            "infra_errors",
+            result,
+        )
 
 
 def _summary(run: RunInfo, done: dict[tuple[str, int], EpisodeResult]) -> dict[str, Any]:
@@ -287,20 +365,39 @@ def _worker_pool(
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")  # no forked copy of the parent's threads
+    workers = min(config.workers, max(1, len(jobs)))
     with ProcessPoolExecutor(
-        max_workers=min(config.workers, max(1, len(jobs))),
+        max_workers=workers,
         mp_context=ctx,
         initializer=_worker_init,
         initargs=(_env_kwargs(config),),
     ) as pool:
-        pending: set[Future[EpisodeResult]] = {
-            pool.submit(_run_one, config, str(out), t, a) for t, a in jobs
-        }
+        # at most `workers` episodes handed out at once: a stopped run starts no other
+        queue = deque(jobs)
+        pending: set[Future[EpisodeResult]] = set()
+
+        def fill() -> None:
+            while queue and len(pending) < workers:
+                pending.add(pool.submit(_run_one, config, str(out), *queue.popleft()))
+
         try:
+            fill()
             while pending:
-                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for f in ready:
+                    pending.discard(f)
                     finished(f.result())
+                fill()
+        except RunStopped:
+            # the episodes already running end and are kept, as valid results
+            for f in list(pending):
+                try:
+                    finished(f.result())
+                except RunStopped:
+                    pass  # the run is stopping already
+                except Exception:
+                    continue  # its worker failed: the episode is missing, --resume runs it
+            raise
         except BaseException:
             for f in pending:
                 f.cancel()

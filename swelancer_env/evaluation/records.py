@@ -14,18 +14,65 @@ A run folder ``DIR`` holds:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "NOT_GRADED",
+    "OUTCOMES",
+    "STOP_REASONS",
     "EpisodeResult",
     "ModelCall",
+    "Outcome",
     "RunInfo",
     "StepRecord",
     "TokenUsage",
     "TrajectoryHeader",
 ]
+
+#: how an episode came out: ``passed`` and ``failed`` (graded), ``agent_error`` (the agent's
+#: failure before a verdict: context overflow, a refusal, no action, the step or time limit, an
+#: exception), ``infra_error`` (the harness or the model endpoint failed), ``config_error`` (the
+#: run's settings were refused: a wrong key, no such model, a bad base URL)
+Outcome = Literal["passed", "failed", "agent_error", "infra_error", "config_error"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+#: outcomes that say nothing of the agent: left out of pass@k, run again by ``--resume``
+NOT_GRADED: frozenset[str] = frozenset({"infra_error", "config_error"})
+
+#: why an episode ended (``EpisodeResult.stop_reason``); an agent may give others
+STOP_REASONS: dict[str, str] = {
+    "submitted": "the agent submitted (or chose a proposal) and the work was graded",
+    "max_turns": "the agent ran out of model calls (an IC job is then submitted as it stands)",
+    "max_steps": "the env's step limit truncated the episode",
+    "time_limit": "the env's time limit truncated the episode",
+    "truncated": "truncated by a limit or given up (a record from before stop reasons)",
+    "gave_up": "the agent ended the episode without submitting (its act returned None)",
+    "context_overflow": "the model endpoint said the conversation is over its context window",
+    "refusal": "the model refused (in replies in a row, or the endpoint refused the prompt)",
+    "no_action": "the model replied without an action, in replies in a row",
+    "agent_exception": "the agent raised an exception",
+    "model_error": "the model endpoint failed (5xx, timeouts, connection) after the retries",
+    "harness_error": "the harness failed (reset, a step, grading)",
+    "config_error": "the endpoint refused the run's settings (key, model, base URL, quota)",
+}
+
+
+def _derived(data: dict[str, Any]) -> tuple[Outcome, str]:
+    """The outcome and stop reason of a record that lacks them (one from before they existed,
+    or made by a runner that does not classify): from its other fields."""
+    if data.get("config_error"):
+        return "config_error", "config_error"
+    if data.get("infra_error"):
+        model = "model endpoint" in str(data["infra_error"])
+        return "infra_error", "model_error" if model else "harness_error"
+    if data.get("agent_error"):
+        return "agent_error", "agent_exception"
+    if data.get("passed"):
+        return "passed", "submitted"
+    if data.get("truncated"):
+        return "agent_error", "truncated"
+    return "failed", "submitted"
 
 
 class TokenUsage(BaseModel):
@@ -130,10 +177,18 @@ class EpisodeResult(BaseModel):
     model: str | None = None
     seed: int | None = None
     truncated: bool = False
+    #: how the episode came out (see :data:`Outcome`); derived from the other fields when a
+    #: line lacks it
+    outcome: Outcome = "failed"
+    #: why it ended (see :data:`STOP_REASONS`); derived when a line lacks it
+    stop_reason: str = "submitted"
     #: the harness or the model endpoint failed: not the agent's failure; counted apart
     infra_error: str | None = None
-    #: the agent raised an exception (its failure: the episode counts as not passed)
+    #: the agent failed before a verdict (an exception, a context overflow, a refusal, ...):
+    #: the episode counts as not passed
     agent_error: str | None = None
+    #: the endpoint refused the run's settings (the message says the fix): counted apart
+    config_error: str | None = None
     tokens: TokenUsage = Field(default_factory=TokenUsage)
     model_calls: int = 0
     #: dollars spent on model calls; None when any call's model had no price
@@ -143,9 +198,22 @@ class EpisodeResult(BaseModel):
     #: the trajectory file, relative to the run folder
     trajectory: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_outcome(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("outcome" not in data or "stop_reason" not in data):
+            outcome, stop_reason = _derived(data)
+            data = {"outcome": outcome, "stop_reason": stop_reason, **data}
+        return data
+
     @property
     def key(self) -> tuple[str, int]:
         return (self.task_id, self.attempt)
+
+    @property
+    def graded(self) -> bool:
+        """Whether the episode says something of the agent (not an infra or config error)."""
+        return self.outcome not in NOT_GRADED
 
 
 class RunInfo(BaseModel):

@@ -55,7 +55,8 @@ _IMAGE_WIDTH = 640
 
 @dataclass
 class _Task:
-    """One task's episodes in a run, aggregated as summary.py does (infra errors apart)."""
+    """One task's episodes in a run, aggregated as summary.py does (infra and config errors
+    apart)."""
 
     task_id: str
     variant: str
@@ -65,7 +66,7 @@ class _Task:
 
     @property
     def graded(self) -> list[EpisodeResult]:
-        return [r for r in self.episodes if r.infra_error is None]
+        return [r for r in self.episodes if r.graded]
 
     @property
     def passed(self) -> int:
@@ -73,6 +74,7 @@ class _Task:
 
     @property
     def infra_errors(self) -> int:
+        """Episodes not graded: infra and config errors."""
         return len(self.episodes) - len(self.graded)
 
     @property
@@ -568,6 +570,8 @@ def write_report(
     )
     known = [t for t in tasks if t.cost is not None and t.earned is not None]
     k = summary["overall"].get("attempts", 1)
+    counted = summary["overall"] if "outcomes" in summary["overall"] else None
+    counted = counted or summarize(run.results)["overall"]  # a summary.json from before them
     with plots.context():
         figures = {
             "variants": plots.earned_bars(rows, "earnings by variant") if rows else None,
@@ -610,6 +614,8 @@ def write_report(
         bands=bands,
         k=k,
         short=sum(len(t.graded) < k for t in tasks),
+        outcomes={o: n for o, n in counted["outcomes"].items() if n},
+        stop_reasons=counted["stop_reasons"],
         tasks=tasks,
         cost_unknown=len(tasks) - len(known),
         figures=figures,

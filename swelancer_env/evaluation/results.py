@@ -2,17 +2,22 @@
 
 An append is one write, flushed and fsynced, so a run killed at any moment (``kill -9``)
 loses at most the episodes that were running and never leaves half a line that a resumed run
-would write after: :func:`repair` cuts a torn last line first.
+would write after: :func:`repair` cuts a torn last line first. A resumed run runs the
+infra and config errors again: :func:`drop_results` first takes their lines out, in one atomic
+rewrite, so that each episode keeps one line.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 
+from swelancer_env.evaluation.atomic import write_text_atomic
 from swelancer_env.evaluation.records import EpisodeResult
 
-__all__ = ["append_result", "read_results", "repair"]
+__all__ = ["append_result", "drop_results", "read_results", "repair"]
 
 
 def append_result(path: Path, result: EpisodeResult) -> None:
@@ -52,3 +57,24 @@ def repair(path: Path) -> int:
         f.flush()
         os.fsync(f.fileno())
     return len(data) - keep
+
+
+def drop_results(path: Path, keys: Collection[tuple[str, int]]) -> int:
+    """Rewrite ``path`` (atomically) without the lines of the episodes ``keys`` (task id,
+    attempt); every other line is kept as it was. Returns the lines dropped."""
+    if not path.exists() or not keys:
+        return 0
+    kept, dropped = [], 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True):
+        try:
+            data = json.loads(line)
+            drop = (data["task_id"], data.get("attempt", 0)) in keys
+        except (ValueError, KeyError, TypeError, AttributeError):
+            drop = False  # unreadable: kept as it is
+        if drop:
+            dropped += 1
+        else:
+            kept.append(line)
+    if dropped:
+        write_text_atomic(path, "".join(kept))
+    return dropped

@@ -4,7 +4,15 @@ Per group (``overall``, each variant, each price band) it gives:
 
 - ``tasks``, ``episodes``, ``attempts`` (the most attempts of any task),
 - ``pass@1`` ... ``pass@K``: the unbiased estimator averaged over the group's tasks (a task
-  counts for ``pass@k`` when it has at least ``k`` graded attempts),
+  counts for ``pass@k`` when it has at least ``k`` graded attempts). Every episode but an infra
+  or config error is graded: an agent error (a context overflow, a refusal, no action, the step
+  or time limit, an exception) is a failure,
+- ``pass@1_strict``: pass@1 over every episode, infra and config errors counted as failures
+  (a lower bound: what the run shows if nothing that failed is excused),
+- ``outcomes``: episodes per outcome (``passed``, ``failed``, ``agent_error``,
+  ``infra_error``, ``config_error``; every one, 0 included) and ``stop_reasons``: episodes per
+  reason they ended (``submitted``, ``max_steps``, ``context_overflow``, ...; those that
+  occur),
 - ``earned``: the dollars one attempt per task earns on average (each task's mean earning over
   its graded attempts, summed), against ``available`` (the sum of the tasks' prices), so that
   ``earned / available`` is comparable to the benchmark's one-attempt figure whatever K is;
@@ -12,20 +20,21 @@ Per group (``overall``, each variant, each price band) it gives:
 - ``tokens`` (summed over every episode) and ``cost`` (dollars per attempt per task, as
   ``earned``; ``cost_total`` over every episode; None when some model had no price),
 - ``net`` = ``earned - cost`` and ``earned_per_dollar`` = ``earned / cost``,
-- ``infra_errors``: episodes the harness or the model endpoint failed. They are counted apart
-  and left out of every other figure, as they say nothing of the agent; ``infra_cost`` is
-  what their model calls cost all the same.
+- ``infra_errors``: episodes the harness or the model endpoint failed (outcome
+  ``infra_error``). They, and config errors (a key the endpoint refused, no such model), are
+  counted apart and left out of every other figure but ``pass@1_strict``, as they say nothing
+  of the agent; ``infra_cost`` is what their model calls cost all the same.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from statistics import fmean
 from typing import Any
 
 from swelancer_env.evaluation.passk import pass_at_k
-from swelancer_env.evaluation.records import EpisodeResult, TokenUsage
+from swelancer_env.evaluation.records import OUTCOMES, EpisodeResult, TokenUsage
 
 __all__ = ["PRICE_BANDS", "price_band", "summarize"]
 
@@ -51,10 +60,13 @@ def _cost_sum(results: list[EpisodeResult]) -> float | None:
 
 
 def _group(results: list[EpisodeResult]) -> dict[str, Any]:
-    graded = [r for r in results if r.infra_error is None]
+    graded = [r for r in results if r.graded]
     by_task: dict[str, list[EpisodeResult]] = defaultdict(list)
-    for r in graded:
-        by_task[r.task_id].append(r)
+    every: dict[str, list[EpisodeResult]] = defaultdict(list)
+    for r in results:
+        every[r.task_id].append(r)
+        if r.graded:
+            by_task[r.task_id].append(r)
     prices = {r.task_id: r.price for r in results}
     most = max((len(v) for v in by_task.values()), default=0)
     out: dict[str, Any] = {
@@ -67,6 +79,11 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
             pass_at_k(len(v), sum(r.passed for r in v), k) for v in by_task.values() if len(v) >= k
         ]
         out[f"pass@{k}"] = round(fmean(values), 6) if values else None
+    strict = [sum(r.passed for r in v) / len(v) for v in every.values()]
+    out["pass@1_strict"] = round(fmean(strict), 6) if strict else None
+    outcomes = Counter(r.outcome for r in results)
+    out["outcomes"] = {o: outcomes.get(o, 0) for o in OUTCOMES}
+    out["stop_reasons"] = dict(sorted(Counter(r.stop_reason for r in results).items()))
     tokens = sum((r.tokens for r in graded), TokenUsage())
     costs = [r.cost for r in graded]
     known_cost = all(c is not None for c in costs)
@@ -86,9 +103,9 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
             "earned_per_dollar": (
                 round(earned / cost, 2) if cost is not None and cost > 0 else None
             ),
-            "infra_errors": len(results) - len(graded),
-            # what the failed episodes' model calls cost all the same (None: some unpriced)
-            "infra_cost": _cost_sum([r for r in results if r.infra_error is not None]),
+            "infra_errors": outcomes.get("infra_error", 0),
+            # what the ungraded episodes' model calls cost all the same (None: some unpriced)
+            "infra_cost": _cost_sum([r for r in results if not r.graded]),
         }
     )
     return out

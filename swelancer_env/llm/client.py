@@ -2,9 +2,21 @@
 latency, cost and (when asked) per-token logprobs.
 
 Rate limits (429), server errors (5xx), timeouts and dropped connections are retried with
-backoff by the ``openai`` client itself (``max_retries``). A call that still fails raises
-:class:`ModelCallFailed`, an infrastructure error: the episode ends and is counted apart from
-the agent's failures.
+backoff by the ``openai`` client itself (``max_retries``). A call that still fails raises one of
+these, each with the call's ``record`` and the ``stop_reason`` of the episode it ends::
+
+    ModelCallError                     (SWELancerError)
+    ├── ModelCallFailed                (InfrastructureError) "model_error": 5xx, timeouts,
+    │                                  connection errors after the retries, other 4xx (a request
+    │                                  the harness built wrong): counted apart, rerun by --resume
+    ├── ModelContextOverflow           (RuntimeError) "context_overflow": HTTP 400 saying the
+    │                                  context or max tokens are exceeded: the agent's failure
+    ├── ModelRequestRefused            (RuntimeError) "refusal": the prompt was refused under a
+    │                                  content policy: the agent's failure
+    └── ModelConfigError               (ConfigError) "config_error": 401/403, 404 (no such model
+                                       or path), a bad base URL, no quota: the run stops
+
+:func:`classify_api_error` decides which, from the status, the error's code and its message.
 """
 
 from __future__ import annotations
@@ -12,22 +24,161 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import time
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
-from swelancer_env.errors import ConfigError, InfrastructureError
+from swelancer_env.errors import ConfigError, InfrastructureError, SWELancerError
 from swelancer_env.evaluation.records import ModelCall, TokenUsage
 from swelancer_env.llm.prices import PriceTable
 
-__all__ = ["ModelCallFailed", "ModelClient", "redact_images"]
+__all__ = [
+    "ModelCallError",
+    "ModelCallFailed",
+    "ModelClient",
+    "ModelConfigError",
+    "ModelContextOverflow",
+    "ModelRequestRefused",
+    "classify_api_error",
+    "redact_images",
+]
 
 
-class ModelCallFailed(InfrastructureError):
-    """The endpoint did not answer after the client's retries (``record`` says what was sent)."""
+class ModelCallError(SWELancerError):
+    """A model call that did not give a reply (``record`` says what was sent and why)."""
+
+    #: why the episode this error ends ended (``EpisodeResult.stop_reason``)
+    stop_reason: ClassVar[str] = "model_error"
 
     def __init__(self, message: str, record: ModelCall):
         super().__init__(message)
         self.record = record
+
+
+class ModelCallFailed(ModelCallError, InfrastructureError):
+    """The endpoint failed (5xx, a timeout, a connection error) after the client's retries: an
+    infrastructure error, counted apart from the agent's failures."""
+
+    stop_reason = "model_error"
+
+
+class ModelContextOverflow(ModelCallError, RuntimeError):
+    """The conversation is over the model's context window (or its max tokens): the agent's
+    failure, as its context is its own doing."""
+
+    stop_reason = "context_overflow"
+
+
+class ModelRequestRefused(ModelCallError, RuntimeError):
+    """The endpoint refused the prompt under its content policy: the agent's failure."""
+
+    stop_reason = "refusal"
+
+
+class ModelConfigError(ModelCallError, ConfigError):
+    """The endpoint refused the run's settings (the key, the model, the base URL, the quota):
+    every episode would fail alike, so an evaluation stops at once; the message says the fix."""
+
+    stop_reason = "config_error"
+
+
+_OVERFLOW_CODES = {"context_length_exceeded"}
+_OVERFLOW = re.compile(
+    r"context[_ ]length[_ ]exceeded|maximum context length|context (?:length|window)|"
+    r"too many (?:input )?tokens|prompt is too long|input is too long|"
+    r"max(?:imum)?[_ ](?:completion[_ ])?tokens.{0,60}(?:too large|exceed)|reduce the length",
+    re.IGNORECASE,
+)
+_POLICY_CODES = {"invalid_prompt", "content_filter", "content_policy_violation"}
+_POLICY = re.compile(r"content (?:management )?policy|flagged as potentially violating", re.I)
+_BAD_URL_CAUSES = {"UnsupportedProtocol", "InvalidURL"}
+
+
+def _key_hint(api_key_env: str) -> str:
+    if api_key_env == "OPENAI_API_KEY":
+        return "OPENAI_API_KEY (or the variable given by --api-key-env)"
+    return f"{api_key_env} (the variable given by --api-key-env)"
+
+
+def _detail(error: Any) -> str:
+    """The endpoint's own words: the error body's message (OpenAI's or vLLM's shape)."""
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return str(message)[:1000]
+    elif isinstance(body, str) and body.strip():
+        return body.strip()[:1000]
+    return str(getattr(error, "message", None) or error)[:1000]
+
+
+def classify_api_error(
+    error: Exception,
+    *,
+    model: str,
+    api_key_env: str = "OPENAI_API_KEY",
+    base_url: str = "",
+    retries: int = 0,
+) -> tuple[type[ModelCallError], str]:
+    """Which :class:`ModelCallError` an ``openai`` error is, and its message (with the fix)."""
+    status = getattr(error, "status_code", None)
+    code = str(getattr(error, "code", None) or "")
+    detail = _detail(error)
+    said = f"HTTP {status}{' ' + code if code and code != str(status) else ''}: {detail}"
+    if status in (400, 413, 422) and (code in _OVERFLOW_CODES or _OVERFLOW.search(detail)):
+        return ModelContextOverflow, (
+            f"the conversation is over the model's context window ({said}); the agent's "
+            "context is its own: a failure, not an infrastructure error"
+        )
+    if status == 400 and (code in _POLICY_CODES or _POLICY.search(detail)):
+        return ModelRequestRefused, f"the endpoint refused the prompt ({said})"
+    if status == 401:
+        return ModelConfigError, (
+            f"the model endpoint refused the key ({said}): set {_key_hint(api_key_env)} to a "
+            "valid key"
+        )
+    if status == 403:
+        return ModelConfigError, (
+            f"the model endpoint denied access ({said}): the key in {api_key_env} may not use "
+            f"model {model!r} at {base_url}; use a key that may, or another --model"
+        )
+    if status in (404, 405):
+        return ModelConfigError, (
+            f"the model endpoint at {base_url} has no model {model!r} or no chat completions "
+            f"there ({said}): check --model (the endpoint lists its models at "
+            f"{base_url.rstrip('/')}/models) and --base-url (or OPENAI_BASE_URL; an "
+            "OpenAI-compatible base URL usually ends in /v1)"
+        )
+    if status == 429 and code == "insufficient_quota":
+        return ModelConfigError, (
+            f"the model endpoint says the account has no quota left ({said}): add credit to "
+            f"the account of the key in {api_key_env}, or use another key"
+        )
+    cause = error.__cause__
+    if status is None and type(cause).__name__ in _BAD_URL_CAUSES:
+        return ModelConfigError, (
+            f"the model endpoint's base URL {base_url!r} is not usable ({cause}): set "
+            "--base-url (or OPENAI_BASE_URL) to an http(s) URL, e.g. https://api.openai.com/v1"
+        )
+    what = f"HTTP {status}" if status else type(error).__name__
+    because = f" ({type(cause).__name__}: {cause})" if cause is not None and not status else ""
+    once = status is not None and 400 <= status < 500 and status not in (408, 409, 429)
+    tries = "(a 4xx is not retried)" if once else f"after {retries} retries"
+    return ModelCallFailed, f"the model endpoint failed {tries} ({what}): {error}{because}"
+
+
+def _check_base_url(base_url: str | None) -> None:
+    if base_url is None:
+        return
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"the model endpoint's base URL {base_url!r} is not an http(s) URL: set --base-url "
+            "(or OPENAI_BASE_URL) to one, e.g. https://api.openai.com/v1 or "
+            "http://127.0.0.1:8000/v1"
+        )
 
 
 def redact_images(value: Any) -> Any:
@@ -108,20 +259,29 @@ class ModelClient:
             raise ConfigError(
                 f"no API key: set {api_key_env} (or name another variable with --api-key-env)"
             )
+        base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        _check_base_url(base_url)
         self.model = model
+        self.api_key_env = api_key_env
         self.prices = prices or PriceTable()
         self.logprobs = logprobs
         self.top_logprobs = top_logprobs
         self.client = openai.OpenAI(
             api_key=key,
-            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or None,
+            base_url=base_url,
             max_retries=max_retries,
             timeout=timeout,
         )
 
     def complete(self, messages: list[dict[str, Any]], **params: Any) -> tuple[Any, ModelCall]:
         """One chat completion: ``(ChatCompletion, record)``. Parameters whose value is None
-        are left out of the request. Raises :class:`ModelCallFailed` after the retries."""
+        are left out of the request.
+
+        Raises:
+            ModelCallError: the call gave no reply, after the retries: a
+                :class:`ModelCallFailed`, :class:`ModelContextOverflow`,
+                :class:`ModelRequestRefused` or :class:`ModelConfigError`.
+        """
         import openai
 
         request: dict[str, Any] = {"model": self.model, "messages": messages}
@@ -134,10 +294,12 @@ class ModelClient:
         try:
             response = self.client.chat.completions.create(**request)
         except openai.APIError as e:
-            status = getattr(e, "status_code", None)
-            what = f"HTTP {status}" if status else type(e).__name__
-            message = (
-                f"the model endpoint failed after {self.client.max_retries} retries ({what}): {e}"
+            kind, message = classify_api_error(
+                e,
+                model=self.model,
+                api_key_env=self.api_key_env,
+                base_url=str(self.client.base_url),
+                retries=self.client.max_retries,
             )
             record = ModelCall(
                 model=self.model,
@@ -146,7 +308,7 @@ class ModelClient:
                 cost=None,
                 error=message[:2000],
             )
-            raise ModelCallFailed(message, record) from e
+            raise kind(message, record) from e
         latency = time.perf_counter() - started
         usage = _usage(response)
         record = ModelCall(

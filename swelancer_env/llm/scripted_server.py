@@ -2,7 +2,8 @@
 
 The server listens on 127.0.0.1 and answers ``POST /v1/chat/completions`` from a script of replies:
 tool calls (well-formed or with arguments that are not JSON), plain text, refusals, error
-statuses (429, 500, ...) and slow answers. The real ``openai`` client talks to it over real HTTP,
+statuses (429, 500, ...; with the error's message and code, or a whole error body of another
+server's shape) and slow answers. The real ``openai`` client talks to it over real HTTP,
 so its parsing, retries and timeouts are exercised as they are against the real API.
 
 Every request consumes the next reply of its conversation's script, error and slow replies
@@ -91,7 +92,11 @@ class Reply(BaseModel):
     """One scripted answer to one request.
 
     A 200 reply carries ``content``, ``tool_calls`` or a ``refusal``; a 4xx/5xx reply carries only
-    its error ``message``. ``delay_s`` delays any reply; ``usage`` overrides the usage block.
+    its error: OpenAI's shape ``{"error": {"message", "type", "param", "code"}}`` from ``message``
+    and ``code`` (default: one for the status, e.g. ``{"status": 400, "code":
+    "context_length_exceeded"}``), or ``body``, sent as it is (e.g. vLLM's ``{"object": "error",
+    "message": "This model's maximum context length is ...", "code": 400}``). ``delay_s``
+    delays any reply; ``usage`` overrides the usage block.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -101,6 +106,8 @@ class Reply(BaseModel):
     refusal: str | None = None
     status: int = 200
     message: str | None = None
+    code: str | None = None
+    body: dict[str, Any] | None = None
     delay_s: float = Field(default=0.0, ge=0)
     usage: dict[str, Any] | None = None
 
@@ -117,6 +124,13 @@ class Reply(BaseModel):
         if self.status == 200 and self.message is not None:
             raise ValueError(
                 "`message` is the error text of a 4xx/5xx reply; use `content` for assistant text"
+            )
+        if self.status == 200 and (self.code is not None or self.body is not None):
+            raise ValueError("`code` and `body` make a 4xx/5xx reply's error: give a `status`")
+        if self.body is not None and (self.message is not None or self.code is not None):
+            raise ValueError(
+                "`body` is the whole error body, sent as it is: put the message and code in it, "
+                "or drop `body` to have them in OpenAI's shape"
             )
         if self.refusal is not None and (self.content is not None or self.tool_calls):
             raise ValueError("a refusal comes without content or tool_calls; drop one of them")
@@ -173,7 +187,8 @@ def load_scripts(path: str | os.PathLike[str]) -> list[Script]:
     The file holds ``{"scripts": [{"match": "...", "replies": [...]}, ...]}`` or a bare list of
     replies (one script for every conversation). A reply is an object with the fields of
     :class:`Reply`, for example ``{"tool_calls": [{"name": "shell", "arguments": {"command":
-    "ls"}}]}``, ``{"content": "done"}``, ``{"status": 429}`` or ``{"delay_s": 0.5, "content": "slow"}``.
+    "ls"}}]}``, ``{"content": "done"}``, ``{"status": 429}``, ``{"status": 400, "code":
+    "context_length_exceeded", "message": "..."}`` or ``{"delay_s": 0.5, "content": "slow"}``.
 
     Raises:
         ConfigError: the file is not JSON or not in that format (the message names the file).
@@ -486,8 +501,10 @@ class ScriptedOpenAIServer:
 
     def _render(self, reply: Reply, body: dict[str, Any], first_call: int, served: int) -> _Answer:
         if reply.status != 200:
+            if reply.body is not None:
+                return _Answer(reply.status, dict(reply.body))
             message = reply.message or f"scripted {reply.status} reply"
-            return _error(reply.status, message, _ERROR_CODES.get(reply.status))
+            return _error(reply.status, message, reply.code or _ERROR_CODES.get(reply.status))
         tool_calls: list[dict[str, Any]] = [
             {
                 "id": f"call_{first_call + k + 1}",

@@ -1,7 +1,8 @@
 """The LLM agents' internals, driven directly: ``reset``/``act`` with fake observations, over real
 HTTP to the scripted server (no env, no browser). The context budget, the screenshot as an
 image, several tool calls in one reply, the turn limit, the ``llm-python`` reply parsing, the
-request parameters, the price table and a failing endpoint."""
+request parameters, the price table, a failing endpoint, and a model that will not act or whose
+call the endpoint refuses."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from swelancer_agents.llm_common import LLMAgentBase, estimate_tokens, trim_context
+from swelancer_agents.llm_common import AgentStopped, LLMAgentBase, estimate_tokens, trim_context
 from swelancer_agents.llm_python import LLMPythonAgent, python_command
 from swelancer_agents.llm_tools import LLMToolAgent
 from swelancer_env.actions import (
@@ -28,9 +29,9 @@ from swelancer_env.actions import (
     ViewAction,
     offered_tools,
 )
-from swelancer_env.errors import ConfigError
+from swelancer_env.errors import ConfigError, InfrastructureError
 from swelancer_env.evaluation.records import TokenUsage
-from swelancer_env.llm.client import ModelCallFailed
+from swelancer_env.llm.client import ModelCallFailed, ModelConfigError, ModelContextOverflow
 from swelancer_env.llm.prices import DEFAULT_PRICES, ModelPrice, PriceTable
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
 from swelancer_env.tasks import load_task
@@ -418,6 +419,9 @@ def test_max_turns_ends_the_episode(
         assert agent.act(_obs(ISSUE), {}) == ending
         assert len(server.requests) == 3
         assert len(agent.pop_model_calls()) == 3
+        assert agent.stop_reason == "max_turns"
+        agent.reset(task, _obs(ISSUE), _reset_info(task))
+        assert agent.stop_reason is None
 
 
 # -- 5. llm-python's replies --------------------------------------------------------------------
@@ -674,3 +678,56 @@ def test_no_key_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_options_are_a_config_error() -> None:
     with pytest.raises(ConfigError, match="context_tokens"):
         LLMToolAgent(model="m", api_key_env="SCRIPTED_KEY", context_tokens=10)
+
+
+# -- 9. a model that will not act, or whose call the endpoint refuses ---------------------------
+
+
+@pytest.mark.parametrize("cls", [LLMToolAgent, LLMPythonAgent])
+@pytest.mark.parametrize(
+    ("reply", "stop_reason"),
+    [({"refusal": "I can't help with that."}, "refusal"), ({"content": "Hmm."}, "no_action")],
+)
+def test_replies_without_an_action_in_a_row_end_the_episode(
+    cls: type[LLMAgentBase], reply: dict[str, Any], stop_reason: str, manager: Task
+) -> None:
+    with ScriptedOpenAIServer([reply] * 5) as server:
+        agent = _start(cls, server, manager, max_idle_replies=3)
+        with pytest.raises(AgentStopped, match="3 times in a row") as caught:
+            agent.act(_obs(ISSUE), {})
+        assert len(server.requests) == 3
+    assert caught.value.stop_reason == stop_reason
+    assert len(agent.pop_model_calls()) == 3
+
+
+def test_an_action_starts_the_count_again(manager: Task) -> None:
+    idle = {"content": "Let me think."}
+    look = {"tool_calls": [_call("shell", {"command": "ls"})]}
+    choose = {"tool_calls": [_call("choose_proposal", {"proposal_id": "4"})]}
+    with ScriptedOpenAIServer([idle, idle, look, idle, idle, choose]) as server:
+        agent = _start(LLMToolAgent, server, manager, max_idle_replies=3)
+        assert agent.act(_obs(ISSUE), {}) == ShellAction(command="ls")
+        assert agent.act(_obs("out"), {}) == ChooseProposalAction(proposal_id="4")
+        assert len(server.requests) == 6
+
+
+@pytest.mark.parametrize("cls", [LLMToolAgent, LLMPythonAgent])
+def test_a_context_overflow_ends_the_episode_as_the_agents_failure(
+    cls: type[LLMAgentBase], ic: Task
+) -> None:
+    overflow = {"status": 400, "code": "context_length_exceeded", "message": "Too long."}
+    with ScriptedOpenAIServer([overflow]) as server:
+        agent = _start(cls, server, ic, max_retries=2)
+        with pytest.raises(ModelContextOverflow) as caught:
+            agent.act(_obs(ISSUE), {})
+        assert len(server.requests) == 1
+    assert not isinstance(caught.value, InfrastructureError)
+    assert agent.pop_model_calls() == [caught.value.record]
+
+
+def test_a_refused_key_is_a_config_error(manager: Task) -> None:
+    with ScriptedOpenAIServer([{"status": 401}]) as server:
+        agent = _start(LLMToolAgent, server, manager)
+        with pytest.raises(ModelConfigError, match="set SCRIPTED_KEY"):
+            agent.act(_obs(ISSUE), {})
+    assert len(agent.pop_model_calls()) == 1

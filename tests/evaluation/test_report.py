@@ -255,11 +255,17 @@ def test_summary_table_in_the_papers_shape(runs: dict[str, Path]) -> None:
     page = runs["report"].read_text()
     rows = {r[0]: r for r in _cells(page, "summary")}
     assert list(rows) == ["IC SWE", "SWE Manager", "overall"]
-    # columns: name, tasks, pass@1, pass@3, earned / available, tokens, cost, net, per $, infra
-    assert rows["overall"][1:5] == ["4", "41.7%", "33.3%", "$2,333 / $4,050 (57.6%)"]
+    # columns: name, tasks, pass@1, strict pass@1, pass@3, earned / available, tokens, cost,
+    # net, per $, infra; strict: the infra error of tally-pick-proposal counted as a failure
+    assert rows["overall"][1:6] == ["4", "41.7%", "33.3%", "33.3%", "$2,333 / $4,050 (57.6%)"]
     assert rows["IC SWE"][2] == "33.3%" and rows["SWE Manager"][2] == "50.0%"
-    assert rows["overall"][9] == "1" and rows["IC SWE"][9] == "0"
-    assert rows["overall"][6] == "$0.1476"  # 0.0369 per attempt, four tasks
+    assert rows["SWE Manager"][3] == "33.3%"
+    assert rows["overall"][10] == "1" and rows["IC SWE"][10] == "0"
+    assert rows["overall"][7] == "$0.1476"  # 0.0369 per attempt, four tasks
+    assert (
+        "Outcomes: passed 4, failed 7, infra error 1.\nEnded by: harness error 1, submitted 11."
+        in page
+    )
     assert [r[0] for r in _cells(page, "bands")] == ["under $500", "$500 to $1,000", "over $1,000"]
 
 
@@ -277,7 +283,7 @@ def test_task_table_names_failed_tests_and_links_attempts(runs: dict[str, Path])
 def test_unknown_cost_is_unknown_never_zero(runs: dict[str, Path]) -> None:
     page = runs["report_b"].read_text()
     for row in _cells(page, "summary"):
-        assert row[5:8] == ["unknown", "unknown", "unknown"], row  # pass@1 only: K = 1
+        assert row[6:9] == ["unknown", "unknown", "unknown"], row  # pass@1 only: K = 1
     assert "cost unknown for every task" in page
     assert "1 unreadable line(s) of results.jsonl were skipped" in page
     assert "No usable summary.json" in page
