@@ -5,7 +5,9 @@ grading run) is made by :func:`make_temp_dir`: a ``swelancer-*`` folder in the t
 with a marker file naming the process that made it (pid, its start time, the host). When that
 process is gone, however it ended (``kill -9`` included), ``swelancer-env janitor`` removes the
 folder (:func:`remove_stale_temp_dirs`); a folder without the marker, or whose maker still runs,
-is never touched.
+is never touched. Removal (:func:`force_rmtree`) goes through
+:func:`swelancer_env.sandbox.treewalk.remove_tree`: any depth, never through a link, never raising,
+since what the agent (or the app it changed) made in a folder can be anything.
 
 Example:
     >>> folder = make_temp_dir("swelancer-grade-")  # doctest: +SKIP
@@ -18,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from swelancer_env.sandbox.treewalk import empty_folder, remove_tree
 
 __all__ = [
     "MARKER",
@@ -63,7 +67,7 @@ def temp_dir(prefix: str, dir: str | os.PathLike[str] | None = None) -> Iterator
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        force_rmtree(path)
 
 
 def _owner(folder: Path) -> tuple[int, int | None, str] | None:
@@ -83,11 +87,18 @@ def remove_own_temp_dirs(root: str | os.PathLike[str] | None = None) -> int:
     base = Path(root) if root is not None else Path(tempfile.gettempdir())
     me = (os.getpid(), start_time(os.getpid()), socket.gethostname())
     removed = 0
-    for folder in base.glob("swelancer-*"):
-        if folder.is_dir() and not folder.is_symlink() and _owner(folder) == me:
-            force_rmtree(folder)
-            removed += not folder.exists()
+    for folder in _ours(base):
+        if _owner(folder) == me:
+            removed += force_rmtree(folder)
     return removed
+
+
+def _ours(base: Path) -> list[Path]:
+    """The ``swelancer-*`` folders (not links) in ``base``; none if it cannot be listed."""
+    try:
+        return sorted(f for f in base.glob("swelancer-*") if f.is_dir() and not f.is_symlink())
+    except OSError:
+        return []
 
 
 def _kill_children(wait: float = 2.0) -> None:
@@ -100,10 +111,10 @@ def _kill_children(wait: float = 2.0) -> None:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stat = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
             except (OSError, IndexError):
                 continue
-            if stat[1].decode() == me:
+            if fields[1].decode() == me:
                 with contextlib.suppress(OSError):
                     os.kill(int(entry.name), signal.SIGKILL)
                     kids.append(int(entry.name))
@@ -134,50 +145,43 @@ def _owner_gone(folder: Path) -> bool:
 def stale_temp_dirs(root: str | os.PathLike[str] | None = None) -> list[Path]:
     """Our temporary folders in ``root`` (default: the temporary folder) whose maker is gone."""
     base = Path(root) if root is not None else Path(tempfile.gettempdir())
-    found = []
-    for folder in sorted(base.glob("swelancer-*")):
-        if folder.is_dir() and not folder.is_symlink() and _owner_gone(folder):
-            found.append(folder)
-    return found
+    return [folder for folder in _ours(base) if _owner_gone(folder)]
 
 
-def force_rmtree(folder: str | os.PathLike[str]) -> None:
-    """``shutil.rmtree``, also of what the agent made read-only (``chmod -w``); never raises.
+def force_rmtree(folder: str | os.PathLike[str]) -> bool:
+    """Remove ``folder`` and all in it, of any depth and also what the agent made read-only
+    (``chmod -w``), never through a link; never raises. Whether it is gone.
 
     The owner marker goes last: a folder that something still writes into (a copy a killed
     process left running) stays marked, so that a later janitor still knows it as ours.
     """
-    folder = Path(folder)
-    if (folder / MARKER).is_file() and not folder.is_symlink():
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(folder):
-                if entry.name != MARKER:
-                    if entry.is_dir(follow_symlinks=False):
-                        shutil.rmtree(entry.path, onerror=_force_remove)
-                    else:
-                        _force_remove(None, entry.path, None)
-        with contextlib.suppress(OSError):
-            if len(os.listdir(folder)) > 1:
-                return  # refilled meanwhile: keep the marker
-    shutil.rmtree(folder, onerror=_force_remove)
-
-
-def _force_remove(func: object, path: str, exc_info: object) -> None:
+    path = os.fspath(folder)
     try:
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        pass
+        return remove_tree(path)  # gone, or a link or a file: that alone goes
+    try:
+        marked = _has_marker(fd)
+        if marked and not empty_folder(fd, keep=(MARKER,)):
+            return False  # refilled meanwhile (or not ours to remove): keep the marker
+    except Exception:  # noqa: BLE001 - removal never raises
+        return False
+    finally:
+        os.close(fd)
+    return remove_tree(path)
+
+
+def _has_marker(fd: int) -> bool:
+    try:
+        st = os.stat(MARKER, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode)
 
 
 def remove_stale_temp_dirs(root: str | os.PathLike[str] | None = None) -> int:
     """Remove :func:`stale_temp_dirs`; how many were removed."""
     removed = 0
     for folder in stale_temp_dirs(root):
-        force_rmtree(folder)
-        removed += not folder.exists()
+        removed += force_rmtree(folder)
     return removed

@@ -95,19 +95,24 @@ def reproduce(user):
 
 def tree_fingerprint(tree: Path) -> str:
     """A hash of every path, mtime and size under ``tree``, without ``.git`` and ``.swelancer``."""
+    # the bounded walk (no recursion, no link followed): a tree past its bounds is hashed as
+    # far as the walk went, and where it stopped
+    from swelancer_env.sandbox.treewalk import TreeWalk
+
     digest = hashlib.blake2b(digest_size=16)
-    root = str(tree)
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in (".git", OUTPUT_DIR))
-        rel = os.path.relpath(dirpath, root)
-        for name in sorted(filenames) + [
-            d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
-        ]:
-            try:
-                st = os.lstat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            digest.update(f"{rel}/{name}\0{st.st_mtime_ns}\0{st.st_size}\0{st.st_mode}\n".encode())
+    walk = TreeWalk(tree, skip=(".git", OUTPUT_DIR), sort=True)
+    for entry in walk:
+        if entry.kind == "dir":  # a folder as deep as the walk goes is named, not entered
+            if entry.depth >= walk.limits.max_depth:
+                entry.descend = False
+                digest.update(f"deep {entry.path}\n".encode("utf-8", "surrogateescape"))
+            continue
+        st = entry.stat()
+        if st is not None:
+            line = f"{entry.path}\0{st.st_mtime_ns}\0{st.st_size}\0{st.st_mode}\n"
+            digest.update(line.encode("utf-8", "surrogateescape"))
+    if walk.over is not None:
+        digest.update(f"over {walk.over} at {walk.where}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -182,10 +182,11 @@ def _cancel(ray: Any, refs: list[Any], grace: float = 5.0) -> None:
 
 def _remove_what_dead_workers_left() -> None:
     """What ``swelancer-env janitor`` removes, on this node: the temporary folders and cgroups
-    of the local cluster's workers that were killed before their env closed."""
+    of the local cluster's workers that were killed before their env closed. Never raises: what
+    a dead worker left (a tree of any shape) must not fail the run that follows it."""
     from swelancer_env.sandbox.limits import remove_stale_groups
     from swelancer_env.tempdirs import remove_stale_temp_dirs
 
-    with contextlib.suppress(OSError):
-        remove_stale_temp_dirs()
-        remove_stale_groups()
+    for clean in (remove_stale_temp_dirs, remove_stale_groups):
+        with contextlib.suppress(Exception):
+            clean()

@@ -39,12 +39,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from swelancer_env.sandbox.treewalk import TreeLimits, TreeWalk
 from swelancer_env.tempdirs import start_time
 
 __all__ = ["LimitGroup", "ResourceLimits", "cgroup_mechanism", "remove_stale_groups"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _PREFIX = "swelancer-"
+#: the janitor's walk of a cgroup hierarchy: ours are at most 7 levels down
+_GROUP_WALK = TreeLimits(max_depth=7, max_entries=10_000_000)
 # joins the cgroup.procs files given first, then execs the rest (the prlimit command)
 _JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"'
 
@@ -299,14 +302,15 @@ def remove_stale_groups() -> int:
     for top in [_ROOT, *(_ROOT / c for c in ("memory", "pids", "unified"))]:
         if not top.is_dir() or (top == _ROOT and not (top / "cgroup.controllers").is_file()):
             continue
-        for dirpath, dirnames, _ in os.walk(top):
-            if len(Path(dirpath).relative_to(top).parts) > 6:
-                dirnames[:] = []
+        # folders only, 7 levels at most (where ours are), without following a link
+        walk = TreeWalk(top, _GROUP_WALK, sizes=False)
+        for entry in walk:
+            if entry.kind != "dir":
                 continue
-            for d in list(dirnames):
-                if d.startswith(_PREFIX) and _maker_gone(d):
-                    found.append(Path(dirpath) / d)
-                    dirnames.remove(d)
+            entry.descend = entry.depth < 7
+            if entry.name.startswith(_PREFIX) and _maker_gone(entry.name):
+                found.append(top / entry.path)
+                entry.descend = False
     removed = 0
     for folder in found:
         group = LimitGroup.__new__(LimitGroup)

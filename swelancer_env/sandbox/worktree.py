@@ -35,7 +35,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from swelancer_env.errors import SandboxError, SubmissionTooLarge, TaskFormatError
+from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
+from swelancer_env.sandbox.treewalk import (
+    DEPTH_CAP,
+    TreeLimits,
+    TreeWalk,
+    open_subpath,
+    remove_tree,
+)
 from swelancer_env.tasks.model import Task
 
 __all__ = [
@@ -75,6 +83,8 @@ SAFE_GIT_CONFIG: tuple[str, ...] = tuple(
     )
     for arg in ("-c", setting)
 )
+#: the bounds of an app's own source folder (the harness's, not the agent's: only a sanity bound)
+_APP_LIMITS = TreeLimits(max_depth=DEPTH_CAP, max_entries=5_000_000, max_bytes=1 << 50)
 # highest-precedence attributes of the private git dir: undo every attribute of the tree's
 # .gitattributes that could run a program (filter, diff driver) or rewrite content on add
 _NEUTRAL_ATTRIBUTES = "* !filter !diff !merge !text !eol !crlf !ident !working-tree-encoding\n"
@@ -131,13 +141,24 @@ def _checked(proc: subprocess.CompletedProcess[bytes], what: str) -> bytes:
 
 
 def _app_files(app_root: Path) -> list[Path]:
+    """The app's files, in ``os.walk``'s order (the states' key hashes them in this order): in
+    each folder its files (not ``.pyc``), then its links to folders, then each folder's own."""
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(app_root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED)
-        base = Path(dirpath)
-        files.extend(base / f for f in sorted(filenames) if not f.endswith(".pyc"))
-        # a symlink to a directory is listed in dirnames but not followed: keep it as a file
-        files.extend(base / d for d in dirnames if (base / d).is_symlink())
+    linked: list[Path] = []  # the current folder's links to folders: after its files
+    walk = TreeWalk(app_root, _APP_LIMITS, skip=_IGNORED, sort=True)
+    for entry in walk:
+        if entry.kind == "dir":  # a folder's files and links all come before its first folder
+            files.extend(linked)
+            linked.clear()
+            continue
+        path = app_root / entry.path
+        if entry.kind == "link" and path.is_dir():
+            linked.append(path)
+        elif not entry.name.endswith(".pyc"):
+            files.append(path)
+    files.extend(linked)
+    if walk.over is not None:
+        raise TaskFormatError(f"app folder {app_root}: {walk.problem('it')}")
     return files
 
 
@@ -315,7 +336,7 @@ def _build(task: Task, app_root: Path, states: Path, root: Path) -> None:
             if not (root / "private.git").is_dir():
                 raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
 
 
 def _pathspec(paths: Sequence[str] | None) -> list[str]:
@@ -350,49 +371,130 @@ def _baseline(private_git: Path, spec: list[str]) -> tuple[int, int]:
     return files, size
 
 
+class _Tally:
+    """What the pre-scan counted so far, over all the paths that count."""
+
+    def __init__(self) -> None:
+        self.files = self.size = self.entries = 0
+
+
 def _prescan(
-    tree: Path, paths: Sequence[str], limits: tuple[int, int], base: tuple[int, int]
+    tree: Path,
+    paths: Sequence[str],
+    limits: tuple[int, int] | None,
+    base: tuple[int, int],
+    tree_limits: TreeLimits,
 ) -> None:
     """Refuse a tree that cannot make a diff under the cap before git reads any of it.
 
-    A file bigger than the cap, or far more files or bytes than the starting state has under
-    the same paths, ends it here: ``git add`` would otherwise hash all of it.
+    Under the paths that count: a file bigger than the cap, or far more files or bytes than the
+    starting state has, a tree past ``tree_limits`` (deeper, more entries or more bytes than the
+    harness walks), or a FIFO, socket or device (which no graded tree holds, and on which a
+    reader blocks) ends it here: ``git add`` would otherwise read all of it. The walk opens
+    every folder relative to its parent's, without following a link.
     """
-    max_bytes, max_files = limits
-    files_cap, bytes_cap = base[0] + 4 * max_files, base[1] + 4 * max_bytes
-    files = size = 0
-    root = os.path.realpath(tree)
-    for rel in paths:
-        top = os.path.join(root, rel)
-        if os.path.islink(top):
-            continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = [
-                d for d in dirnames if d != ".git" and not (dirpath == root and d == OUTPUT_DIR)
-            ]
-            for name in filenames:
+    tally = _Tally()
+    root = treeio.open_tree(tree)
+    try:
+        for rel in paths:
+            rel = rel.strip("/")
+            if rel in ("", "."):
+                _prescan_folder(root, "", limits, base, tree_limits, tally)
+                continue
+            fd = open_subpath(root, rel)
+            if fd is not None:
                 try:
-                    st = os.lstat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                files += 1
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-                size += st.st_size
-                if st.st_size > max_bytes:
-                    shown = os.path.relpath(os.path.join(dirpath, name), root)
-                    raise SubmissionTooLarge(
-                        f"{shown} is {st.st_size:,} bytes, over the task's cap of {max_bytes:,} "
-                        "bytes for the whole submitted diff; remove it (or move it out of the "
-                        "paths that count) before submitting"
-                    )
-            if files > files_cap or size > bytes_cap:
-                raise SubmissionTooLarge(
-                    f"the tree holds {files:,} files and {size:,} bytes or more under the paths "
-                    f"that count, against {base[0]:,} files and {base[1]:,} bytes at the start: "
-                    f"more than a diff of at most {max_files:,} files and {max_bytes:,} bytes "
-                    "can hold; remove what the fix does not need before submitting"
-                )
+                    _prescan_folder(fd, rel, limits, base, tree_limits, tally)
+                finally:
+                    os.close(fd)
+                continue
+            parent_rel, _, name = rel.rpartition("/")
+            parent = open_subpath(root, parent_rel)
+            if parent is None:
+                continue
+            try:
+                st = os.stat(name, dir_fd=parent, follow_symlinks=False)
+            except OSError:
+                continue  # nothing there (a deletion) or not reachable without a link
+            finally:
+                os.close(parent)
+            _prescan_file(rel, st, limits, tally)
+            _prescan_totals(limits, base, tally)
+    finally:
+        os.close(root)
+
+
+def _prescan_folder(
+    fd: int,
+    rel: str,
+    limits: tuple[int, int] | None,
+    base: tuple[int, int],
+    tree_limits: TreeLimits,
+    tally: _Tally,
+) -> None:
+    room = tree_limits.model_copy(
+        update={
+            "max_entries": max(1, tree_limits.max_entries - tally.entries),
+            "max_bytes": max(0, tree_limits.max_bytes - tally.size),
+        }
+    )
+    walk = TreeWalk(fd, room, skip=(".git",), skip_top=() if rel else (OUTPUT_DIR,), prefix=rel)
+    for entry in walk:
+        if entry.kind != "dir":
+            st = entry.stat()
+            if st is not None:
+                _prescan_file(entry.path, st, limits, tally)
+                _prescan_totals(limits, base, tally)
+    tally.entries += walk.entries
+    if walk.over is not None:
+        walk.limits = tree_limits
+        raise SubmissionTooLarge(
+            f"{walk.problem('the tree under the paths that count')}, before submitting"
+        )
+
+
+def _prescan_file(
+    path: str, st: os.stat_result, limits: tuple[int, int] | None, tally: _Tally
+) -> None:
+    tally.files += 1
+    if stat.S_ISLNK(st.st_mode):
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise SubmissionTooLarge(
+            f"{path} is a {_special_name(st.st_mode)}: the graded tree holds regular files, "
+            f"folders and links only, and a reader of it would block; delete it (rm {path}) "
+            "before submitting"
+        )
+    tally.size += st.st_size
+    if limits is not None and st.st_size > limits[0]:
+        raise SubmissionTooLarge(
+            f"{path} is {st.st_size:,} bytes, over the task's cap of {limits[0]:,} bytes for the "
+            "whole submitted diff; remove it (or move it out of the paths that count) before "
+            "submitting"
+        )
+
+
+def _prescan_totals(limits: tuple[int, int] | None, base: tuple[int, int], tally: _Tally) -> None:
+    if limits is None:
+        return
+    max_bytes, max_files = limits
+    if tally.files > base[0] + 4 * max_files or tally.size > base[1] + 4 * max_bytes:
+        raise SubmissionTooLarge(
+            f"the tree holds {tally.files:,} files and {tally.size:,} bytes or more under the "
+            f"paths that count, against {base[0]:,} files and {base[1]:,} bytes at the start: "
+            f"more than a diff of at most {max_files:,} files and {max_bytes:,} bytes can hold; "
+            "remove what the fix does not need before submitting"
+        )
+
+
+def _special_name(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    return "special file"
 
 
 def _exists(tree: Path, private_git: Path, path: str) -> bool:
@@ -437,6 +539,7 @@ def diff_tree(
     private_git: Path,
     paths: Sequence[str] | None = None,
     limits: tuple[int, int] | None = None,
+    tree_limits: TreeLimits | None = None,
 ) -> str:
     """The change from the starting state to ``tree`` as a binary git diff.
 
@@ -450,16 +553,22 @@ def diff_tree(
         private_git: the harness's git dir for it (from :meth:`StartingState.materialize`).
         paths: paths relative to the tree that count (default: all).
         limits: ``(max bytes, max files)`` of the diff; the harness reads no more than that.
+        tree_limits: the bounds of the tree under ``paths`` (default :class:`TreeLimits`'s):
+            git reads nothing deeper, larger or with more entries.
 
     Raises:
-        SubmissionTooLarge: the diff is over ``limits`` (the message says what to remove).
+        SubmissionTooLarge: the diff is over ``limits``, the tree under ``paths`` is past
+            ``tree_limits`` or holds a FIFO, socket or device (the message says what to remove).
         SandboxError: git failed.
     """
     base = [f"--git-dir={private_git}", f"--work-tree={tree}"]
+    spec_paths = list(paths or ["."])
     if limits is not None:
-        spec_paths = list(paths or ["."])
         plain = [p for p in spec_paths if p not in (".", "")]  # ls-tree takes no pathspec magic
-        _prescan(Path(tree), spec_paths, limits, _baseline(Path(private_git), plain))
+        counts = _baseline(Path(private_git), plain)
+    else:
+        counts = (0, 0)
+    _prescan(Path(tree), spec_paths, limits, counts, tree_limits or TreeLimits())
     # only the paths that count: what lies elsewhere (however big) is never read. A path that
     # neither exists nor was in the starting state matches nothing, which git add refuses.
     wanted = [p for p in (paths or ["."]) if _exists(Path(tree), Path(private_git), p)]

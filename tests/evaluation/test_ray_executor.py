@@ -128,3 +128,26 @@ def test_a_killed_worker_is_retried_once_then_an_infra_error(
 def test_address_needs_the_ray_executor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _eval(tmp_path / "x", "--agent", "noop", "--address", "auto") == 2
     assert "--executor ray" in capsys.readouterr().err
+
+
+def test_a_config_error_stops_a_ray_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_leak: object,
+) -> None:
+    from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
+
+    monkeypatch.setenv("SCRIPTED_KEY", "a-wrong-key")  # the local cluster's workers get it too
+    out = tmp_path / "run"
+    with ScriptedOpenAIServer([{"status": 401}] * 4) as server:
+        code = _eval(
+            out, "--agent", "llm", "--model", "m", "--base-url", server.base_url,
+            "--api-key-env", "SCRIPTED_KEY", "--max-retries", "0", "--attempts", "2",
+            "--executor", "ray", "--workers", "1",
+        )  # fmt: skip
+        assert len(server.requests) == 1
+    assert code == 2
+    assert "set SCRIPTED_KEY" in capsys.readouterr().err
+    [r] = _results(out)
+    assert r.outcome == "config_error" and r.key == (MANAGER[0], 0)

@@ -20,20 +20,30 @@ its request; end of input instead: it exits doing nothing). Requests (``op``)::
         -> {"ok": true, "log": "..."}
 
 ``start`` copies the tree (``src``, a read-only bind of the submitted tree, without ``.git`` and
-``.swelancer``) into ``dst``, runs the app's ``build`` there if it has one (a failure ends the
+``.swelancer``) into ``dst`` within the request's ``limits`` (``max_depth``, ``max_entries``,
+``max_bytes``: past one, or with a FIFO, socket or device in the tree, the app is not started and
+the answer says which and where), runs the app's ``build`` there if it has one (a failure ends the
 request; with ``start_during_build`` the app is started first and killed if the build fails),
 starts the app in a session of its own with its output in
 ``<run_dir>/app.log``, and waits until ``ready_url`` answers 200 or the app exits. With
 ``restart`` it first kills every other process of its user (the previous app and whatever it
 left) and empties ``dst``. The app outlives this process: the container's init adopts it.
+
+The tree, and what the app made, are the agent's: they are copied and removed without recursion
+(the image's Python 3.11 ``shutil.rmtree`` and ``os.walk`` recurse once per level), relative to
+folder descriptors, never through a link. (This is the one walker the harness does not share:
+:mod:`swelancer_env.sandbox.treewalk` is not in the container.)
 """
 
 from __future__ import annotations
 
+import errno
+import itertools
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -42,6 +52,10 @@ import urllib.request
 from typing import Any
 
 SKIP = (".git", ".swelancer")
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_LIMITS = {"max_depth": 256, "max_entries": 100_000, "max_bytes": 4 << 30}
+_MAX_OPEN = 64  # folder descriptors held while emptying a folder
+_SPECIAL = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket"}
 
 
 def _tail(path: str, lines: int, from_line: int = 0) -> tuple[str, int]:
@@ -80,47 +94,246 @@ def _kill_others() -> None:
         time.sleep(0.01)
 
 
-def _empty(folder: str) -> None:
-    """Remove everything in ``folder``, also what the app made read-only (it is all ours)."""
-    for dirpath, dirnames, _ in os.walk(folder):
-        for name in dirnames:
-            path = os.path.join(dirpath, name)
-            if not os.path.islink(path):
+def _remove_all(path: str, keep_top: bool = False) -> None:
+    """Remove ``path`` and all in it (or, ``keep_top``, only what is in it): any depth, also what
+    the app made read-only (it is all ours), at most ``_MAX_OPEN`` folders open (a deeper folder
+    is moved up into ``path`` first). Never raises."""
+    try:
+        top = os.open(path, _DIR)
+    except OSError:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+    # one item per open folder: its descriptor, its name in its parent, names left to remove
+    # (listed again when they run out), names that would not go
+    stack: list[tuple[int, str | None, list[tuple[str, bool]], set[str]]] = [(top, None, [], set())]
+    moved = itertools.count()
+    try:
+        while stack:
+            fd, _, pending, failed = stack[-1]
+            if not pending:
                 try:
-                    os.chmod(path, 0o700)
+                    os.fchmod(fd, 0o700)
+                    with os.scandir(fd) as it:
+                        pending += [
+                            (e.name, e.is_dir(follow_symlinks=False))
+                            for e in itertools.islice((e for e in it if e.name not in failed), 4096)
+                        ]
                 except OSError:
                     pass
-    for entry in os.scandir(folder):
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
+                if not pending:  # done with this folder: remove it from its parent
+                    _, name, _, _ = stack.pop()
+                    os.close(fd)
+                    if stack and name is not None:
+                        try:
+                            os.rmdir(name, dir_fd=stack[-1][0])
+                        except OSError:
+                            stack[-1][3].add(name)
+                    continue
+            name, is_dir = pending.pop()
+            if not is_dir:
+                try:
+                    os.unlink(name, dir_fd=fd)
+                    continue
+                except FileNotFoundError:
+                    continue
+                except IsADirectoryError:
+                    pass
+                except OSError:
+                    failed.add(name)
+                    continue
             try:
-                os.unlink(entry.path)
+                child = os.open(name, _DIR, dir_fd=fd)
+            except OSError as e:
+                if e.errno in (errno.ENOTDIR, errno.ELOOP):
+                    try:
+                        os.unlink(name, dir_fd=fd)
+                        continue
+                    except OSError:
+                        pass
+                if e.errno != errno.ENOENT:
+                    failed.add(name)
+                continue
+            if len(stack) < _MAX_OPEN:
+                stack.append((child, name, [], set()))
+                continue
+            try:
+                os.fchmod(child, 0o700)  # a folder's ".." changes when it moves
             except OSError:
                 pass
+            os.close(child)
+            try:
+                target = f".rm-{os.getpid()}-{next(moved)}"
+                os.rename(name, target, src_dir_fd=fd, dst_dir_fd=top)
+            except OSError:
+                failed.add(name)
+    except Exception:  # noqa: BLE001 - what is left stays
+        pass
+    finally:
+        for fd, *_ in stack:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    if not keep_top:
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
 
 
-def _copy(src: str, dst: str, top: bool = True) -> None:
+def _special(mode: int) -> str | None:
+    """What a FIFO, socket or device is called, or None for a file, folder or link."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode):
+        return None
+    return _SPECIAL.get(stat.S_IFMT(mode), "a device file")
+
+
+def _shown(path: str) -> str:
+    parts = path.split("/")
+    if len(parts) <= 5 and len(path) <= 200:
+        return path
+    return "/".join(p[:40] for p in parts[:3]) + f"/.../{parts[-1][:40]} ({len(parts)} levels)"
+
+
+class _Refused(Exception):
+    """The tree cannot be copied: past a bound, or a FIFO, socket or device in it."""
+
+
+def _copy(src: str, dst: str, limits: dict[str, Any] | None = None) -> None:
     """Copy folders, regular files (with modes and times) and links; skip what cannot be read.
 
-    A FIFO, a socket, a device or a file its owner made unreadable is left out, as it would be
-    of no use to the app either.
+    Any depth up to ``limits["max_depth"]``, relative to folder descriptors, never through a
+    link (the tree is the agent's, and changes under us). A file its owner made unreadable is
+    left out, as it would be of no use to the app either.
+
+    Raises:
+        _Refused: past a bound, or a FIFO, socket or device in the tree (it would block a
+            reader, and has no place in an app).
+        OSError: the copy failed otherwise.
     """
-    for entry in os.scandir(src):
-        if top and entry.name in SKIP:
-            continue
-        target = os.path.join(dst, entry.name)
+    bounds = {**_LIMITS, **(limits or {})}
+    max_depth, max_entries = int(bounds["max_depth"]), int(bounds["max_entries"])
+    max_bytes = int(bounds["max_bytes"])
+    entries = size = 0
+    src_fd, dst_fd = os.open(src, _DIR), os.open(dst, _DIR)
+    # one level per item: the source and copy folders, the folder's path, its depth, its names
+    # left to copy, and its own modes and times (set once it is filled)
+    stack: list[tuple[int, int, str, int, list[str], os.stat_result | None]] = []
+
+    def enter(s_fd: int, d_fd: int, rel: str, depth: int, st: os.stat_result | None) -> None:
+        with os.scandir(s_fd) as it:
+            names = [
+                e.name
+                for e in itertools.islice(it, max_entries - entries + 1)
+                if depth or e.name not in SKIP
+            ]
+        names.reverse()
+        stack.append((s_fd, d_fd, rel, depth, names, st))
+
+    try:
+        enter(src_fd, dst_fd, "", 0, None)
+        while stack:
+            s_fd, d_fd, rel, depth, names, dir_st = stack[-1]
+            if not names:
+                stack.pop()
+                if dir_st is not None:
+                    os.utime(d_fd, ns=(dir_st.st_atime_ns, dir_st.st_mtime_ns))
+                    os.fchmod(d_fd, stat.S_IMODE(dir_st.st_mode))
+                os.close(s_fd)
+                os.close(d_fd)
+                continue
+            name = names.pop()
+            path = f"{rel}/{name}" if rel else name
+            try:
+                st = os.stat(name, dir_fd=s_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            entries += 1
+            if depth + 1 > max_depth:
+                raise _Refused(
+                    f"the tree is more than {max_depth} folders deep (at {_shown(path)})"
+                )
+            if entries > max_entries:
+                raise _Refused(f"the tree holds more than {max_entries:,} files and folders")
+            what = _special(st.st_mode)
+            if what is not None:
+                raise _Refused(
+                    f"the tree holds {what} at {_shown(path)}, which an app's copy of the tree "
+                    f"does not take (a reader of it blocks): delete it (rm {_shown(path)})"
+                )
+            try:
+                if stat.S_ISLNK(st.st_mode):
+                    os.symlink(os.readlink(name, dir_fd=s_fd), name, dir_fd=d_fd)
+                elif stat.S_ISDIR(st.st_mode):
+                    child = os.open(name, _DIR, dir_fd=s_fd)
+                    try:
+                        os.mkdir(name, 0o700, dir_fd=d_fd)
+                        copy = os.open(name, _DIR, dir_fd=d_fd)
+                    except BaseException:
+                        os.close(child)
+                        raise
+                    try:
+                        enter(child, copy, path, depth + 1, st)
+                    except BaseException:
+                        os.close(child)
+                        os.close(copy)
+                        raise
+                else:
+                    size += _copy_file(name, path, s_fd, d_fd, max_bytes - size)
+                    if size > max_bytes:
+                        raise _Refused(
+                            f"the tree's files hold more than {max_bytes:,} bytes; delete what "
+                            "the fix does not need (data, builds, logs)"
+                        )
+            except PermissionError:
+                continue  # unreadable: left out
+            except OSError as e:
+                if e.errno in (errno.ENOTDIR, errno.ELOOP, errno.ENOENT):
+                    continue  # changed under us (a folder swapped for a link): left out
+                if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise _Refused(
+                        f"the tree's copy ran out of space at {_shown(path)} after {size:,} "
+                        "bytes; delete what the fix does not need (data, builds, logs)"
+                    ) from None
+                raise
+    finally:
+        for s_fd, d_fd, *_ in stack:
+            os.close(s_fd)
+            os.close(d_fd)
+
+
+def _copy_file(name: str, path: str, s_fd: int, d_fd: int, room: int) -> int:
+    """Copy one regular file (at most ``room + 1`` bytes of it); how many bytes were copied.
+
+    Raises:
+        _Refused: it turned into a FIFO, socket or device under us.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    fin = os.open(name, flags, dir_fd=s_fd)
+    try:
+        st = os.fstat(fin)
+        if not stat.S_ISREG(st.st_mode):
+            what = _special(st.st_mode) or "a file that keeps changing"
+            raise _Refused(f"the tree holds {what} at {_shown(path)}: delete it")
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600,
+                      dir_fd=d_fd)  # fmt: skip
+        copied = 0
         try:
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry.path), target)
-            elif entry.is_dir(follow_symlinks=False):
-                os.mkdir(target)
-                _copy(entry.path, target, top=False)
-                shutil.copystat(entry.path, target, follow_symlinks=False)
-            elif entry.is_file(follow_symlinks=False):
-                shutil.copy2(entry.path, target, follow_symlinks=False)
-        except PermissionError:
-            continue
+            while copied <= room:
+                n = os.sendfile(out, fin, None, min(1 << 24, room + 1 - copied))
+                if n == 0:
+                    break
+                copied += n
+            os.fchmod(out, stat.S_IMODE(st.st_mode))
+            os.utime(out, ns=(st.st_atime_ns, st.st_mtime_ns))
+        finally:
+            os.close(out)
+        return copied
+    finally:
+        os.close(fin)
 
 
 def _get(url: str, method: str = "GET") -> int | None:
@@ -158,12 +371,14 @@ def start(req: dict[str, Any]) -> dict[str, Any]:
     src, dst, run_dir = req["src"], req["dst"], req["run_dir"]
     if req.get("restart"):
         _kill_others()
-        _empty(dst)
-        shutil.rmtree(run_dir, ignore_errors=True)
+        _remove_all(dst, keep_top=True)
+        _remove_all(run_dir)
     os.makedirs(os.path.join(run_dir, "data"), exist_ok=True)
     os.makedirs(os.path.join(run_dir, "home"), exist_ok=True)
     try:
-        _copy(src, dst)
+        _copy(src, dst, req.get("limits"))
+    except _Refused as e:
+        return {"ok": False, "error": f"was not started: {e}", "log": ""}
     except (OSError, shutil.Error) as e:
         return {"ok": False, "infra": True, "error": f"could not copy the tree: {e}", "log": ""}
     log_path = os.path.join(run_dir, "app.log")

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator
 from swelancer_env.backends.base import BackendConfig
 from swelancer_env.errors import ConfigError
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+from swelancer_env.sandbox.treewalk import TreeLimits
 
 __all__ = ["DEPS_AT", "DockerConfig"]
 
@@ -37,6 +38,11 @@ class DockerConfig(BackendConfig):
         user: who the agent's shell runs as. When the harness is not root it cannot hand the
             tree to uid 1000, so the shell then runs as the harness's own uid.
         tmp_size: size of the ``/tmp`` tmpfs (counted in ``memory``).
+        tree_limits: the episode's disk quota over the work tree, which lives on the host's
+            disk (``max_bytes``, 4 GiB; ``max_entries``, 100,000 files and folders), and the
+            deepest it may go (``max_depth``, 256): past one, the shell's steps say so and a
+            submission is refused with the reason; the user tool's copy of the tree stops at
+            such bounds too (:func:`~swelancer_env.backends.docker.container.start_request`).
         exec_transport: ``"api"`` (the engine API, the default) or ``"cli"`` (``docker exec``).
         output_limit: characters of a command's output kept (head and tail).
         env: variables added to (or replacing) the shell's environment.
@@ -61,6 +67,7 @@ class DockerConfig(BackendConfig):
     pids_limit: int = Field(512, ge=32)
     user: str = "agent"
     tmp_size: str = "512m"
+    tree_limits: TreeLimits = Field(default_factory=TreeLimits)
     exec_transport: Literal["api", "cli"] = "api"
     output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
     env: dict[str, str] = Field(default_factory=dict)

@@ -38,6 +38,8 @@ from swelancer_env.appdeps import build_env, has_deps, prepare
 from swelancer_env.backends.docker.config import DEPS_AT, DockerConfig
 from swelancer_env.backends.docker.sandbox import LABEL, _remove_container, current_run_id
 from swelancer_env.errors import SandboxError
+from swelancer_env.sandbox import treeio
+from swelancer_env.sandbox.treewalk import TreeLimits, TreeWalk
 from swelancer_env.tasks.model import App
 
 __all__ = [
@@ -98,18 +100,26 @@ class PutEntry:
     gid: int = 0
 
 
+#: the bounds of a task's folder put into a container (its hidden tests: the harness's own)
+_PUT_LIMITS = TreeLimits(max_depth=64, max_entries=100_000, max_bytes=1 << 30)
+
+
 def tree_entries(folder: Path, prefix: str, mode: int = 0o644) -> list[PutEntry]:
-    """The folders and regular files under ``folder`` as entries under ``prefix`` (root-owned)."""
+    """The folders and regular files under ``folder`` as entries under ``prefix`` (root-owned).
+
+    Raises:
+        SandboxError: the folder is past :data:`_PUT_LIMITS` (deeper than 64, ...).
+    """
     entries = [PutEntry(prefix, None, 0o755)]
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, folder)
-        base = prefix if rel == "." else f"{prefix}/{rel}"
-        entries += [PutEntry(f"{base}/{d}", None, 0o755) for d in dirnames]
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            if os.path.isfile(path) and not os.path.islink(path) and not name.endswith(".pyc"):
-                entries.append(PutEntry(f"{base}/{name}", Path(path).read_bytes(), mode))
+    walk = TreeWalk(folder, _PUT_LIMITS, sort=True)
+    for entry in walk:
+        if entry.kind == "dir":
+            entries.append(PutEntry(f"{prefix}/{entry.path}", None, 0o755))
+        elif entry.kind == "file" and not entry.name.endswith(".pyc"):
+            data = treeio.read_file(entry.dir_fd, entry.name, _PUT_LIMITS.max_bytes)
+            entries.append(PutEntry(f"{prefix}/{entry.path}", data, mode))
+    if walk.over is not None:
+        raise SandboxError(f"{folder}: {walk.problem('it')}")
     return entries
 
 
@@ -130,8 +140,15 @@ def deps_env(app: App | None, base: Mapping[str, str]) -> dict[str, str]:
     return build_env(Path(DEPS_AT) if app is not None and has_deps(app) else None, dict(base))
 
 
-def start_request(app: App, timeout: float, restart: bool = False) -> dict[str, Any]:
-    """The app keeper's ``start`` request for ``app`` on :data:`APP_PORT` (its build first)."""
+def start_request(
+    app: App, timeout: float, restart: bool = False, limits: TreeLimits | None = None
+) -> dict[str, Any]:
+    """The app keeper's ``start`` request for ``app`` on :data:`APP_PORT` (its build first).
+
+    ``limits``: the bounds of the tree it copies (default :class:`TreeLimits`'s; the config's
+    ``tree_limits``): past one, or with a FIFO, socket or device in it, the app is not started
+    and the answer says why.
+    """
     return {
         "op": "start",
         "src": SRC,
@@ -145,6 +162,7 @@ def start_request(app: App, timeout: float, restart: bool = False) -> dict[str, 
         "run_dir": APP_RUN_DIR,
         "env": deps_env(app, APP_ENV),
         "restart": restart,
+        "limits": (limits or TreeLimits()).model_dump(),
     }
 
 

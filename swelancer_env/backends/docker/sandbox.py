@@ -10,7 +10,15 @@ those the warden needs, ``no-new-privileges``, and ``swelancer-env`` labels so t
 One persistent bash runs through one attached exec (see :mod:`swelancer_env.backends.docker.shell`); a
 command past its timeout is ended with every process it started, ``setsid`` daemons included, by
 the container's warden. Out-of-memory kills are read from the container's memory cgroup
-(``oom_kill`` in ``memory.oom_control`` on cgroup v1, ``memory.events`` on v2).
+(``oom_kill`` in ``memory.oom_control`` on cgroup v1, ``memory.events`` on v2), and forks refused
+at the process limit from its pids cgroup (``max`` in ``pids.events``, v1 and v2): a step that met
+the limit ends with every process it started killed, and says so.
+
+The tree, on the host's disk, has the episode's disk quota (the config's ``tree_limits``): a
+shell step after which it holds more says so at the end of its output
+(:class:`~swelancer_env.sandbox.quota.DiskQuota`, measured from the host), and
+:meth:`DockerSandbox.diff` refuses the submission while it does. ``/tmp`` and the home are tmpfs
+of a fixed size.
 
 Example:
     >>> from swelancer_env.sandbox.worktree import StartingState
@@ -30,9 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 from swelancer_env.appdeps import build_env
 from swelancer_env.backends.docker.config import DEPS_AT, DockerConfig, _config
-from swelancer_env.errors import SandboxError
+from swelancer_env.errors import SandboxError, SubmissionTooLarge
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import BashSession, ShellTransport
+from swelancer_env.sandbox.quota import DiskQuota
+from swelancer_env.sandbox.treewalk import DEPTH_CAP, TreeLimits, TreeWalk
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 #: the image's own PATH (Debian's default), which the app's npm tools go in front of
@@ -102,11 +112,15 @@ class DockerSandbox(Sandbox):
         self.root = make_temp_dir(f"swelancer-docker-{self.task_id}-", dir=temp_root)
         self.tree = self.root / "tree"
         self.private_git = self.root / "private.git"
+        #: the tree's disk quota, checked after each command
+        self.quota = DiskQuota([("the work tree", self.tree)], self.config.tree_limits)
         self.container_id: str | None = None
         self._session: BashSession | None = None
         self._warden: Warden | None = None
         self._oom_path: Path | None = None
         self._oom_seen = 0
+        self._pids_path: Path | None = None  # the container's pids.events on this host
+        self._forks_seen = 0
         self._started = self._stopped = False
         # the shell's user: uid 1000 owns the tree; a non-root harness cannot give it away, so
         # its shell runs as the harness's own uid instead
@@ -232,8 +246,9 @@ class DockerSandbox(Sandbox):
                 else ""
             )
             raise SandboxError(f"could not start a container from {image}: {exc}{hint}") from exc
-        self._oom_path = _oom_counter_path(client, self.container_id)
+        self._oom_path, self._pids_path = _counter_paths(client, self.container_id)
         self._oom_seen = self._oom_count()
+        self._forks_seen = self._forks_count()
 
     def _start_shell(self) -> None:
         from swelancer_env.backends.docker.engine import docker_client, engine_url
@@ -282,13 +297,24 @@ class DockerSandbox(Sandbox):
     def is_alive(self) -> bool:
         return self._session is not None and self._session.is_alive()
 
+    @property
+    def tree_limits(self) -> TreeLimits:
+        """The tree's disk quota and bounds (the config's ``tree_limits``, or as set since)."""
+        return self.quota.limits
+
+    @tree_limits.setter
+    def tree_limits(self, limits: TreeLimits) -> None:
+        self.quota = DiskQuota([("the work tree", self.tree)], limits)
+
     # -- operations --------------------------------------------------------------------------
 
     def run(self, command: str, timeout: float) -> CommandResult:
         """Run ``command`` in the container's persistent shell (see :meth:`Sandbox.run`).
 
         An out-of-memory kill in the container during the command sets ``oom_killed`` and adds a
-        line to the output.
+        line to the output; so does a fork the process limit refused (``[process limit: ...]``),
+        after every process the shell started was killed (a fork bomb goes on after its command
+        returned).
 
         Raises:
             SandboxError: the sandbox is not started, or its shell cannot be restarted.
@@ -306,64 +332,118 @@ class DockerSandbox(Sandbox):
             text = result.output
             text += note if not text or text.endswith("\n") else "\n" + note
             result = result.model_copy(update={"output": text, "oom_killed": True})
+        forks = self._forks_count()
+        if forks > self._forks_seen:
+            transport = self._session.transport
+            if transport is not None:
+                transport.kill_command()
+            after = max(forks, self._forks_count())  # the bomb's last forks, refused meanwhile
+            note = (
+                f"[process limit: the container may run {self.config.pids_limit} processes at "
+                f"once; {after - self._forks_seen} fork(s) were refused, and every process the "
+                "shell had started was killed]\n"
+            )
+            self._forks_seen = after
+            text = result.output
+            text += note if not text or text.endswith("\n") else "\n" + note
+            result = result.model_copy(update={"output": text})
+        quota = self.quota.note()
+        if quota is not None:
+            text = result.output
+            text += ("" if not text or text.endswith("\n") else "\n") + quota + "\n"
+            result = result.model_copy(update={"output": text})
         return result
 
     def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
+        """The agent's change (see :meth:`Sandbox.diff`), once the tree is within its quota
+        and the tree under ``paths`` within the config's ``tree_limits``.
+
+        Raises:
+            SubmissionTooLarge: over the diff's ``limits``, over the quota, past the tree's
+                bounds, or a FIFO, socket or device under ``paths``.
+            SandboxError: the sandbox was stopped, or git failed.
+        """
         from swelancer_env.sandbox.worktree import diff_tree
 
         if self._stopped:
             raise SandboxError("this sandbox was stopped; its tree is gone")
-        return diff_tree(self.tree, self.private_git, paths, limits)
+        problem = self.quota.check(force=True)
+        if problem is not None:
+            raise SubmissionTooLarge(problem)
+        return diff_tree(self.tree, self.private_git, paths, limits, self.quota.limits)
 
     # -- internals ---------------------------------------------------------------------------
 
     def _oom_count(self) -> int:
         """The container's ``oom_kill`` counter: from the host's cgroup files, else the warden."""
-        if self._oom_path is not None:
+        return self._counter(self._oom_path, "oom_kill", "oom", self._oom_seen)
+
+    def _forks_count(self) -> int:
+        """How many forks the container's process limit refused (``pids.events``: ``max``)."""
+        return self._counter(self._pids_path, "max", "pids", self._forks_seen)
+
+    def _counter(self, path: Path | None, key: str, request: str, last: int) -> int:
+        """A cgroup counter: ``key``'s line of the host file at ``path``, else the warden's
+        answer to ``request``, else ``last`` (nothing new)."""
+        if path is not None:
             try:
-                return _parse_oom(self._oom_path.read_text())
+                return _parse_counter(path.read_text(), key)
             except OSError:
                 pass
         if self._warden is not None:
-            answer = self._warden.call("oom", 2.0)
-            if answer and answer.startswith("oom ") and answer[4:].lstrip("-").isdigit():
-                return max(0, int(answer[4:]))
-        return self._oom_seen
+            answer = self._warden.call(request, 2.0)
+            head, _, value = (answer or "").partition(" ")
+            if head == request and value.lstrip("-").isdigit():
+                return max(0, int(value))
+        return last
+
+
+#: the bounds of a fresh copy of a starting state (the harness's own: only a sanity bound)
+_STATE_LIMITS = TreeLimits(max_depth=DEPTH_CAP, max_entries=5_000_000, max_bytes=1 << 50)
 
 
 def _chown_tree(tree: Path, uid: int) -> None:
+    """Hand a fresh copy of a starting state (before the agent's shell starts) to ``uid``."""
     os.lchown(tree, uid, uid)
-    for dirpath, dirnames, filenames in os.walk(tree):
-        for name in dirnames + filenames:
-            os.lchown(os.path.join(dirpath, name), uid, uid)
+    for entry in TreeWalk(tree, _STATE_LIMITS, sizes=False):
+        os.chown(entry.name, uid, uid, dir_fd=entry.dir_fd, follow_symlinks=False)
 
 
-def _parse_oom(text: str) -> int:
+def _parse_counter(text: str, name: str) -> int:
+    """The number on ``name``'s line of a cgroup counter file (``oom_kill 2``, ``max 0``)."""
     for line in text.splitlines():
         key, _, value = line.partition(" ")
-        if key == "oom_kill" and value.strip().isdigit():
+        if key == name and value.strip().isdigit():
             return int(value)
     return 0
 
 
-def _oom_counter_path(client: docker.DockerClient, container_id: str) -> Path | None:
-    """The host file holding the container's ``oom_kill`` counter, if this host can see it."""
+def _counter_paths(
+    client: docker.DockerClient, container_id: str
+) -> tuple[Path | None, Path | None]:
+    """The host files of the container's ``oom_kill`` and forks-refused counters (memory
+    cgroup, pids cgroup; v1 or v2), each None when this host cannot see it."""
     try:
         pid = int(client.api.inspect_container(container_id)["State"]["Pid"])
         lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
     except (OSError, KeyError, ValueError, TypeError):
-        return None
+        return None, None
+    found: dict[str, Path] = {}
     for line in lines:
         _, controllers, path = line.split(":", 2)
+        folder = path.lstrip("/")
+        candidates: dict[str, Path] = {}
+        if controllers == "" and folder:  # v2: one folder holds both files
+            candidates["oom"] = Path("/sys/fs/cgroup", folder, "memory.events")
+            candidates["pids"] = Path("/sys/fs/cgroup", folder, "pids.events")
         if "memory" in controllers.split(","):
-            candidate = Path("/sys/fs/cgroup/memory") / path.lstrip("/") / "memory.oom_control"
-        elif controllers == "" and path != "/":
-            candidate = Path("/sys/fs/cgroup") / path.lstrip("/") / "memory.events"
-        else:
-            continue
-        if candidate.is_file():
-            return candidate
-    return None
+            candidates["oom"] = Path("/sys/fs/cgroup/memory", folder, "memory.oom_control")
+        if "pids" in controllers.split(","):
+            candidates["pids"] = Path("/sys/fs/cgroup/pids", folder, "pids.events")
+        for kind, candidate in candidates.items():
+            if kind not in found and candidate.is_file():
+                found[kind] = candidate
+    return found.get("oom"), found.get("pids")
 
 
 def _remove_container(container_id: str) -> None:

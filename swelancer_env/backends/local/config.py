@@ -9,6 +9,7 @@ from pydantic import Field
 from swelancer_env.backends.base import BackendConfig
 from swelancer_env.sandbox.limits import ResourceLimits
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+from swelancer_env.sandbox.treewalk import TreeLimits
 
 __all__ = ["LocalConfig"]
 
@@ -21,6 +22,10 @@ class LocalConfig(BackendConfig):
             a warning), ``"bwrap"`` (an error where it cannot run) or ``"none"``.
         limits: memory, processes, CPU and file size for the shell and what it starts (None:
             none).
+        tree_limits: the episode's disk quota (``max_bytes``, 4 GiB; ``max_entries``, 100,000
+            files and folders) over the work tree and the shell's home, and the deepest the
+            tree may go (``max_depth``, 256): past one, the shell's steps say so and a
+            submission is refused with the reason.
         output_limit: characters of a command's output kept (head and tail).
         env: variables added to (or replacing) the shell's environment.
         hide: more folders to hide from an isolated shell (task folders kept elsewhere).
@@ -39,6 +44,7 @@ class LocalConfig(BackendConfig):
     type: Literal["local"] = "local"
     isolation: Literal["auto", "bwrap", "none"] = "auto"
     limits: ResourceLimits | None = Field(default_factory=ResourceLimits)
+    tree_limits: TreeLimits = Field(default_factory=TreeLimits)
     output_limit: int = Field(DEFAULT_OUTPUT_LIMIT, ge=2)
     env: dict[str, str] = Field(default_factory=dict)
     hide: tuple[str, ...] = ()

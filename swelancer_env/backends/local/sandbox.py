@@ -25,6 +25,12 @@ starts share a cgroup with a memory and a process limit where the machine lets t
 one, and rlimits (largest file, CPU seconds) always; an out-of-memory kill or a refused fork during
 a command is said in its output, as on Docker. ``limits=None`` turns them off.
 
+Disk (``tree_limits=``, :class:`~swelancer_env.sandbox.treewalk.TreeLimits`): the tree and the
+home together may hold ``max_bytes`` (4 GiB by default) in ``max_entries`` files and folders,
+``max_depth`` levels deep. A shell step after which they hold more says so at the end of its
+output (:class:`~swelancer_env.sandbox.quota.DiskQuota`), and :meth:`LocalSandbox.diff` refuses
+the submission while they do.
+
 Example:
     >>> state = StartingState.get(task)  # doctest: +SKIP
     >>> with LocalSandbox(state) as sandbox:  # doctest: +SKIP
@@ -36,7 +42,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -45,8 +50,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from swelancer_env.appdeps import build_env
-from swelancer_env.errors import ConfigError, SandboxError
+from swelancer_env.errors import ConfigError, SandboxError, SubmissionTooLarge
 from swelancer_env.sandbox.base import CommandResult, DiffLimits, Sandbox
 from swelancer_env.sandbox.bash_session import (
     MARKER_VAR,
@@ -68,6 +75,8 @@ from swelancer_env.sandbox.isolation import (
 )
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.output import DEFAULT_OUTPUT_LIMIT
+from swelancer_env.sandbox.quota import DiskQuota
+from swelancer_env.sandbox.treewalk import TreeLimits
 from swelancer_env.sandbox.worktree import StartingState, diff_tree
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
@@ -120,6 +129,9 @@ class LocalSandbox(Sandbox):
             (default :class:`ResourceLimits`; a dict is accepted; None: none).
         deps: the app's prepared ``node_modules`` (:func:`swelancer_env.appdeps.prepare`),
             shown read-only, its tools on ``PATH``, so that the agent can build and type-check.
+        tree_limits: the disk quota of the tree and home, and the bounds of a walk of the
+            tree (default :class:`TreeLimits`; a dict is accepted). Settable later through
+            :attr:`tree_limits`.
 
     Raises:
         ConfigError: an unknown ``isolation``, or ``"bwrap"`` where bubblewrap cannot run.
@@ -136,6 +148,7 @@ class LocalSandbox(Sandbox):
         hide: Iterable[str | os.PathLike[str]] = (),
         limits: ResourceLimits | Mapping[str, Any] | None = _DEFAULT_LIMITS,
         deps: Path | None = None,
+        tree_limits: TreeLimits | Mapping[str, Any] | None = None,
     ) -> None:
         if isolation not in _MODES:
             raise ConfigError(
@@ -182,11 +195,26 @@ class LocalSandbox(Sandbox):
         self._session: BashSession | None = None
         self._stopped = False
         try:
+            self.tree_limits = TreeLimits.model_validate(tree_limits or {})
+        except ValidationError as e:
+            raise ConfigError(f"bad tree_limits {tree_limits!r}: {e}") from e
+        try:
             state.materialize(self.tree, self.private_git)
             self.home.mkdir()
         except BaseException:
-            shutil.rmtree(self.root, ignore_errors=True)
+            force_rmtree(self.root)
             raise
+
+    @property
+    def tree_limits(self) -> TreeLimits:
+        """The disk quota of the tree and home, and the bounds of a walk of the tree."""
+        return self.quota.limits
+
+    @tree_limits.setter
+    def tree_limits(self, limits: TreeLimits) -> None:
+        #: the disk quota of the tree and home, checked after each command
+        folders = [("the work tree", self.tree), ("the home folder", self.home)]
+        self.quota = DiskQuota(folders, limits, "the work tree (with the home folder)")
 
     def shell_env(self) -> dict[str, str]:
         """The shell's whole environment: nothing of the host's but a sane PATH.
@@ -285,17 +313,32 @@ class LocalSandbox(Sandbox):
         if self._session is None:
             raise SandboxError("the sandbox is not running: call start() first (or use `with`)")
         result = self._session.run(command, timeout)
-        group = self._group
-        if group is None:
+        notes = self._limit_notes()
+        quota = self.quota.note()
+        if quota is not None:
+            notes.append(quota)
+        if not notes:
             return result
-        notes, oom = [], False
+        text = result.output
+        text += ("" if not text or text.endswith("\n") else "\n") + "\n".join(notes) + "\n"
+        update: dict[str, Any] = {"output": text}
+        if any(n.startswith("[out of memory") for n in notes):
+            update["oom_killed"] = True
+        return result.model_copy(update=update)
+
+    def _limit_notes(self) -> list[str]:
+        """What the cgroup saw during the command: out-of-memory kills, refused forks."""
+        group = self._group
+        if group is None or self._session is None:
+            return []
+        notes: list[str] = []
         kills, forks = group.oom_kills(), group.forks_refused()
         if kills > self._oom_seen:
             notes.append(
                 f"[out of memory: the sandbox's memory limit ({group.describe().split(',')[0]}) "
                 f"was reached and the kernel killed {kills - self._oom_seen} process(es)]"
             )
-            oom, self._oom_seen = True, kills
+            self._oom_seen = kills
         if forks > self._forks_seen:
             # a fork bomb goes on after its command returned: end what the shell started
             transport = self._session.transport
@@ -307,13 +350,20 @@ class LocalSandbox(Sandbox):
                 "refused, and every process the shell had started was killed]"
             )
             self._forks_seen = group.forks_refused()
-        if not notes:
-            return result
-        text = result.output
-        text += ("" if not text or text.endswith("\n") else "\n") + "\n".join(notes) + "\n"
-        return result.model_copy(update={"output": text, "oom_killed": oom or result.oom_killed})
+        return notes
 
     def diff(self, paths: list[str] | None = None, limits: DiffLimits | None = None) -> str:
+        """The agent's change (see :meth:`Sandbox.diff`), once the tree and home are within
+        their quota and the tree under ``paths`` within :attr:`tree_limits`.
+
+        Raises:
+            SubmissionTooLarge: over the diff's ``limits``, over the quota, past the tree's
+                bounds, or a FIFO, socket or device under ``paths``.
+            SandboxError: the sandbox was stopped, or git failed.
+        """
         if self._stopped:
             raise SandboxError("this sandbox was stopped; its tree is gone")
-        return diff_tree(self.tree, self.private_git, paths, limits)
+        problem = self.quota.check(force=True)
+        if problem is not None:
+            raise SubmissionTooLarge(problem)
+        return diff_tree(self.tree, self.private_git, paths, limits, self.tree_limits)
