@@ -11,9 +11,9 @@ import argparse
 import statistics
 import time
 
+from swelancer_env.backends.local.grader import LocalGrader
 from swelancer_env.env import SWELancerEnv
 from swelancer_env.grading.gold import gold_diff
-from swelancer_env.grading.grader import Grader
 from swelancer_env.tasks import list_tasks, load_task
 
 
@@ -50,7 +50,7 @@ def main() -> None:
         steps.append(time.perf_counter() - t)
     env.close()
 
-    grader = Grader()
+    grader = LocalGrader()
     diff = gold_diff(task)
     totals, pytests = [], []
     for _ in range(args.grades):

@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import BaseModel
 
+from swelancer_env.backends.local.grader import LocalGrader
 from swelancer_env.grading.gold import gold_diff, patch_diff
-from swelancer_env.grading.grader import Grader
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.tasks.model import Task
 
@@ -51,7 +51,7 @@ def _short_name(name: str) -> str:
 
 
 def _check(
-    grader: Grader, task: Task, name: str, diff: str, expected: str, cited: set[str] | None
+    grader: LocalGrader, task: Task, name: str, diff: str, expected: str, cited: set[str] | None
 ) -> Check:
     g = grader.grade(task, diff)
     got = "error" if g.infra_error else ("pass" if g.passed else "fail")
@@ -120,9 +120,9 @@ def validate_task(
     keeps each one's outcome and message in ``Check.tests``. A wrong proposal's hidden tests are
     always all run: its criterion must name exactly those that fail.
     """
-    grader = Grader(chromium=chromium, partial_credit=verbose)
-    every_test = Grader(chromium=chromium, partial_credit=True)
-    plan: list[tuple[Grader, str, str, str, set[str] | None]] = [
+    grader = LocalGrader(chromium=chromium, partial_credit=verbose)
+    every_test = LocalGrader(chromium=chromium, partial_credit=True)
+    plan: list[tuple[LocalGrader, str, str, str, set[str] | None]] = [
         (grader, "starting state", "", "fail", None),
         (grader, "gold fix", gold_diff(task), "pass", None),
     ]

@@ -1,64 +1,42 @@
-"""Grading a submission outside the agent's sandbox.
+"""Grading a submission outside the agent's sandbox: the template every backend fills in.
 
 The agent's diff (acceptable paths only) is applied to a fresh copy of the starting state; the
-app starts from that copy (in bubblewrap, in a network namespace of its own); the hidden tests
-run with pytest and Playwright in a bubblewrap of their own: the system and the Python install
-read-only, the task folders, the app's tree and the host's temporary folders hidden, only their
-run folder writable, and a network namespace in which the app's address is the only one that
-answers (:mod:`~swelancer_env.sandbox.browser_box`); the verdict is read by the harness, outside both, from JUnit XML. Nothing
-the agent left in its sandbox (a process, a modified test, a forged log) takes part, and the
-Python that runs the tests is checked first for startup files no package shipped
-(:mod:`~swelancer_env.grading.interpreter`).
+app starts from that copy, apart from the tests; the hidden tests run with pytest and
+Playwright where the agent's code cannot reach them or their report; the verdict is read by the
+harness, outside every sandbox, from JUnit XML, and fails closed (:func:`verdict`). Nothing the
+agent left in its sandbox (a process, a modified test, a forged log) takes part.
 
-The hidden tests' pytest starts before it is needed: it starts Playwright and Chromium and waits
-(the plugin's ``run_when_told``) for the harness to put the tests in its run folder and say go.
-After each grading (and at :meth:`Grader.warm_up`, which the env calls at reset) the next one
-starts, so that a grading waits for the app and the tests alone; each serves one grading.
+:class:`Grader` holds what is the same on every backend: a grading that reaches no verdict with
+the submitted change is an infrastructure error only if the harness cannot grade the starting
+state either (the infra ceiling), and no message carries a host folder of the harness's. Where
+the app and the tests run is the backend's:
 
-Layout::
-
-    $TMPDIR/swelancer-grade-<random>/tree/   the starting state with the diff applied: the app
-                                             runs from it
-    $TMPDIR/swelancer-grade-run-<random>/run/   the hidden tests' sandbox sees only this (and
-                                             the system):
-        tests/          a copy of the task's hidden tests (put in at the grading)
-        plugins/        the grading plugin, importable without the package
-        pytest.ini, junit.xml, infra.txt, home/
+- ``swelancer_env.backends.local.grader.LocalGrader``: bubblewrap on this machine, the app and
+  the tests' browser each in a network namespace of its own;
+- ``swelancer_env.backends.docker.grader.DockerGrader``: containers with no network;
+- ``swelancer_env.backends.official.grader.OfficialGrader``: the official image, the app and the
+  tests in two containers.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
+import abc
 import re
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from swelancer_env.appserver import AppServer
-from swelancer_env.browser.discovery import find_chromium
-from swelancer_env.errors import AppStartError, BrowserNotFoundError, InfrastructureError
-from swelancer_env.grading import plugin as plugin_module
-from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
-from swelancer_env.sandbox import isolation
-from swelancer_env.sandbox.browser_box import AppLink, browser_bwrap
-from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
-from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
-from swelancer_env.tempdirs import make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = [
+    "APP_URL_FILE",
+    "PLUGIN",
+    "WARM_START",
     "Grader",
     "apply_submission",
     "blame_start_failure",
@@ -69,9 +47,6 @@ __all__ = [
 ]
 
 PLUGIN = "swelancer_env.grading.plugin"
-_PLUGIN_NAME = "swelancer_grading_plugin"  # the plugin's copy in a run folder
-#: the hidden tests' pytest and its Chromium (which renders the agent's pages)
-GRADING_LIMITS = ResourceLimits(memory=4 << 30, pids=2048)
 
 
 def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> GradeResult:
@@ -172,112 +147,23 @@ APP_URL_FILE = "app_url"
 WARM_START = "import sys, {plugin} as p; sys.exit(p.run_when_told())"
 
 
-class _PytestRun:
-    """The hidden tests' pytest in a run folder of its own (``<folder>/run``): started at once,
-    it starts Playwright and Chromium and waits; :meth:`go` hands it the tests, :meth:`finish`
-    reads its verdict, :meth:`discard` ends it and removes its folder."""
+class Grader(abc.ABC):
+    """Grades diffs against a task's hidden tests, somewhere the agent's code cannot reach the
+    verdict: the template each backend fills in (``LocalGrader``, ``DockerGrader``,
+    ``OfficialGrader``).
 
-    def __init__(
-        self, cmd: list[str], folder: Path, env: dict[str, str], link: AppLink | None = None
-    ):
-        self.folder, self.run = folder, folder / "run"
-        #: the app's address, shared with the browser's network namespace (isolated runs)
-        self.link = link
-        self.timeout = 0.0
-        self.group = LimitGroup(GRADING_LIMITS, "grading")
-        self.started = time.perf_counter()
-        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            self.group.argv(cmd), cwd=self.run, env=env, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def go(self, task: Task) -> None:
-        """Run the tests now in ``run/tests``, within ``task``'s grading time from now."""
-        proc = self.proc
-        assert proc is not None and proc.stdin is not None
-        self.timeout = task.limits.grading_timeout_s
-        self.started = time.perf_counter()
-        line = json.dumps({"app_wait_s": self.timeout}) + "\n"
-        stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again
-        with contextlib.suppress(BrokenPipeError):  # it died: finish() reports what it said
-            stdin.write(line.encode())
-            stdin.close()
-
-    def finish(self, result: GradeResult) -> None:
-        """Wait for the run (within the task's grading time) and fill ``result`` from it."""
-        proc = self.proc
-        assert proc is not None
-        try:
-            out, _ = proc.communicate(timeout=max(1.0, self.timeout - self.elapsed()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            result.reason = f"the hidden tests did not finish within {self.timeout:.0f} s"
-        result.pytest_seconds = self.elapsed()
-        infra_file = self.run / "infra.txt"
-        infra = infra_file.read_text() if infra_file.exists() else ""
-        read_report(result, self.run / "junit.xml", infra, out, proc.returncode)
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def kill(self) -> None:
-        """Kill it and all it started (if it still runs). Idempotent."""
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-        self.group.close()
-
-    def discard(self) -> None:
-        """:meth:`kill`, and remove its folder. Idempotent."""
-        try:
-            self.kill()
-        finally:
-            if self.link is not None:
-                self.link.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _discard_spare(spare: list[_PytestRun]) -> None:
-    while spare:
-        spare.pop().discard()
-
-
-class Grader:
-    """Grades diffs against a task's hidden tests on this machine.
+    :meth:`grade` is the same for all: one grading in a temporary folder (:meth:`_grade_in`,
+    the backend's), the infra ceiling, no host path in the messages, the verdict. A backend may
+    also keep the next grading warm (:meth:`warm_up`, which the env calls at reset) and clean
+    up after each (:meth:`_discard`) and at :meth:`close`.
 
     Args:
-        chromium: the Chromium executable (else found).
-        partial_credit: run every hidden test (else stop at the first failure).
-        isolate: run the hidden tests and the app in bubblewrap (default: when it works here;
-            without it, a warning at the sandbox says nothing is isolated).
-        warm: keep the next grading's pytest, Playwright and Chromium started (a spare): after
-            each grading, and from :meth:`warm_up`. A grading then waits only for the app and
-            the tests themselves. A spare is used once, and costs an idle Python, Node and
-            Chromium (about 200 MB of memory of its own) until :meth:`close`.
+        partial_credit: run every hidden test and pay the fraction passed (else stop at the
+            first failure: the verdict is then known).
     """
 
-    def __init__(
-        self,
-        chromium: str | None = None,
-        partial_credit: bool = False,
-        isolate: bool | None = None,
-        warm: bool = True,
-    ):
-        self.chromium = chromium
+    def __init__(self, partial_credit: bool = False):
         self.partial_credit = partial_credit
-        self.isolate = isolate
-        self.warm = warm
-        self._spare: list[_PytestRun] = []  # at most one; a list for the finalizer to empty
-        self._spare_lock = threading.Lock()  # gradings may run in several threads at once
-        # a grader dropped without close(), or alive at the interpreter's exit: no spare is left
-        self._spare_finalizer = weakref.finalize(self, _discard_spare, self._spare)
 
     def grade(self, task: Task, diff: str) -> GradeResult:
         """Grade ``diff`` (a git diff against the starting state) on ``task``.
@@ -321,143 +207,21 @@ class Grader:
         return result
 
     def close(self) -> None:
-        """End the spare pytest (see ``warm``) and wait for the clean-up of finished gradings
-        (see :meth:`_discard`). The grader stays usable; safe to call twice."""
-        _discard_spare(self._spare)
+        """End what the grader keeps warm and wait for the clean-up of finished gradings. The
+        grader stays usable; safe to call twice."""
+        return
 
     def warm_up(self, task: Task) -> None:
-        """Start what a grading of ``task`` will need, in the background, unless it is ready
-        (the env calls it at reset: the spare warms while the agent works)."""
-        if not self.warm:
-            return
-        with self._spare_lock:
-            if not self._spare:
-                with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told later
-                    self._spare.append(self._start_pytest())
+        """Start what a grading of ``task`` will need, in the background (the env calls it at
+        reset, so that it warms while the agent works). By default: nothing."""
+        return
 
     def _discard(self, tmp: Path) -> None:
         """Remove a grading's folder once its verdict is read."""
-        shutil.rmtree(tmp, ignore_errors=True)
+        force_rmtree(tmp)
 
+    @abc.abstractmethod
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
-        try:
-            tests_run = self._take_pytest()
-        except (InfrastructureError, BrowserNotFoundError) as e:
-            result.infra_error = str(e)
-            return
-        try:
-            self._grade_with(tests_run, tmp, task, diff, result)
-        finally:
-            tests_run.discard()
-            self.warm_up(task)  # the next grading's pytest warms while the agent works
-
-    def _grade_with(
-        self, tests_run: _PytestRun, tmp: Path, task: Task, diff: str, result: GradeResult
-    ) -> None:
-        app = app_of(task)
-        tree = tmp / "tree"
-        result.infra_error = apply_submission(task, diff, tree)
-        if result.infra_error:
-            return
-        run = tests_run.run
-        shutil.copytree(task.tests_dir, run / "tests")
-        # pytest, Playwright and Chromium are started (or start) while the app builds and
-        # starts: the tests wait for its address in a file (written once it answers)
-        tests_run.go(task)
-        link = tests_run.link
-        try:
-            server = AppServer(
-                app, tree, isolate=self.isolate,
-                listener=link.tcp if link is not None else None,
-                browser_socket=link.unix if link is not None else None,
-            ).start()  # fmt: skip
-        except AppStartError as e:
-            tests_run.kill()
-            blame_start_failure(result, str(e), diff, lambda: self._starting_state_starts(task))
-            return
-        try:
-            url_file = run / APP_URL_FILE
-            url_file.with_suffix(".tmp").write_text(server.url + "\n")
-            url_file.with_suffix(".tmp").rename(url_file)
-            tests_run.finish(result)
-        finally:
-            server.stop()
-
-    def _starting_state_starts(self, task: Task) -> bool:
-        d = make_temp_dir("swelancer-grade-check-")
-        try:
-            tree = d / "tree"
-            StartingState.get(task).materialize_tree(tree)
-            try:
-                AppServer(app_of(task), tree).start().stop()
-                return True
-            except AppStartError:
-                return False
-        finally:
-            shutil.rmtree(d, ignore_errors=True)
-
-    def _isolated(self) -> bool:
-        return isolation.bwrap_available() if self.isolate is None else self.isolate
-
-    def _take_pytest(self) -> _PytestRun:
-        """The spare pytest if it still waits, else one started now.
-
-        Raises:
-            InfrastructureError: the Python cannot be trusted.
-            BrowserNotFoundError: no Chromium.
-        """
-        check_interpreter()
-        with self._spare_lock:
-            spare = self._spare.pop() if self._spare else None
-        if spare is not None and spare.alive():
-            return spare
-        if spare is not None:  # it died while it waited: a new one tells why, if it does again
-            spare.discard()
-        return self._start_pytest()
-
-    def _start_pytest(self) -> _PytestRun:
-        """A pytest in a new run folder, that starts Playwright and Chromium and waits for
-        :meth:`_PytestRun.go` (the Python is checked when it is taken)."""
-        chromium = str(find_chromium(self.chromium))
-        folder = make_temp_dir("swelancer-grade-run-")
-        run = folder / "run"
-        (run / "plugins").mkdir(parents=True)
-        shutil.copyfile(plugin_module.__file__, run / "plugins" / f"{_PLUGIN_NAME}.py")
-        (run / "home").mkdir()
-        (run / "pytest.ini").write_text("[pytest]\n")
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(run / "home"),
-            "TMPDIR": str(run / "home"),  # Playwright's artifacts go with the run
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONNOUSERSITE": "1",
-            # only the grading plugin: no plugin installed beside pytest joins the run (faster
-            # by about half a second, and nothing else decides how the hidden tests run)
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "PYTHONPATH": str(run / "plugins"),
-            "SWELANCER_APP_URL_FILE": str(run / APP_URL_FILE),
-            "SWELANCER_CHROMIUM": chromium,
-            "SWELANCER_INFRA_FILE": str(run / "infra.txt"),
-        }
-        if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
-            env["PLAYWRIGHT_BROWSERS_PATH"] = os.environ["PLAYWRIGHT_BROWSERS_PATH"]
-        args = pytest_args(
-            str(run / "junit.xml"), str(run / "pytest.ini"), str(run),
-            plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
-        )  # fmt: skip
-        cmd = [sys.executable, "-s", "-c", WARM_START.format(plugin=_PLUGIN_NAME), *args]
-        link: AppLink | None = None
-        try:
-            if self._isolated():
-                # the hidden tests' sandbox (only ``run`` writable, the Python and Chromium
-                # read-only) has no network: it reaches the app, at its address, and nothing else
-                link = AppLink(run)
-                env["SWELANCER_APP_PORT"] = str(link.port)
-                cmd = [*browser_bwrap(run, run / "home", chromium), *link.reach_argv(), *cmd]
-            return _PytestRun(cmd, folder, env, link)
-        except BaseException:
-            if link is not None:
-                link.close()
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+        """Grade ``diff`` on ``task`` (``tmp``: a folder of this grading's), filling ``result``:
+        its tests from the run's JUnit report, or ``reason`` (the agent's failure without a
+        report: the app did not start, the tests timed out), or ``infra_error``."""

@@ -308,10 +308,13 @@ def test_an_app_that_never_starts_is_infra(
     assert _containers(run_id) == []
 
 
-def test_a_diff_that_does_not_apply_is_infra(
+def test_a_diff_that_does_not_apply_fails_once_the_starting_state_grades(
     grader: DockerGrader, mini_task: Task, run_id: str
 ) -> None:
+    """The infra ceiling, as on the local backend: the harness grades the starting state, so
+    the submission is to blame (never an infrastructure error an agent could cause)."""
     result = grader.grade(mini_task, gold_diff(mini_task).replace("-GREETING", "-GREETINGX"))
-    assert result.infra_error and "did not apply" in result.infra_error
+    assert result.infra_error is None and not result.passed and result.earned == 0.0
+    assert "did not apply" in result.reason and "starting state grades normally" in result.reason
     grader.close()  # the containers are removed in the background
     assert _containers(run_id) == []

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from swelancer_env.backends.local.grader import LocalGrader
 from swelancer_env.grading.gold import gold_diff
-from swelancer_env.grading.grader import Grader
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.tasks.model import Task
 
 
 def test_gold_fix_earns_the_price_and_starting_state_earns_nothing(mini_task: Task) -> None:
-    grader = Grader()
+    grader = LocalGrader()
     start = grader.grade(mini_task, "")
     assert (start.passed, start.earned, start.infra_error) == (False, 0.0, None)
     assert [t.outcome for t in start.tests] == ["failed"]  # stops at the first failure
@@ -26,7 +26,7 @@ def test_gold_fix_earns_the_price_and_starting_state_earns_nothing(mini_task: Ta
 
 
 def test_partial_credit_pays_the_fraction_passed(mini_task: Task) -> None:
-    result = Grader(partial_credit=True).grade(mini_task, "")
+    result = LocalGrader(partial_credit=True).grade(mini_task, "")
     assert not result.passed and result.earned == 150.0
     assert [t.outcome for t in result.tests] == ["failed", "passed"]  # every test ran
 
@@ -35,7 +35,7 @@ def test_skipped_test_fails_closed(mini_task: Task) -> None:
     (mini_task.tests_dir / "test_skip.py").write_text(
         "import pytest\n\ndef test_later():\n    pytest.skip('not now')\n"
     )
-    result = Grader().grade(mini_task, gold_diff(mini_task))
+    result = LocalGrader().grade(mini_task, gold_diff(mini_task))
     assert not result.passed and result.earned == 0.0
     assert "skipped" in {t.outcome for t in result.tests}
 
@@ -43,14 +43,14 @@ def test_skipped_test_fails_closed(mini_task: Task) -> None:
 def test_no_test_collected_fails_closed(mini_task: Task) -> None:
     for f in mini_task.tests_dir.glob("test_*.py"):
         f.write_text("# nothing here\n")
-    result = Grader().grade(mini_task, gold_diff(mini_task))
+    result = LocalGrader().grade(mini_task, gold_diff(mini_task))
     assert not result.passed and result.tests == [] and result.infra_error is None
     assert result.reason == "no hidden test ran"
 
 
 def test_a_change_that_breaks_the_app_is_a_fail_not_infra(mini_task: Task) -> None:
     broken = gold_diff(mini_task).replace("+GREETING", "+GREETING = (")
-    result = Grader().grade(mini_task, broken)
+    result = LocalGrader().grade(mini_task, broken)
     assert not result.passed and result.infra_error is None
     assert "did not start" in result.reason
 
@@ -62,7 +62,7 @@ def test_app_that_never_starts_is_infra(mini_task: Task, mini_root: Path) -> Non
 
     load_app.cache_clear()
     try:
-        result = Grader().grade(mini_task, "")
+        result = LocalGrader().grade(mini_task, "")
     finally:
         load_app.cache_clear()
     assert result.infra_error and "exited" in result.infra_error
@@ -84,7 +84,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_the_next_gradings_pytest_waits_warm_and_serves_one_grading(mini_task: Task) -> None:
-    grader = Grader()
+    grader = LocalGrader()
     try:
         grader.warm_up(mini_task)
         spare = grader._spare[0]
@@ -100,7 +100,7 @@ def test_the_next_gradings_pytest_waits_warm_and_serves_one_grading(mini_task: T
 
 
 def test_a_dropped_grader_leaves_no_pytest(mini_task: Task) -> None:
-    grader = Grader()
+    grader = LocalGrader()
     grader.warm_up(mini_task)
     pid, folder = grader._spare[0].proc.pid, grader._spare[0].folder  # type: ignore[union-attr]
     del grader
@@ -109,7 +109,7 @@ def test_a_dropped_grader_leaves_no_pytest(mini_task: Task) -> None:
 
 
 def test_a_waiting_pytest_that_died_is_replaced(mini_task: Task) -> None:
-    grader = Grader()
+    grader = LocalGrader()
     try:
         grader.warm_up(mini_task)
         spare = grader._spare[0]
@@ -127,7 +127,7 @@ def test_the_grading_time_counts_from_the_tests_not_from_the_wait(mini_task: Tas
     task = mini_task.model_copy(
         update={"limits": mini_task.limits.model_copy(update={"grading_timeout_s": limit})}
     )
-    grader = Grader()
+    grader = LocalGrader()
     try:
         grader.warm_up(task)
         time.sleep(limit + 1)  # the agent's episode
@@ -204,7 +204,7 @@ def test_the_hidden_tests_run_where_they_can_change_nothing_but_their_run(
         f"    assert not os.path.exists({str(mini_task.tests_dir)!r})\n"
         "    assert os.listdir(os.path.dirname(os.getcwd())) == ['run']  # no app tree\n"
     )
-    result = Grader(partial_credit=True).grade(mini_task, gold_diff(mini_task))
+    result = LocalGrader(partial_credit=True).grade(mini_task, gold_diff(mini_task))
     outcomes = {t.name.rsplit("::", 1)[-1]: t.outcome for t in result.tests}
     failed = [(t.name, t.message) for t in result.tests if t.outcome != "passed"]
     assert outcomes["test_python_is_read_only"] == "passed", failed
@@ -248,7 +248,7 @@ def test_a_poisoned_python_is_an_infra_error_not_a_verdict(
     folder.mkdir()
     (folder / "zz_evil.pth").write_text("import os\n")
     monkeypatch.setattr(interpreter, "site_folders", lambda: [folder])
-    result = Grader().grade(mini_task, gold_diff(mini_task))
+    result = LocalGrader().grade(mini_task, gold_diff(mini_task))
     assert not result.passed and result.earned == 0.0 and result.tests == []
     assert result.infra_error and "zz_evil.pth" in result.infra_error
     assert "no installed package" in result.infra_error and ".ci/setup" in result.infra_error
@@ -278,7 +278,7 @@ def test_a_change_that_breaks_the_build_fails_with_the_build_error(tmp_path: Pat
             "a/frontend/main.js", "b/frontend/main.js",
         )
     )  # fmt: skip
-    result = Grader().grade(task, gold_diff(task) + syntax_error)
+    result = LocalGrader().grade(task, gold_diff(task) + syntax_error)
     assert not result.passed and result.infra_error is None and result.tests == []
     assert "build" in result.reason and "frontend/main.js" in result.reason
     assert "Unexpected" in result.reason  # esbuild's own message reaches the agent
@@ -289,7 +289,7 @@ def test_an_app_that_floods_the_tests_fails_them_it_does_not_break_grading(
 ) -> None:
     # every answer of the app is about 65 MiB: the tests read at most 16 MiB of one
     flood = gold_diff(mini_task).replace('+GREETING = "hello"', '+GREETING = "hello" * (13 << 20)')
-    result = Grader().grade(mini_task, flood)
+    result = LocalGrader().grade(mini_task, flood)
     assert result.infra_error is None and not result.passed and result.earned == 0.0
     assert any("more than 16 MiB" in (t.message or "") for t in result.tests), result.tests
 
@@ -299,7 +299,7 @@ def test_a_grading_the_submission_breaks_is_a_fail_when_the_starting_state_grade
 ) -> None:
     """The infra ceiling: the harness grades the starting state, so the change is to blame."""
     broken = gold_diff(mini_task).replace('-GREETING = "helo"', '-GREETING = "other"')
-    result = Grader().grade(mini_task, broken)
+    result = LocalGrader().grade(mini_task, broken)
     assert result.infra_error is None and not result.passed and result.earned == 0.0
     assert "starting state grades normally" in result.reason
     assert "did not apply" in result.reason
@@ -307,5 +307,5 @@ def test_a_grading_the_submission_breaks_is_a_fail_when_the_starting_state_grade
 
 
 def test_a_harness_that_cannot_grade_at_all_stays_an_infra_error(mini_task: Task) -> None:
-    result = Grader(chromium="/nonexistent/chromium").grade(mini_task, gold_diff(mini_task))
+    result = LocalGrader(chromium="/nonexistent/chromium").grade(mini_task, gold_diff(mini_task))
     assert result.infra_error and not result.passed and result.earned == 0.0

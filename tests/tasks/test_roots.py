@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from swelancer_env.backends.local.grader import LocalGrader
 from swelancer_env.cli import main
 from swelancer_env.errors import ConfigError, TaskFormatError
 from swelancer_env.grading.gold import gold_diff
-from swelancer_env.grading.grader import Grader
 from swelancer_env.sandbox.isolation import hidden_paths
 from swelancer_env.tasks import list_tasks, load_task
 from swelancer_env.tasks.loader import BUNDLED_TASKS, tasks_roots
@@ -38,9 +38,9 @@ def test_a_task_folder_outside_the_repository_loads_beside_the_bundled_and_grade
     task = load_task("tally-split-cents-mine")
     assert task.folder == root / "tally" / "tally-split-cents-mine"
     assert root in hidden_paths()  # its hidden tests are out of the agent's sight too
-    result = Grader().grade(task, gold_diff(task))
+    result = LocalGrader().grade(task, gold_diff(task))
     assert result.passed and result.earned == task.price, result.summary()
-    assert not Grader().grade(task, "").passed
+    assert not LocalGrader().grade(task, "").passed
 
 
 def test_the_cli_flag_adds_roots_and_says_when_one_is_missing(

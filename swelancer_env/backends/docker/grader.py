@@ -153,7 +153,7 @@ class DockerGrader(Grader):
         run_id: str | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(partial_credit=partial_credit, warm=False)  # its spares are its own
+        super().__init__(partial_credit=partial_credit)
         self.config = _config(config, options)
         self.run_id = run_id
         self.last_timings: dict[str, float] = {}

@@ -39,9 +39,9 @@ class LocalBackend(Backend):
         return sandbox
 
     def grader(self, *, partial_credit: bool = False) -> Grader:
-        from swelancer_env.grading.grader import Grader
+        from swelancer_env.backends.local.grader import LocalGrader
 
-        return Grader(
+        return LocalGrader(
             chromium=self.config.chromium,
             partial_credit=partial_credit,
             warm=self.config.warm_grading,

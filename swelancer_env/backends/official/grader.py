@@ -42,7 +42,7 @@ class OfficialGrader(Grader):
     the verdict from the JUnit report of the tests' pytest."""
 
     def __init__(self, backend: OfficialBackend, partial_credit: bool = False) -> None:
-        super().__init__(partial_credit=partial_credit, warm=False)  # grades its own way
+        super().__init__(partial_credit=partial_credit)
         self.backend = backend
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: Any) -> None:
