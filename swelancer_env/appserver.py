@@ -24,7 +24,7 @@ from swelancer_env.errors import AppStartError
 from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
 from swelancer_env.tasks.model import App
-from swelancer_env.tempdirs import make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = ["AppServer", "free_port", "listen_socket"]
 
@@ -305,7 +305,7 @@ class AppServer:
             self._own_listener.close()
             self._own_listener = None
         if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            force_rmtree(self._tmp)
             self._tmp = None
 
     def __enter__(self) -> AppServer:

@@ -183,6 +183,6 @@ def _nothing_left_behind():
     assert not new_containers, f"containers left behind: {sorted(new_containers)}"
     session_tmp = os.environ.get("SWELANCER_TEST_TMPDIR")
     if session_tmp:
-        import shutil
+        from swelancer_env.tempdirs import force_rmtree
 
-        shutil.rmtree(session_tmp, ignore_errors=True)
+        force_rmtree(session_tmp)

@@ -75,9 +75,10 @@ from swelancer_env.sandbox.browser_box import (
     only_origin_args,
 )
 from swelancer_env.sandbox.limits import LimitGroup
+from swelancer_env.sandbox.treewalk import tree_problem
 from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
-from swelancer_env.tempdirs import make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = ["RESET_PATH", "UserToolReport", "UserToolSession", "tree_fingerprint"]
 
@@ -189,7 +190,7 @@ class UserToolSession:
         if self._link is not None:
             self._link.close()
             self._link = None
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        force_rmtree(self._tmp)
 
     def __enter__(self) -> UserToolSession:
         return self
@@ -515,6 +516,18 @@ class UserToolSession:
             else:
                 why = f"restarted: POST {RESET_PATH} did not answer 200"
         self._stop_app()
+        # a tree the build would block on (a FIFO where it reads a module) or that passes the
+        # walk's bounds is refused, with what to delete, before anything runs from it
+        problem = tree_problem(
+            Path(self.sandbox.tree), getattr(self.sandbox, "tree_limits", None),
+            skip_top=(".git", OUTPUT_DIR),
+        )  # fmt: skip
+        if problem is not None:
+            report.app = "not started"
+            report.error = (
+                f"The app was not started, so the user could not try anything: {problem}."
+            )
+            return False
         remaining = max(0.5, deadline - time.monotonic())
         # the build and the start within the call's limit (a build that blocks, on a FIFO say,
         # ends with the call)

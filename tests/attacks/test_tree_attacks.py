@@ -127,9 +127,4 @@ def test_a_fifo_where_the_build_reads_a_module(backend: tuple[str, dict[str, Any
         assert reward == 0.0 and not terminated and text
         assert took < limit + 30, f"the user tool took {took:.0f} s"
         submit_fails(env, "frontend/lib/html.js is a FIFO")
-    if "FIFO" not in text:
-        assert backend[0] == "local", text  # the Docker copy of the tree refuses it by name
-        pytest.xfail(
-            "the local user tool builds and runs the app in the tree itself: it names a FIFO "
-            "only once UserToolSession._ensure_app checks the tree first (issue 20)"
-        )
+    assert "FIFO" in text, text

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 import weakref
@@ -73,7 +72,7 @@ from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox.worktree import StartingState
 from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
-from swelancer_env.tempdirs import make_temp_dir, temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir, temp_dir
 
 __all__ = ["DockerGrader"]
 
@@ -263,7 +262,9 @@ class DockerGrader(Grader):
         tests: Future[ExecResult],
     ) -> None:
         limit = task.limits.grading_timeout_s
-        started = launch.appctl(start_request(app_of(task), limit), timeout=limit)
+        started = launch.appctl(
+            start_request(app_of(task), limit, limits=self.config.tree_limits), timeout=limit
+        )
         lap("app")
         url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
         box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
@@ -293,7 +294,7 @@ class DockerGrader(Grader):
             infra = out.get("infra.txt", b"").decode(errors="replace")
             read_report(result, junit, infra, run.output, run.exit_code)
         finally:
-            shutil.rmtree(local, ignore_errors=True)
+            force_rmtree(local)
 
     def _starting_state_starts(self, task: Task) -> bool:
         """Whether the app starts from the starting state, in a container of its own."""
@@ -306,7 +307,12 @@ class DockerGrader(Grader):
                 StartingState.get(task).materialize_tree(launch.folder / "tree")
                 box = launch.wait()
                 limit = task.limits.grading_timeout_s
-                ok = bool(box.appctl(start_request(app_of(task), limit), timeout=limit).get("ok"))
+                ok = bool(
+                    box.appctl(
+                        start_request(app_of(task), limit, limits=self.config.tree_limits),
+                        timeout=limit,
+                    ).get("ok")
+                )
             except SandboxError:
                 ok = False
             finally:
@@ -325,7 +331,7 @@ def _remove(launch: _Launch | None, folder: Path | None) -> None:
             launch.remove()
     finally:
         for path in set(folders):
-            shutil.rmtree(path, ignore_errors=True)
+            force_rmtree(path)
 
 
 def _remove_spares(spares: dict[tuple[str, ...], _Launch], lock: threading.Lock) -> None:

@@ -208,7 +208,7 @@ class DockerUserToolSession(UserToolSession):
                     why = f"restarted: POST {RESET_PATH} did not answer 200"
         self._app_pid, self._fingerprint = None, ""
         remaining = max(0.5, deadline - time.monotonic())
-        request = start_request(self.app, remaining, restart=True)
+        request = start_request(self.app, remaining, restart=True, limits=self.config.tree_limits)
         answer = box.appctl(request, timeout=remaining + 10)
         if not answer.get("ok"):
             error = f"The {self.app.name} app {answer.get('error')}."

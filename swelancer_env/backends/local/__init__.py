@@ -31,7 +31,7 @@ class LocalBackend(Backend):
         c = self.config
         sandbox = LocalSandbox(
             StartingState.get(task), output_limit=c.output_limit, env=c.env,
-            isolation=c.isolation, hide=c.hide, limits=c.limits,
+            isolation=c.isolation, hide=c.hide, limits=c.limits, tree_limits=c.tree_limits,
             temp_root=Path(c.temp_root) if c.temp_root else None,
             deps=None if task.official else prepare(app_of(task)),
         )  # fmt: skip
