@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 from swelancer_env.backends import make_backend
 from swelancer_env.backends.docker.sandbox import current_run_id, janitor
+from swelancer_env.backends.local.user_tool import LocalUserToolSession
 from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.user_tool import UserToolSession
 from swelancer_env.browser.worker import TRACE_MODES
@@ -57,7 +58,7 @@ def session_for(backend: str, task: Task, sandbox: object, chromium: str | None)
         from swelancer_env.backends.docker.user_tool import DockerUserToolSession
 
         return DockerUserToolSession(task, sandbox, trace=TRACE)
-    return UserToolSession(task, sandbox, chromium=chromium, trace=TRACE)
+    return LocalUserToolSession(task, sandbox, chromium=chromium, trace=TRACE)
 
 
 def time_calls(

@@ -86,11 +86,11 @@ def _exact(g: GradeResult, cited: set[str], detail: str) -> tuple[str, str]:
 
 def _user_tool(task: Task, chromium: str | None) -> Check:
     from swelancer_env.backends.local import LocalBackend, LocalConfig
-    from swelancer_env.browser.user_tool import UserToolSession
+    from swelancer_env.backends.local.user_tool import LocalUserToolSession
 
     sandbox = LocalBackend(LocalConfig()).sandbox(task)
     try:
-        session = UserToolSession(task, sandbox, chromium=chromium, trace="off")
+        session = LocalUserToolSession(task, sandbox, chromium=chromium, trace="off")
         try:
             report = session.run()
         finally:

@@ -39,8 +39,12 @@ Files go to ``<tree>/.swelancer/user_tool/<call>/``: ``step-NN.png``, ``trace.zi
 ``events.jsonl``, ``console.log`` and ``report.txt``. A call that passes
 ``task.limits.user_tool_timeout_s`` is stopped and returns what was recorded until then.
 
+A backend fills in where the browser and the app run (:class:`UserToolSession` is the template;
+``swelancer_env.backends.local.user_tool.LocalUserToolSession`` and
+``swelancer_env.backends.docker.user_tool.DockerUserToolSession`` are the two that exist).
+
 Example:
-    >>> session = UserToolSession(task, sandbox)  # doctest: +SKIP
+    >>> session = LocalUserToolSession(task, sandbox)  # doctest: +SKIP
     >>> report = session.run(viewport=(1280, 800))  # doctest: +SKIP
     >>> print(report.text())  # doctest: +SKIP
     >>> session.close()  # doctest: +SKIP
@@ -48,34 +52,20 @@ Example:
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import os
-import shutil
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from swelancer_env.appserver import AppServer
-from swelancer_env.browser.discovery import find_chromium
 from swelancer_env.browser.report import UserToolReport, scrub
 from swelancer_env.browser.worker import DEFAULT_VIEWPORT, TRACE_MODES
-from swelancer_env.browser.worker_client import WORKER_FILE, WorkerClient, WorkerDied
-from swelancer_env.errors import AppStartError, ConfigError, EpisodeError
-from swelancer_env.grading.interpreter import check_interpreter
-from swelancer_env.sandbox import isolation, treeio
+from swelancer_env.browser.worker_client import WorkerClient, WorkerDied
+from swelancer_env.errors import ConfigError, EpisodeError
+from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
-from swelancer_env.sandbox.browser_box import (
-    BROWSER_LIMITS,
-    AppLink,
-    browser_bwrap,
-    only_origin_args,
-)
-from swelancer_env.sandbox.limits import LimitGroup
-from swelancer_env.sandbox.treewalk import tree_problem
 from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
@@ -120,7 +110,7 @@ def tree_fingerprint(tree: Path) -> str:
 # -- the session -----------------------------------------------------------------------------
 
 
-class UserToolSession:
+class UserToolSession(abc.ABC):
     """The user tool of one episode: a warm browser, and the app of the current work tree.
 
     Args:
@@ -159,13 +149,11 @@ class UserToolSession:
         self.calls = 0
         self._tmp = make_temp_dir("swelancer-usertool-")
         self._worker: WorkerClient | None = None
-        self._server: AppServer | None = None
         self._fingerprint = ""
         self._closed = False
         self._out_fd: int | None = None
         self._last_call = 0  # the last call's number: numbers only grow, also without a folder
         self._owner: tuple[int, int] | None = None
-        self._link: AppLink | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -187,9 +175,6 @@ class UserToolSession:
         if self._out_fd is not None:
             os.close(self._out_fd)
             self._out_fd = None
-        if self._link is not None:
-            self._link.close()
-            self._link = None
         force_rmtree(self._tmp)
 
     def __enter__(self) -> UserToolSession:
@@ -202,12 +187,6 @@ class UserToolSession:
         if self._worker is not None:
             self._worker.close(graceful=graceful)
             self._worker = None
-
-    def _stop_app(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-        self._fingerprint = ""
 
     # -- a call ------------------------------------------------------------------------
 
@@ -245,48 +224,47 @@ class UserToolSession:
         return report
 
     # -- what a backend provides: the browser, the app, the output folder ----------------
-    # This class runs both on this machine (the app in bubblewrap when it works); the Docker
-    # backend's session (swelancer_env.backends.docker.user_tool) runs them in a container.
+    # The local backend's session (swelancer_env.backends.local.user_tool) runs them on this
+    # machine, in bubblewrap; the Docker backend's (swelancer_env.backends.docker.user_tool) in
+    # a container.
 
+    @abc.abstractmethod
     def _browser(self, chromium: str | os.PathLike[str] | None) -> Path:
-        """The Chromium the worker launches."""
-        return find_chromium(chromium)
+        """The Chromium the worker launches (as the worker sees it)."""
 
+    @abc.abstractmethod
     def _new_worker(self) -> WorkerClient:
-        """Spawn a worker; it starts launching Chromium at once.
-
-        Where bubblewrap works (as for the app), the worker, its Playwright driver and Chromium
-        run in a sandbox of their own (:mod:`~swelancer_env.sandbox.browser_box`): a network
-        namespace in which only the app's address answers, and limits of their own.
+        """Spawn a browser worker where the backend runs browsers; it starts launching at once.
 
         Raises:
-            InfrastructureError: this Python runs startup files no package shipped.
+            InfrastructureError: the browser's environment cannot be trusted or made.
         """
-        check_interpreter()
-        if not isolation.bwrap_available():
-            return WorkerClient(self.executable, self._tmp, trace=self.trace)
-        link = self._app_link()
-        home = self._tmp / "home"
-        home.mkdir(exist_ok=True)
-        group = LimitGroup(BROWSER_LIMITS, "browser")
-        argv = [*browser_bwrap(self._tmp, home, self.executable), *link.reach_argv()]
-        worker = self._tmp / WORKER_FILE.name  # the package's folder is hidden in the sandbox
-        shutil.copyfile(WORKER_FILE, worker)
-        argv += [sys.executable, "-s", str(worker)]
-        try:
-            return WorkerClient(
-                self.executable, self._tmp, argv=group.argv(argv), trace=self.trace,
-                chromium_args=only_origin_args(link.port), group=group,
-            )  # fmt: skip
-        except BaseException:
-            group.close()
-            raise
 
-    def _app_link(self) -> AppLink:
-        """The app's address for the session (made once: the app's restarts keep it)."""
-        if self._link is None:
-            self._link = AppLink(self._tmp)
-        return self._link
+    @abc.abstractmethod
+    def _ensure_app(self, report: UserToolReport, deadline: float) -> bool:
+        """Have an app with fresh data serving the current tree (restarted when the tree
+        changed, see :func:`tree_fingerprint`), its address in ``report.app_url``; False, and
+        why in ``report``, if not."""
+
+    @abc.abstractmethod
+    def _stop_app(self) -> None:
+        """Stop the app, if it runs (idempotent)."""
+
+    @abc.abstractmethod
+    def _app_log_mark(self) -> int:
+        """How many lines the app's log has now."""
+
+    @abc.abstractmethod
+    def _app_alive(self) -> bool:
+        """Whether the app still runs."""
+
+    @abc.abstractmethod
+    def _app_log_since(self, mark: int, lines: int = 20) -> str:
+        """The app's log lines after ``mark`` (the last ``lines`` of them)."""
+
+    def _app_exit_reason(self) -> str:
+        """`` (out of memory: ...)`` when the app was killed for a limit, else ``""``."""
+        return ""
 
     def _output_dir(self, tree: Path) -> Path:
         """Make ``<tree>/.swelancer/user_tool/<next call>/``, walking the tree by descriptors.
@@ -354,7 +332,9 @@ class UserToolSession:
         return str(self._private(out))
 
     def _fetch(self, out: Path) -> None:
-        """Bring the worker's files into the call's private folder (here they are there already)."""
+        """Bring the worker's files into the call's private folder (by default they are
+        there already: the worker wrote them on this machine)."""
+        return
 
     def _collect(self, out: Path) -> Path:
         """Copy the call's files into the tree (through the held folder); the events file to read.
@@ -393,19 +373,6 @@ class UserToolSession:
                 os.fchown(fd, *self._owner)
         finally:
             os.close(fd)
-
-    def _app_log_mark(self) -> int:
-        """How many lines the app's log has now."""
-        return len(self._server.log_tail().splitlines()) if self._server is not None else 0
-
-    def _app_alive(self) -> bool:
-        return self._server is not None and self._server.is_alive()
-
-    def _app_log_since(self, mark: int, lines: int = 20) -> str:
-        """The app's log lines after ``mark`` (the last ``lines`` of them)."""
-        if self._server is None:
-            return ""
-        return "\n".join(self._server.log_tail().splitlines()[mark:][-lines:])
 
     def _run(
         self,
@@ -474,7 +441,7 @@ class UserToolSession:
         alive = self._app_alive()
         if not alive or any((r.status or 0) >= 500 for r in report.failed_requests):
             if not alive:
-                why = self._server.killed_why() if self._server is not None else ""
+                why = self._app_exit_reason()
                 report.warnings.append("the app exited during the run" + why)
             report.app_log = scrub(self._app_log_since(log_from))
 
@@ -499,74 +466,6 @@ class UserToolSession:
                 return reply
             self._stop_worker(graceful=False)  # the browser broke between calls: relaunch
         return None
-
-    def _ensure_app(self, report: UserToolReport, deadline: float) -> bool:
-        """Have an app with fresh data serving the current tree; False (and why) if not."""
-        fingerprint = tree_fingerprint(Path(self.sandbox.tree))
-        server = self._server
-        why = "started"
-        if server is not None:
-            if not server.is_alive():
-                why = "restarted: it had exited"
-            elif fingerprint != self._fingerprint:
-                why = "restarted: files changed since the last call"
-            elif self._reset(server):
-                report.app, report.app_url = "reused, its data reset", server.url
-                return True
-            else:
-                why = f"restarted: POST {RESET_PATH} did not answer 200"
-        self._stop_app()
-        # a tree the build would block on (a FIFO where it reads a module) or that passes the
-        # walk's bounds is refused, with what to delete, before anything runs from it
-        problem = tree_problem(
-            Path(self.sandbox.tree), getattr(self.sandbox, "tree_limits", None),
-            skip_top=(".git", OUTPUT_DIR),
-        )  # fmt: skip
-        if problem is not None:
-            report.app = "not started"
-            report.error = (
-                f"The app was not started, so the user could not try anything: {problem}."
-            )
-            return False
-        remaining = max(0.5, deadline - time.monotonic())
-        # the build and the start within the call's limit (a build that blocks, on a FIFO say,
-        # ends with the call)
-        app = self.app.model_copy(
-            update={
-                "ready_timeout_s": min(self.app.ready_timeout_s, remaining),
-                "build_timeout_s": min(self.app.build_timeout_s, remaining),
-            }
-        )
-        link = self._app_link()  # one address for the session: the app's restarts keep it
-        server = AppServer(
-            app, Path(self.sandbox.tree), log_lines=1_000_000,
-            listener=link.tcp, browser_socket=link.unix,
-        )  # fmt: skip
-        try:
-            server.start()
-        except AppStartError as e:
-            report.app = "did not start"
-            report.error = scrub(f"The app did not start, so the user could not try anything. {e}")
-            report.timed_out = time.monotonic() >= deadline
-            return False
-        # taken after the start: the app's build writes its output into the tree
-        self._server, self._fingerprint = server, tree_fingerprint(Path(self.sandbox.tree))
-        report.app, report.app_url = why, server.url
-        return True
-
-    @staticmethod
-    def _reset(server: AppServer) -> bool:
-        req = urllib.request.Request(
-            server.url + RESET_PATH,
-            data=b"{}",
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=5) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, OSError, ValueError):
-            return False
 
     def _save(self, report: UserToolReport, out: Path, agent_dir: PurePosixPath) -> None:
         """Write report.txt and console.log beside the screenshots."""

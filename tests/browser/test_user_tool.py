@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from swelancer_env.browser.user_tool import UserToolSession, tree_fingerprint
+from swelancer_env.backends.local.user_tool import LocalUserToolSession
+from swelancer_env.browser.user_tool import tree_fingerprint
 from swelancer_env.browser.worker_client import process_tree
 from swelancer_env.errors import BrowserNotFoundError, InfrastructureError
 from swelancer_env.grading.canary import CANARY, contains_canary
@@ -167,7 +168,7 @@ def snapshot(tree: Path) -> dict[str, str]:
 
 def test_report_lists_steps_notes_and_screenshots(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
     text, info = report.text(), report.info()
     assert report.ok, text
@@ -205,7 +206,7 @@ def _trace_events(path: Path) -> list[str]:
 @pytest.mark.parametrize("mode", ["off", "actions", "snapshots"])
 def test_the_trace_holds_what_its_mode_says(tmp_path: Path, mode: str) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox, trace=mode) as session:
+    with LocalUserToolSession(task, sandbox, trace=mode) as session:
         report = session.run()
     assert report.ok, report.text()
     if mode == "off":
@@ -240,7 +241,7 @@ def reproduce(user):
         user.note("should not appear")
 """
     task, sandbox = make_task(tmp_path, script)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
     text, info = report.text(), report.info()
     assert not report.ok
@@ -263,7 +264,7 @@ def reproduce(user):
         user.page.get_by_text("loaded").wait_for()
 """
     task, sandbox = make_task(tmp_path, script)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
     text, info = report.text(), report.info()
     assert report.ok, text  # the steps ran; what went wrong is shown, not judged
@@ -289,7 +290,7 @@ def reproduce(user):
         time.sleep(600)
 """
     task, sandbox = make_task(tmp_path, script, timeout=8)  # room for a busy machine's start
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         started = time.monotonic()
         report = session.run()
         took = time.monotonic() - started
@@ -310,7 +311,7 @@ def test_a_broken_app_is_a_report_not_an_exception(tmp_path: Path) -> None:
     server = sandbox.tree / "server.py"
     good = server.read_text()
     server.write_text("import sys\nprint('SyntaxError: the agent broke me')\nsys.exit(3)\n")
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
         assert not report.ok and report.info()["app"] == "did not start"
         assert "The app did not start" in report.text() and "the agent broke me" in report.text()
@@ -323,7 +324,7 @@ def test_a_broken_app_is_a_report_not_an_exception(tmp_path: Path) -> None:
 
 def test_warm_calls_are_faster_and_the_app_restarts_after_a_change(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         first = session.run()
         second = session.run()
         assert first.ok and second.ok
@@ -342,7 +343,7 @@ def test_the_tree_is_unchanged_but_for_the_output_folder(tmp_path: Path) -> None
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
     before = snapshot(sandbox.tree)
     fingerprint = tree_fingerprint(sandbox.tree)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         session.run()
         session.run(viewport=(800, 600))
     assert snapshot(sandbox.tree) == before
@@ -360,7 +361,7 @@ def test_the_tree_is_unchanged_but_for_the_output_folder(tmp_path: Path) -> None
 
 def test_no_process_is_left_after_close(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    session = UserToolSession(task, sandbox)
+    session = LocalUserToolSession(task, sandbox)
     session.run()
     worker = session._worker
     assert worker is not None and session._server is not None
@@ -392,7 +393,7 @@ def reproduce(user):
 """
     task, sandbox = make_task(tmp_path, script)
     assert contains_canary((task.folder / "tests" / "test_hidden.py").read_text())
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
     dumped = report.text() + json.dumps(report.info()) + report.console_log()
     assert "[redacted]" in dumped
@@ -403,7 +404,7 @@ def reproduce(user):
 
 def test_viewport_out_of_range_is_reported(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run(viewport=(10, 10))
     assert not report.ok and "out of range" in report.text()
 
@@ -411,11 +412,11 @@ def test_viewport_out_of_range_is_reported(tmp_path: Path) -> None:
 def test_missing_or_broken_browser_is_an_infrastructure_error(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
     with pytest.raises(BrowserNotFoundError):
-        UserToolSession(task, sandbox, chromium=str(tmp_path / "no-chromium"))
+        LocalUserToolSession(task, sandbox, chromium=str(tmp_path / "no-chromium"))
     fake = tmp_path / "fake-chromium"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    with UserToolSession(task, sandbox, chromium=str(fake)) as session:
+    with LocalUserToolSession(task, sandbox, chromium=str(fake)) as session:
         with pytest.raises(InfrastructureError, match="Chromium could not start"):
             session.run()
 
@@ -430,7 +431,7 @@ def reproduce(user):
         user.page.wait_for_timeout(300)
 """
     task, sandbox = make_task(tmp_path, script)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         first = session.run()
         assert "the app exited during the run" in first.text()
         assert "dying on purpose" in first.text()  # the app's log
@@ -443,7 +444,7 @@ def test_script_errors_outside_steps_and_missing_steps(tmp_path: Path) -> None:
     task, sandbox = make_task(
         tmp_path, "def reproduce(user):\n    user.page.goto(user.url('/'))\n    1 / 0\n"
     )
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
         assert not report.ok
         assert "before any step" in report.text() and "ZeroDivisionError" in report.text()
@@ -461,7 +462,7 @@ def test_script_errors_outside_steps_and_missing_steps(tmp_path: Path) -> None:
 
 def test_prewarm_starts_the_browser_ahead(tmp_path: Path) -> None:
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         session.prewarm()
         worker = session._worker
         assert worker is not None and worker.proc.stdout is not None
@@ -489,7 +490,7 @@ def test_no_write_through_links_planted_before_or_during_a_call(tmp_path: Path) 
         [sys.executable, str(SWAPPER), str(sandbox.tree), str(outside), "60"]
     )
     try:
-        with UserToolSession(task, sandbox) as session:
+        with LocalUserToolSession(task, sandbox) as session:
             reports = [session.run() for _ in range(2)]
     finally:
         swapper.kill()
@@ -509,7 +510,7 @@ def test_a_tree_that_keeps_changing_costs_the_files_not_the_step(
     still runs and reports, from the harness's private copy; the next call numbers on."""
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
     base = sandbox.tree / ".swelancer" / "user_tool"
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         first = session.run()
         real = treeio.subdir
 
@@ -576,7 +577,7 @@ const pc = new RTCPeerConnection({{iceServers: [{{urls: "stun:127.0.0.1:{port}"}
 pc.createDataChannel("x"); pc.createOffer().then((o) => pc.setLocalDescription(o));
 </script></body>"""
     )
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         report = session.run()
     host.close()
     try:
@@ -614,7 +615,7 @@ def test_the_browser_runs_in_a_network_and_limits_of_its_own(tmp_path: Path) -> 
     from swelancer_env.sandbox.browser_box import BROWSER_LIMITS
 
     task, sandbox = make_task(tmp_path, LOGIN_SCRIPT)
-    with UserToolSession(task, sandbox) as session:
+    with LocalUserToolSession(task, sandbox) as session:
         assert session.run().ok
         assert session._worker is not None
         tree = process_tree(session._worker.proc.pid)

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from swelancer_env.backends import make_backend
-from swelancer_env.browser.user_tool import UserToolReport, UserToolSession
+from swelancer_env.backends.local.user_tool import LocalUserToolSession
+from swelancer_env.browser.user_tool import UserToolReport
 from swelancer_env.grading.canary import contains_canary
 from swelancer_env.tasks.loader import load_task, tasks_root
 
@@ -85,7 +86,7 @@ def test_the_fix_changes_what_the_user_sees(task_id: str) -> None:
     assert task.user_tool.strip(), f"task {task_id} has no user_tool.py (reproduction steps)"
     sandbox = make_backend("local").sandbox(task)
     try:
-        with UserToolSession(task, sandbox) as session:
+        with LocalUserToolSession(task, sandbox) as session:
             before = session.run()
             fix = subprocess.run(
                 ["git", "apply", "-R", "--whitespace=nowarn", "-"],

@@ -48,8 +48,8 @@ class LocalBackend(Backend):
         )
 
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:
-        from swelancer_env.browser.user_tool import UserToolSession
+        from swelancer_env.backends.local.user_tool import LocalUserToolSession
 
-        return UserToolSession(
+        return LocalUserToolSession(
             task, sandbox, chromium=self.config.chromium, trace=self.config.user_tool_trace
         )
