@@ -46,7 +46,7 @@ def has_deps(app: App) -> bool:
 
 def deps_dir(app: App) -> Path:
     """Where the app's ``node_modules`` is kept: one folder per content of its lock."""
-    from swelancer_env.sandbox.worktree import cache_root
+    from swelancer_env.cache import cache_root
 
     stats = tuple(_stat(app.root / name) for name in ("package.json", LOCK_FILE))
     return cache_root() / "deps" / f"{app.name}-{_digest(str(app.root), stats)}"

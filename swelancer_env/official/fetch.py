@@ -45,7 +45,7 @@ NAME = "all_swelancer_tasks.csv"
 
 
 def cache_dir() -> Path:
-    from swelancer_env.sandbox.worktree import cache_root
+    from swelancer_env.cache import cache_root
 
     return cache_root() / "official"
 

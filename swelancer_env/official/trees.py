@@ -47,7 +47,7 @@ def expensify_repo() -> Path | None:
 
 
 def _cache() -> Path:
-    from swelancer_env.sandbox.worktree import cache_root
+    from swelancer_env.cache import cache_root
 
     return cache_root() / "official" / "trees"
 
@@ -71,7 +71,7 @@ def _archive(repo: Path, commit: str) -> Path:
     root = _cache() / f"expensify-{commit}"
     if root.is_dir():
         return root
-    from swelancer_env.sandbox.worktree import git_env
+    from swelancer_env.cache import git_env
 
     found = subprocess.run(
         ["git", "-C", str(repo), "cat-file", "-e", f"{commit}^{{commit}}"],

@@ -220,7 +220,7 @@ def hidden_paths(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     Args:
         extra: more folders to hide (the sandbox's own folder, task folders elsewhere).
     """
-    from swelancer_env.sandbox.worktree import cache_root
+    from swelancer_env.cache import cache_root
     from swelancer_env.tasks.loader import BUNDLED_TASKS, tasks_roots
 
     candidates: list[str | os.PathLike[str]] = [*tasks_roots(), BUNDLED_TASKS, cache_root()]

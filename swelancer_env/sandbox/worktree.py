@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from swelancer_env.cache import cache_root, git_env
 from swelancer_env.errors import SandboxError, SubmissionTooLarge, TaskFormatError
 from swelancer_env.sandbox import treeio
 from swelancer_env.sandbox.base import OUTPUT_DIR
@@ -58,14 +59,6 @@ __all__ = [
 
 _FORMAT = "1"  # bump when the build procedure changes: old cached states are then ignored
 _IGNORED = frozenset({".git", "__pycache__", ".pytest_cache", OUTPUT_DIR})
-_IDENTITY = {
-    "GIT_AUTHOR_NAME": "swelancer-env",
-    "GIT_AUTHOR_EMAIL": "swelancer-env@localhost",
-    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00+0000",
-    "GIT_COMMITTER_NAME": "swelancer-env",
-    "GIT_COMMITTER_EMAIL": "swelancer-env@localhost",
-    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00+0000",
-}
 #: ``-c`` settings given to every git command the harness runs on a tree the agent touched
 SAFE_GIT_CONFIG: tuple[str, ...] = tuple(
     arg
@@ -88,33 +81,6 @@ _APP_LIMITS = TreeLimits(max_depth=DEPTH_CAP, max_entries=5_000_000, max_bytes=1
 # highest-precedence attributes of the private git dir: undo every attribute of the tree's
 # .gitattributes that could run a program (filter, diff driver) or rewrite content on add
 _NEUTRAL_ATTRIBUTES = "* !filter !diff !merge !text !eol !crlf !ident !working-tree-encoding\n"
-
-
-def cache_root() -> Path:
-    """``$SWELANCER_CACHE`` if set, else ``~/.cache/swelancer-env``."""
-    env = os.environ.get("SWELANCER_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "swelancer-env"
-
-
-def git_env() -> dict[str, str]:
-    """The environment for harness git commands: nothing from the host's or agent's git config.
-
-    No ``GIT_*`` variable is inherited; ``HOME`` is an empty folder in the cache; system and
-    global config files are off.
-    """
-    home = cache_root() / "git-home"
-    home.mkdir(parents=True, exist_ok=True)
-    return {
-        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_OPTIONAL_LOCKS": "0",
-        "LC_ALL": "C",
-        **_IDENTITY,
-    }
 
 
 def _git(
@@ -224,14 +190,10 @@ class StartingState(BaseModel):
             TaskFormatError: the app folder is missing or ``bug.patch`` does not apply.
             SandboxError: git failed.
         """
-        if app_root is None and task.official is not None:
-            from swelancer_env.official.trees import official_app_root
+        if app_root is None:
+            from swelancer_env.tasks.loader import app_root_of
 
-            app_root = official_app_root(task)
-        elif app_root is None:
-            from swelancer_env.tasks.loader import app_of
-
-            app_root = app_of(task).root
+            app_root = app_root_of(task)
         return build_starting_state(task, app_root, cache)
 
     def materialize(self, dest_tree: Path, dest_private_git: Path) -> None:

@@ -23,6 +23,7 @@ from swelancer_env.tasks.model import CATEGORY_DESCRIPTIONS, App, Category, Prop
 __all__ = [
     "BUNDLED_TASKS",
     "app_of",
+    "app_root_of",
     "categories",
     "list_tasks",
     "load_app",
@@ -127,6 +128,16 @@ def app_of(task: Task) -> App:
         if (root / "apps" / task.app / "app.toml").is_file():
             return load_app(task.app, root)
     return load_app(task.app)
+
+
+def app_root_of(task: Task) -> Path:
+    """The folder of the app's source ``task`` starts from: the bundled app's, or for an
+    official task the Expensify tree it runs on (or a text-only stand-in)."""
+    if task.official is not None:
+        from swelancer_env.official.trees import official_app_root
+
+        return official_app_root(task)
+    return app_of(task).root
 
 
 def _read_text(folder: Path, name: str, required: bool = True) -> str:

@@ -206,7 +206,7 @@ class OfficialBackend(Backend):
     def exported_tree(self, task: Task, image: str | None = None) -> Path:
         """The repository after the official setup, on the host (made once per image and
         task, atomically); ``image``: as :meth:`image_for` gave it."""
-        from swelancer_env.sandbox.worktree import cache_root
+        from swelancer_env.cache import cache_root
 
         image = image or self.image_for(task)
         image_id = self._image_ids[image]
