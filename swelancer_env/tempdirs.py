@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import stat
 import tempfile
@@ -41,6 +42,14 @@ __all__ = [
 
 #: the file in each of our temporary folders that names the process that made it
 MARKER = ".swelancer-owner"
+
+
+def scrub_host_paths(text: str) -> str:
+    """``text`` with the harness's own folders under the temporary folder (grading runs, app
+    data, user-tool sessions) replaced by ``<harness folder>``: their random names never reach
+    the agent."""
+    base = re.escape(tempfile.gettempdir().rstrip("/"))
+    return re.sub(base + r"/swelancer-[A-Za-z0-9_.-]+", "<harness folder>", text)
 
 
 def start_time(pid: int) -> int | None:

@@ -21,3 +21,19 @@ def test_a_process_removes_only_its_own_folders(tmp_path: Path) -> None:
     unmarked.mkdir()
     assert remove_own_temp_dirs(tmp_path) == 1
     assert not mine.exists() and other.exists() and unmarked.exists()
+
+
+def test_the_harness_folders_are_scrubbed_from_what_the_agent_reads() -> None:
+    import tempfile
+
+    from swelancer_env.browser.report import UserToolReport
+    from swelancer_env.tempdirs import scrub_host_paths
+
+    tmp = tempfile.gettempdir()
+    text = f"pytest wrote no verdict ({tmp}/swelancer-grade-run-k3j_x9/run/junit.xml)"
+    assert scrub_host_paths(text) == "pytest wrote no verdict (<harness folder>/run/junit.xml)"
+    assert scrub_host_paths(f"{tmp}/other/file") == f"{tmp}/other/file"  # not the harness's
+    report = UserToolReport(call=1, viewport=(1280, 800), screenshots_dir="/x")
+    report.error = f"Chromium could not start: see {tmp}/swelancer-usertool-abc123/worker.log"
+    assert "swelancer-usertool" not in report.text()
+    assert "swelancer-usertool" not in str(report.info()["error"])

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from swelancer_env.grading.canary import CANARY, contains_canary
+from swelancer_env.tempdirs import scrub_host_paths
 
 __all__ = ["ConsoleMessage", "FailedRequest", "Note", "Step", "UserToolReport", "scrub"]
 
@@ -26,8 +27,10 @@ APP_ORIGIN = "http://app"
 
 
 def scrub(value: Any) -> Any:
-    """``value`` with the canary removed from every string in it."""
+    """``value`` with the canary and the harness's temporary folders removed from every
+    string in it."""
     if isinstance(value, str):
+        value = scrub_host_paths(value)
         if contains_canary(value) or CANARY in value:
             value = value.replace(CANARY, "[redacted]").replace(_CANARY_CORE, "[redacted]")
         return "[redacted]" if contains_canary(value) else value
@@ -307,7 +310,13 @@ class UserToolReport(_Record):
         if self.end_screenshot:
             data["screenshots"].append(self.end_screenshot)
         data["last_screenshot"] = data["screenshots"][-1] if data["screenshots"] else None
-        return scrub(data)
+        # the host's copies of the screenshots stay named (for a harness or the CLI that
+        # shows them); every other host folder of the harness's is scrubbed
+        hosts = [step.get("screenshot_host") for step in data.get("steps", [])]
+        data = scrub(data)
+        for step, host in zip(data.get("steps", []), hosts, strict=True):
+            step["screenshot_host"] = host
+        return data
 
     def screenshot_array(self, shape: tuple[int, int] = (400, 640)) -> np.ndarray | None:
         """The last screenshot fitted into ``shape`` (height, width), padded with black."""

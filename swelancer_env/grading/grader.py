@@ -21,8 +21,6 @@ the app and the tests run is the backend's:
 from __future__ import annotations
 
 import abc
-import re
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +29,7 @@ from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.model import Task
-from swelancer_env.tempdirs import force_rmtree, make_temp_dir
+from swelancer_env.tempdirs import force_rmtree, make_temp_dir, scrub_host_paths
 
 __all__ = [
     "APP_URL_FILE",
@@ -68,18 +66,6 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
                 else (f"{total - ok} of the {total} hidden tests run did not pass")
             )
     return result
-
-
-#: the harness's own folders (grading runs, app data, user-tool sessions) under the temporary
-#: folder: their random names never reach the agent
-_HOST_FOLDER = re.compile(
-    re.escape(tempfile.gettempdir().rstrip("/")) + r"/swelancer-[A-Za-z0-9_.-]+"
-)
-
-
-def scrub_host_paths(text: str) -> str:
-    """``text`` with the harness's temporary folders replaced by ``<harness folder>``."""
-    return _HOST_FOLDER.sub("<harness folder>", text)
 
 
 def apply_submission(
