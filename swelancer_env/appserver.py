@@ -23,7 +23,7 @@ from swelancer_env import appdeps
 from swelancer_env.errors import AppStartError
 from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import LimitGroup, ResourceLimits
-from swelancer_env.tasks.model import App
+from swelancer_env.tasks.model import App, Clock
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir
 
 __all__ = ["AppServer", "free_port", "listen_socket"]
@@ -72,6 +72,8 @@ class AppServer:
         browser_socket: a listening Unix socket the app is served on too, for a browser in a
             network namespace of its own (:class:`~swelancer_env.sandbox.browser_box.AppLink`).
             Unused without isolation.
+        clock: the task's clock: the app gets its zone as ``TZ`` and its instant as
+            ``SWELANCER_NOW`` (and ``SWELANCER_TIMEZONE``); None: ``TZ`` is UTC.
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class AppServer:
         listener: socket.socket | None = None,
         limits: ResourceLimits | None = _DEFAULT_LIMITS,
         browser_socket: socket.socket | None = None,
+        clock: Clock | None = None,
     ):
         self.app = app
         self.tree = Path(tree)
@@ -96,6 +99,7 @@ class AppServer:
         self._browser_socket = browser_socket
         self._own_listener: socket.socket | None = None
         self.limits = limits
+        self.clock = clock
         self._group: LimitGroup | None = None
         #: how long the app's build took at the last start (0 without a build)
         self.build_seconds = 0.0
@@ -149,9 +153,10 @@ class AppServer:
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "HOME": str(seen_home),
             "LANG": "C.UTF-8",
-            "TZ": os.environ.get("TZ", "UTC"),
+            "TZ": "UTC",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
+            **(self.clock.env() if self.clock is not None else {}),
         }
         seen_modules = Path(isolation.AGENT_DEPS) if prefix and modules else modules
         env = appdeps.build_env(seen_modules, env)

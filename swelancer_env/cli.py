@@ -350,7 +350,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from swelancer_env.tasks.lint import lint_task
-    from swelancer_env.validation import validate_task
+    from swelancer_env.validation import is_wrong_fix, validate_task
 
     if args.repeat < 1:
         raise ConfigError("--repeat must be 1 or more")
@@ -362,20 +362,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     runs = checks = bad = infra = 0
     started = time.perf_counter()
     flakes: dict[str, tuple[int, int]] = {}
+    proven: dict[str, tuple[int, int]] = {}  # task: (wrong fixes proven to fail, of all)
     for task in tasks:
         seen: dict[str, set[str]] = {}
-        wrong = total = 0
+        wrong = total = fixes = fixes_ok = 0
         for n in range(args.repeat):
             for check in validate_task(
                 task, chromium=args.chromium, workers=args.workers, verbose=args.verbose
             ):
                 total += 1
                 wrong += not check.ok
+                if is_wrong_fix(check) and n == 0:
+                    fixes += 1
+                    fixes_ok += check.ok
                 infra += check.infra_error is not None
                 seen.setdefault(check.name, set()).add(check.got)
                 status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
                 run = f" run {n + 1}" if args.repeat > 1 else ""
-                print(f"{task.id:<32} {check.name:<24} expected {check.expected:<5} "
+                print(f"{task.id:<32} {check.name:<28} expected {check.expected:<5} "
                       f"got {check.got:<5} {status}{run}")  # fmt: skip
                 if check.detail and (not check.ok or args.verbose):
                     print("    " + check.detail.replace("\n", "\n    ")[:1500])
@@ -387,15 +391,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bad += wrong
         runs += args.repeat
         flakes[task.id] = (wrong, total)
+        if fixes:
+            proven[task.id] = (fixes_ok, fixes)
+            print(f"{task.id:<32} wrong fixes proven to fail: {fixes_ok} of {fixes}")
     elapsed = time.perf_counter() - started
     if args.repeat > 1:
         print("\nflake rate (checks that did not give the expected result, of all check runs):")
         for task_id, (wrong, total) in flakes.items():
             print(f"  {task_id:<32} {wrong}/{total} = {wrong / total:.1%}")
         print(f"  {'overall':<32} {bad}/{checks} = {bad / max(1, checks):.1%}")
+    per_task = ", ".join(f"{t} {ok}/{n}" for t, (ok, n) in proven.items())
     print(
         f"\n{len(tasks)} tasks x {args.repeat}, {checks} checks, {bad} wrong, "
-        f"{len(problems)} lint problem(s), {elapsed:.0f} s"
+        f"{len(problems)} lint problem(s), {elapsed:.0f} s; wrong fixes proven: "
+        f"{sum(ok for ok, _ in proven.values())} of {sum(n for _, n in proven.values())}"
+        + (f" ({per_task})" if per_task else "")
     )
     return 2 if infra else (1 if bad or problems else 0)
 

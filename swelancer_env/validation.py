@@ -7,6 +7,9 @@ The checks of a task, each a real grading (or a real user-tool run):
 - each proposal passes or fails as ``task.toml`` says, and a wrong one fails exactly the hidden
   tests its criterion names (``criteria`` cites them as ``test_...``): every hidden test is run
   for it, not stopping at the first failure;
+- IC: each wrong fix of the task (``wrong_fixes/NAME.patch``) fails, and so does the gold fix
+  with any one hunk left out (``gold without path:N``), unless ``redundant_hunks`` declares that
+  hunk redundant (then it must pass): no partial fix passes;
 - the user tool's reproduction runs to its end on the starting state.
 
 ``validate --repeat N`` runs them N times to find flaky tests.
@@ -20,11 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pydantic import BaseModel
 
 from swelancer_env.backends.local.grader import LocalGrader
+from swelancer_env.errors import TaskFormatError
+from swelancer_env.grading.ablation import ablations
 from swelancer_env.grading.gold import gold_diff, patch_diff
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.tasks.model import Task
 
-__all__ = ["Check", "cited_tests", "validate_task"]
+__all__ = ["Check", "cited_tests", "is_wrong_fix", "validate_task"]
+
+#: the name prefixes of the checks that prove a wrong or partial fix fails
+WRONG_FIX_PREFIXES = ("wrong fix ", "gold without ")
 
 
 class Check(BaseModel):
@@ -46,13 +54,25 @@ def cited_tests(criterion: str) -> set[str]:
     return set(re.findall(r"\btest_\w+", criterion))
 
 
+def is_wrong_fix(check: Check) -> bool:
+    """Whether ``check`` grades a wrong fix or a gold fix with a hunk left out."""
+    return check.name.startswith(WRONG_FIX_PREFIXES)
+
+
 def _short_name(name: str) -> str:
     return name.split("::")[-1].split("[")[0]
 
 
 def _check(
-    grader: LocalGrader, task: Task, name: str, diff: str, expected: str, cited: set[str] | None
+    grader: LocalGrader,
+    task: Task,
+    name: str,
+    diff: str | TaskFormatError,
+    expected: str,
+    cited: set[str] | None,
 ) -> Check:
+    if isinstance(diff, TaskFormatError):  # a wrong fix that does not apply: fix the task
+        return Check(name=name, expected=expected, got="error", detail=str(diff))
     g = grader.grade(task, diff)
     got = "error" if g.infra_error else ("pass" if g.passed else "fail")
     failing = [f"{t.name}: {t.outcome} {t.message[:300]}" for t in g.tests if t.outcome != "passed"]
@@ -107,24 +127,54 @@ def _user_tool(task: Task, chromium: str | None) -> Check:
     )  # fmt: skip
 
 
+def _applied(task: Task, patch: str) -> str | TaskFormatError:
+    try:
+        return patch_diff(task, patch)
+    except TaskFormatError as e:
+        return e
+
+
+#: one grading: (grader, check name, diff or why the patch does not apply, expected, cited tests)
+Step = tuple[LocalGrader, str, str | TaskFormatError, str, set[str] | None]
+
+
+def wrong_fix_plan(task: Task, grader: LocalGrader, gold: str) -> list[Step]:
+    """The gradings that prove an IC task's wrong fixes fail: each of ``wrong_fixes/`` (in name
+    order), then the gold fix without each hunk in turn (expected to pass only for a hunk
+    ``redundant_hunks`` declares)."""
+    plan: list[Step] = [
+        (grader, f"wrong fix {name}", _applied(task, patch), "fail", None)
+        for name, patch in sorted(task.wrong_fix_patches.items())
+    ]
+    for hunk, partial in ablations(gold):
+        known = hunk in task.redundant_hunks or hunk in task.untested_hunks
+        expected = "pass" if known else "fail"
+        label = " (untested)" if hunk in task.untested_hunks else ""
+        plan.append((grader, f"gold without {hunk}{label}", partial, expected, None))
+    return plan
+
+
 def validate_task(
     task: Task,
     chromium: str | None = None,
     workers: int = 1,
     verbose: bool = False,
     user_tool: bool = True,
+    wrong_fixes: bool = True,
 ) -> list[Check]:
     """The checks of one task, in a fixed order (``workers`` gradings at once).
 
     ``verbose`` runs every hidden test of every grading (not stopping at the first failure) and
     keeps each one's outcome and message in ``Check.tests``. A wrong proposal's hidden tests are
-    always all run: its criterion must name exactly those that fail.
+    always all run: its criterion must name exactly those that fail. ``wrong_fixes=False``
+    leaves out an IC task's wrong fixes and gold ablations.
     """
     grader = LocalGrader(chromium=chromium, partial_credit=verbose)
     every_test = LocalGrader(chromium=chromium, partial_credit=True)
-    plan: list[tuple[LocalGrader, str, str, str, set[str] | None]] = [
+    gold = gold_diff(task)
+    plan: list[Step] = [
         (grader, "starting state", "", "fail", None),
-        (grader, "gold fix", gold_diff(task), "pass", None),
+        (grader, "gold fix", gold, "pass", None),
     ]
     if task.variant == "swe_manager":
         for p in task.proposals:
@@ -134,6 +184,8 @@ def validate_task(
                 cited = cited_tests(task.criteria.get(p.id, ""))
                 step = (every_test, f"proposal {p.id}", patch_diff(task, p.patch), "fail", cited)
                 plan.append(step)
+    elif wrong_fixes:
+        plan += wrong_fix_plan(task, grader, gold)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         checks = list(pool.map(lambda s: _check(s[0], task, *s[1:]), plan))
     if user_tool and task.user_tool.strip():

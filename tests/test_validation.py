@@ -1,17 +1,21 @@
 """The bundled tasks as a set (spread like the benchmark's), and `validate_task` proving one
 manager task for real: the starting state fails, the gold fix and the correct proposal pass, each
-wrong proposal fails exactly the hidden tests its criterion cites, the user tool runs. CI runs
-`swelancer-env validate` over every task (.ci/run)."""
+wrong proposal fails exactly the hidden tests its criterion cites, the user tool runs; an IC
+task's wrong fixes and its gold with a hunk left out fail. CI runs `swelancer-env validate` over
+every task (.ci/run)."""
 
 from __future__ import annotations
 
+import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from swelancer_env.cli import main
 from swelancer_env.env import SWELancerEnv
-from swelancer_env.tasks import Category, list_tasks, load_task
+from swelancer_env.tasks import Category, list_tasks, load_task, load_task_dir
+from swelancer_env.tasks.model import Task
 from swelancer_env.validation import cited_tests, validate_task
 
 MANAGER = [t for t in list_tasks() if t.variant == "swe_manager"]
@@ -82,3 +86,77 @@ def test_proposals_are_shown_but_not_in_the_tree(task) -> None:
         assert not terminated and reward == 0.0 and "choose one of" in obs["output"]
     finally:
         env.close()
+
+
+def _wrong_fix(greeting: str) -> str:
+    return (
+        "diff --git a/greeting.py b/greeting.py\n--- a/greeting.py\n+++ b/greeting.py\n"
+        f'@@ -1 +1 @@\n-GREETING = "helo"\n+GREETING = "{greeting}"\n'
+    )
+
+
+def _with_wrong_fixes(task: Task, fixes: dict[str, str]) -> Task:
+    folder = task.folder
+    assert folder is not None
+    (folder / "wrong_fixes").mkdir()
+    toml = "\n[wrong_fixes]\n"
+    for name, greeting in fixes.items():
+        (folder / "wrong_fixes" / f"{name}.patch").write_text(_wrong_fix(greeting))
+        toml += f'{name} = "Greets another way (a class)."\n'
+    (folder / "task.toml").write_text((folder / "task.toml").read_text() + toml)
+    return load_task_dir(folder)
+
+
+def test_validate_proves_a_wrong_fix_fails_and_reports_one_that_passes(
+    mini_task: Task, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "hel" "lo" is the gold fix in disguise: it passes, so the task is reported weak
+    task = _with_wrong_fixes(mini_task, {"capital": "Hello", "split": 'hel" "lo'})
+    checks = {c.name: c for c in validate_task(task, workers=2)}
+    assert list(checks) == ["starting state", "gold fix", "wrong fix capital", "wrong fix split"]
+    assert checks["wrong fix capital"].ok and checks["wrong fix capital"].got == "fail"
+    split = checks["wrong fix split"]
+    assert not split.ok and split.got == "pass" and "hidden tests passed" in split.detail
+    assert main(["validate", "--tasks", "mini-greeting"]) == 1
+    out = capsys.readouterr().out
+    assert "wrong fix capital" in out and "wrong fix split" in out and "WRONG" in out
+    assert "mini-greeting                    wrong fixes proven to fail: 1 of 2" in out
+    assert "wrong fixes proven: 1 of 2 (mini-greeting 1/2)" in out
+
+
+def test_validate_leaves_out_each_gold_hunk_but_a_redundant_one(
+    mini_task: Task, tmp_path: Path
+) -> None:
+    """A gold fix of two hunks: the greeting (needed) and a comment (redundant)."""
+    folder, app = mini_task.folder, mini_task.folder.parents[1] / "apps" / "mini"  # type: ignore[union-attr]
+    work = tmp_path / "bugwork"
+    work.mkdir()
+    for name in ("greeting.py", "server.py"):
+        (work / name).write_text((app / name).read_text())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], cwd=work, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=work, check=True)
+    (work / "greeting.py").write_text('GREETING = "helo"\n')
+    (work / "server.py").write_text(
+        "# the comment the gold removes\n" + (app / "server.py").read_text()
+    )
+    bug = subprocess.run([*git, "diff"], cwd=work, check=True, capture_output=True, text=True)
+    (folder / "bug.patch").write_text(bug.stdout)
+    task = load_task_dir(folder)
+    checks = {c.name: c for c in validate_task(task, workers=2)}
+    assert checks["gold without greeting.py:1"].expected == "fail"
+    assert checks["gold without greeting.py:1"].ok
+    redundant = checks["gold without server.py:1"]
+    assert redundant.got == "pass" and not redundant.ok  # not declared: reported
+    (folder / "task.toml").write_text(
+        'redundant_hunks = ["server.py:1"]\n' + (folder / "task.toml").read_text()
+    )
+    checks = {c.name: c for c in validate_task(load_task_dir(folder), workers=2)}
+    assert all(c.ok for c in checks.values()), checks
+    assert checks["gold without server.py:1"].expected == "pass"
+    # declared untested instead (a debt): expected to pass too, and labelled so
+    toml = (folder / "task.toml").read_text().replace("redundant_hunks", "untested_hunks", 1)
+    (folder / "task.toml").write_text(toml)
+    checks = {c.name: c for c in validate_task(load_task_dir(folder), workers=2)}
+    untested = checks["gold without server.py:1 (untested)"]
+    assert untested.ok and untested.expected == "pass"

@@ -423,6 +423,8 @@ class UserToolSession(abc.ABC):
             "trace": self.trace,
             "action_timeout_ms": 3000,
             "navigation_timeout_ms": 5000,
+            # the task's instant and zone: the page's clock starts there whatever the date
+            "clock": {"now": self.task.clock.iso, "timezone": self.task.clock.timezone},
         }
         reply = self._request(request, deadline)
         lap("run")

@@ -6,11 +6,13 @@ reproduction script's prints) goes to stderr instead, so the protocol cannot be 
 
 Requests::
 
-    {"op": "launch", "executable": "/usr/bin/chromium", "args": [...], "trace": "actions"}
+    {"op": "launch", "executable": "/usr/bin/chromium", "args": [...], "trace": "actions",
+     "timezone": "UTC"}
         -> {"ok": true, "seconds": 0.7} | {"ok": false, "error": "..."}
     {"op": "run", "source": "<user_tool.py text>", "base_url": "http://127.0.0.1:PORT",
      "out_dir": "/abs/.swelancer/user_tool/3", "viewport": [1280, 800],
-     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "actions"}
+     "action_timeout_ms": 3000, "navigation_timeout_ms": 5000, "trace": "actions",
+     "clock": {"now": "2025-01-15T10:00:00.000Z", "timezone": "UTC"}}
         -> {"ok": true, "final_url": "...", "trace": "trace.zip" | null, "seconds": 1.2}
     {"op": "app_status", "pid": 42, "reset_url": "http://.../api/dev/reset" | null,
      "log": "/tmp/app/app.log" | null}
@@ -67,6 +69,8 @@ __all__ = [
 
 PASSWORD = "password"
 DEFAULT_VIEWPORT = (1280, 800)
+#: the time zone of a context whose request names none (a task's default)
+DEFAULT_TIMEZONE = "UTC"
 #: "actions": the script's actions, console and network (no page states); "snapshots" adds a DOM
 #: snapshot per action (the trace viewer shows each state: about a quarter more per call); "full"
 #: adds the screencast (costly on a busy machine); "off": no trace
@@ -256,11 +260,22 @@ class Prepared:
     each is used for one run only.
     """
 
-    def __init__(self, browser: Any, viewport: tuple[int, int], trace: str = "actions"):
-        self.viewport, self.trace = tuple(viewport), trace
+    def __init__(
+        self,
+        browser: Any,
+        viewport: tuple[int, int],
+        trace: str = "actions",
+        timezone: str = DEFAULT_TIMEZONE,
+    ):
+        self.viewport, self.trace, self.timezone = tuple(viewport), trace, timezone
         self.sink = _Sink()
+        # the browser starts in UTC (the harness launches it with TZ=UTC): another zone is an
+        # override, which a script could not make again (Chromium allows one per page)
+        zone = {} if timezone == DEFAULT_TIMEZONE else {"timezone_id": timezone}
         self.context = browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
+            viewport={"width": viewport[0], "height": viewport[1]},
+            service_workers="block",
+            **zone,
         )
         self.confined_to: str | None = None
         _listen(self.context, self.sink)
@@ -271,8 +286,8 @@ class Prepared:
         self.page = self.context.new_page()
         self.page.on("crash", lambda _p: self.sink.write("page_error", text="The page crashed."))
 
-    def fits(self, viewport: tuple[int, int], trace: str) -> bool:
-        return self.viewport == tuple(viewport) and self.trace == trace
+    def fits(self, viewport: tuple[int, int], trace: str, timezone: str = DEFAULT_TIMEZONE) -> bool:
+        return (self.viewport, self.trace, self.timezone) == (tuple(viewport), trace, timezone)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -315,6 +330,45 @@ def _trace_mode(req: dict[str, Any]) -> str:
     return mode if mode in TRACE_MODES else "actions"
 
 
+def _timezone(req: dict[str, Any]) -> str:
+    """The run's time zone: ``clock.timezone`` of a run request, ``timezone`` of a launch."""
+    return str((req.get("clock") or {}).get("timezone") or req.get("timezone") or DEFAULT_TIMEZONE)
+
+
+def pin_clock(context: Any, req: dict[str, Any]) -> None:
+    """Start the page's clock at the request's ``clock.now`` (an ISO instant): ``Date.now()``
+    reads it when the script starts, and then advances normally (as the grading plugin's)."""
+    now = (req.get("clock") or {}).get("now")
+    if now:
+        context.add_init_script(pinned_date_script(now))
+
+
+#: the page's ``Date`` shifted to the task's instant (``%d``: the offset in ms): it starts there
+#: and advances with the real clock. Not Playwright's ``clock.install``: its fake timers swallow
+#: an error thrown in a timer callback (no ``pageerror``), which a test or the report may need.
+PINNED_DATE_JS = """(() => {
+  const offset = %d;
+  const Real = Date;
+  const now = () => Real.now() + offset;
+  function Date_(...args) {
+    if (!new.target) return new Real(now()).toString();
+    return Reflect.construct(Real, args.length ? args : [now()], new.target);
+  }
+  Object.defineProperties(Date_, Object.getOwnPropertyDescriptors(Real));
+  Date_.now = now;
+  Real.prototype.constructor = Date_;
+  globalThis.Date = Date_;
+})();"""
+
+
+def pinned_date_script(now_iso: str) -> str:
+    """The init script that starts a context's ``Date`` at ``now_iso`` (an ISO instant)."""
+    from datetime import datetime
+
+    start = datetime.fromisoformat(now_iso.replace("Z", "+00:00")).timestamp()
+    return PINNED_DATE_JS % round((start - time.time()) * 1000)
+
+
 def _viewport(req: dict[str, Any]) -> tuple[int, int]:
     width, height = req.get("viewport") or DEFAULT_VIEWPORT
     return int(width), int(height)
@@ -330,10 +384,11 @@ def run_script(
     log = EventLog(out_dir / "events.jsonl")
     viewport = _viewport(req)
     tracing = _trace_mode(req)
-    if prepared is None or not prepared.fits(viewport, tracing):
+    zone = _timezone(req)
+    if prepared is None or not prepared.fits(viewport, tracing, zone):
         if prepared is not None:
             prepared.close()
-        prepared = Prepared(browser, viewport, tracing)
+        prepared = Prepared(browser, viewport, tracing, zone)
     prepared.sink.log = log
     context, page = prepared.context, prepared.page
     if prepared.confined_to != req["base_url"]:
@@ -341,6 +396,7 @@ def run_script(
         prepared.confined_to = req["base_url"]
     context.set_default_timeout(req.get("action_timeout_ms", 3000))
     context.set_default_navigation_timeout(req.get("navigation_timeout_ms", 5000))
+    pin_clock(context, req)
     final_url, trace = None, None
     timings: dict[str, float] = {}
     mark = started
@@ -496,9 +552,9 @@ def main() -> None:
     browser: Any = None
     spare: Prepared | None = None
 
-    def prepare(viewport: tuple[int, int], trace: str) -> Prepared | None:
+    def prepare(viewport: tuple[int, int], trace: str, timezone: str) -> Prepared | None:
         try:
-            return Prepared(browser, viewport, trace)
+            return Prepared(browser, viewport, trace, timezone)
         except Exception:  # noqa: BLE001 - the run will make its own and report the error
             return None
 
@@ -527,7 +583,7 @@ def main() -> None:
                     reply({"ok": False, "error": _ANSI.sub("", f"{type(exc).__name__}: {exc}")})
                     continue
                 reply({"ok": True, "seconds": round(time.perf_counter() - started, 3)})
-                spare = prepare(DEFAULT_VIEWPORT, _trace_mode(req))  # the first call's
+                spare = prepare(DEFAULT_VIEWPORT, _trace_mode(req), _timezone(req))  # 1st call's
             elif op == "run":
                 if browser is None:
                     reply({"ok": False, "error": "run before launch"})
@@ -544,7 +600,7 @@ def main() -> None:
                         }
                     )
                 # the next call's context, made while the caller is busy
-                spare = prepare(_viewport(req), _trace_mode(req))
+                spare = prepare(_viewport(req), _trace_mode(req), _timezone(req))
             elif op == "app_status":
                 reply(app_status(req))
             else:

@@ -117,6 +117,7 @@ class WorkerClient:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
             "TMPDIR": str(private_tmp),
+            "TZ": "UTC",  # Chromium's own zone; a task in another one overrides it per context
         }
         self.proc = subprocess.Popen(
             argv or [sys.executable, "-s", str(_WORKER)],

@@ -7,6 +7,9 @@ grading container. The grader sets:
   file the harness writes that address into once the app answers, waited for at most
   ``SWELANCER_APP_WAIT_S`` seconds);
 - ``SWELANCER_CHROMIUM``: the Chromium executable (optional);
+- ``SWELANCER_NOW`` and ``SWELANCER_TIMEZONE``: the task's clock (an ISO instant and an IANA
+  zone; optional): every context's pages start at that instant (their clock then advances
+  normally) in that zone, so that no verdict depends on the date of the run;
 - ``SWELANCER_INFRA_FILE``: where to write why the browser could not start, so that the grader
   reports an infrastructure error instead of an earned 0.
 
@@ -16,7 +19,7 @@ reset (``POST /api/dev/reset``) before every test.
 
 Started as ``python -c 'import swelancer_grading_plugin as p; p.run_when_told()' ARGS`` (the
 grader's warm start), it starts Playwright and Chromium first, then waits for one line on stdin
-(JSON: ``{"app_wait_s": ...}``) and only then runs ``pytest ARGS``: the harness can start it before
+(JSON: ``{"app_wait_s": ..., "now": ..., "timezone": ...}``) and only then runs ``pytest ARGS``: the harness can start it before
 a grading and hand it the tests when they are in place (EOF instead of the line: it ends).
 """
 
@@ -215,7 +218,8 @@ def run_when_told(args: list[str] | None = None) -> int:
     """Start Playwright and Chromium, wait for the harness's line on stdin, then run pytest with
     ``args`` (default: ``sys.argv[1:]``) and return its exit code; EOF first: return 0 at once.
 
-    The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit).
+    The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit),
+    ``now`` and ``timezone`` set ``SWELANCER_NOW`` and ``SWELANCER_TIMEZONE`` (and ``TZ``).
     """
     global _prestarted
     args = sys.argv[1:] if args is None else args
@@ -229,6 +233,13 @@ def run_when_told(args: list[str] | None = None) -> int:
     settings = json.loads(line)
     if "app_wait_s" in settings:
         os.environ["SWELANCER_APP_WAIT_S"] = str(float(settings["app_wait_s"]))
+    for key, name in (("now", "SWELANCER_NOW"), ("timezone", "SWELANCER_TIMEZONE")):
+        if settings.get(key):
+            os.environ[name] = str(settings[key])
+    if settings.get("timezone"):  # the tests' own clock reads the task's zone too
+        os.environ["TZ"] = str(settings["timezone"])
+        with contextlib.suppress(AttributeError):
+            time.tzset()
     # this module is imported already, so pytest cannot rewrite its asserts (it has none)
     return int(pytest.main(["-W", "ignore::pytest.PytestAssertRewriteWarning", *args]))
 
@@ -248,10 +259,54 @@ def browser() -> Iterator[Any]:
         pw.stop()
 
 
+#: the page's ``Date`` shifted to the task's instant (``%d``: the offset in ms): it starts there
+#: and advances with the real clock. Not Playwright's ``clock.install``: its fake timers swallow
+#: an error thrown in a timer callback (no ``pageerror``), which a test or the report may need.
+PINNED_DATE_JS = """(() => {
+  const offset = %d;
+  const Real = Date;
+  const now = () => Real.now() + offset;
+  function Date_(...args) {
+    if (!new.target) return new Real(now()).toString();
+    return Reflect.construct(Real, args.length ? args : [now()], new.target);
+  }
+  Object.defineProperties(Date_, Object.getOwnPropertyDescriptors(Real));
+  Date_.now = now;
+  Real.prototype.constructor = Date_;
+  globalThis.Date = Date_;
+})();"""
+
+
+def pinned_date_script(now_iso: str) -> str:
+    """The init script that starts a context's ``Date`` at ``now_iso`` (an ISO instant)."""
+    from datetime import datetime
+
+    start = datetime.fromisoformat(now_iso.replace("Z", "+00:00")).timestamp()
+    return PINNED_DATE_JS % round((start - time.time()) * 1000)
+
+
+def pin_clock(context: Any) -> None:
+    """Start ``context``'s clock at ``$SWELANCER_NOW`` (as ``swelancer_env.browser.worker``)."""
+    now = os.environ.get("SWELANCER_NOW")
+    if now:
+        context.add_init_script(pinned_date_script(now))
+
+
+def new_context(browser: Any, **options: Any) -> Any:
+    """A context of ``browser`` in the task's time zone, its clock at the task's instant."""
+    # Chromium starts in UTC (the harness launches it with TZ=UTC): another zone is an
+    # override, and a UTC task's test may still set one of its own (one per page is allowed)
+    zone = os.environ.get("SWELANCER_TIMEZONE")
+    override = {"timezone_id": zone} if zone and zone != "UTC" else {}
+    context = browser.new_context(**override, **options)
+    pin_clock(context)
+    return context
+
+
 @pytest.fixture
 def page(browser: Any, app_url: str) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=app_url, service_workers="block"
+    context = new_context(
+        browser, viewport={"width": 1280, "height": 800}, base_url=app_url, service_workers="block"
     )
     # the page runs the agent's code: it reaches the app's origin and nothing else
     pattern = foreign_url_pattern(app_url)

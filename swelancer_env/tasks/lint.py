@@ -4,7 +4,10 @@
 - the issue does not give the fix away: no added line of the gold fix, no path or file name
   the gold fix changes (a reporter sees the app, not its source);
 - price, category and split are set;
-- every test name a manager task's criteria cite exists in its hidden tests.
+- every test name a manager task's criteria cite exists in its hidden tests;
+- IC: every wrong fix (``wrong_fixes/NAME.patch``) has its description in ``task.toml``'s
+  ``[wrong_fixes]`` and every description its patch; every ``redundant_hunks`` entry names a
+  hunk of the gold fix (``path:N``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from swelancer_env.grading.ablation import hunk_names
 from swelancer_env.grading.canary import contains_canary
 from swelancer_env.tasks.model import Task
 
@@ -100,4 +104,35 @@ def lint_task(task: Task) -> list[LintProblem]:
                     problem(f"the criterion of proposal {proposal} cites {cited}, no hidden test")
             if not re.search(r"\btest_\w+", criterion):
                 problem(f"the criterion of proposal {proposal} cites no hidden test")
+    problems += _lint_wrong_fixes(task)
+    return problems
+
+
+def _lint_wrong_fixes(task: Task) -> list[LintProblem]:
+    problems = []
+    for name in sorted(set(task.wrong_fix_patches) - set(task.wrong_fixes)):
+        problems.append(LintProblem(task.id, (
+            f"wrong_fixes/{name}.patch has no description: add `{name} = \"why it is wrong "
+            '(its class)"` to [wrong_fixes] in task.toml'
+        )))  # fmt: skip
+    for name in sorted(set(task.wrong_fixes) - set(task.wrong_fix_patches)):
+        problems.append(LintProblem(task.id, (
+            f"[wrong_fixes] describes {name!r} but there is no wrong_fixes/{name}.patch"
+        )))  # fmt: skip
+    for name, patch in sorted(task.wrong_fix_patches.items()):
+        if not patch.strip():
+            problems.append(LintProblem(task.id, f"wrong_fixes/{name}.patch is empty"))
+    if task.redundant_hunks or task.untested_hunks:
+        # the gold fix is bug.patch reversed: the same hunks, in the same order
+        hunks = hunk_names(task.bug_patch)
+        for field, names in (
+            ("redundant_hunks", task.redundant_hunks),
+            ("untested_hunks", task.untested_hunks),
+        ):
+            for name in names:
+                if name not in hunks:
+                    problems.append(LintProblem(task.id, (
+                        f"{field} names {name!r}, not a hunk of the gold fix "
+                        f"(it has {', '.join(hunks)})"
+                    )))  # fmt: skip
     return problems

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -12,6 +14,7 @@ __all__ = [
     "App",
     "CATEGORY_DESCRIPTIONS",
     "Category",
+    "Clock",
     "Limits",
     "OfficialInfo",
     "Proposal",
@@ -59,6 +62,66 @@ class Limits(BaseModel):
     #: reads no more; a larger submission fails with the reason)
     max_diff_bytes: int = Field(default=5_000_000, gt=0)
     max_diff_files: int = Field(default=500, gt=0)
+
+
+#: the default instant of a task's clock: fixed, so that no verdict depends on the day of the run
+
+
+class Clock(BaseModel):
+    """The time and place a task runs at: the time zone ``timezone`` always (the browser's
+    ``timezone_id``, the app's and the tests' ``TZ``); with ``now``, the browser's clock starts
+    there and advances normally, whatever the date of the run.
+
+    ``now`` is off by default: the bundled apps' servers read the host's clock, and a page
+    whose clock is years from the server's shows every due date wrong (a desk ticket "Due in
+    690 days"). A task pins it once its app's server reads ``SWELANCER_NOW`` too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: the instant the browser's clock starts at, with its offset (``2025-01-15T10:00:00Z``);
+    #: None: the real clock
+    now: datetime | None = None
+    #: an IANA time zone name (``America/New_York``)
+    timezone: str = "UTC"
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, now: datetime | None) -> datetime | None:
+        if now is None:
+            return None
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError(
+                f"{now.isoformat()} has no offset: write it in UTC, as 2025-01-15T10:00:00Z"
+            )
+        return now.astimezone(UTC)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            if not name or name.startswith(("/", ".")) or ".." in name:
+                raise ValueError(name)
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{name!r} is not an IANA time zone name: use one such as 'UTC' or "
+                "'America/New_York'"
+            ) from None
+        return name
+
+    @property
+    def iso(self) -> str:
+        """``now`` as ``2025-01-15T10:00:00.000Z`` (what the harness passes on); ``""``
+        without one."""
+        if self.now is None:
+            return ""
+        return self.now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.now.microsecond // 1000:03d}Z"
+
+    def env(self) -> dict[str, str]:
+        """The environment that pins it: ``TZ``, ``SWELANCER_TIMEZONE`` and (with ``now``)
+        ``SWELANCER_NOW``."""
+        pinned = {"TZ": self.timezone, "SWELANCER_TIMEZONE": self.timezone}
+        return {**pinned, "SWELANCER_NOW": self.iso} if self.now is not None else pinned
 
 
 class App(BaseModel):
@@ -140,9 +203,22 @@ class Task(BaseModel):
     #: paths (relative to the app root) whose changes count; everything else is dropped
     acceptable_paths: list[str] = Field(default_factory=lambda: ["."])
     limits: Limits = Field(default_factory=Limits)
+    #: the instant and time zone the browser and the app run at
+    clock: Clock = Field(default_factory=Clock)
     correct_proposal: str | None = None
     #: manager: for each wrong proposal, the stated criterion it fails (checked by a hidden test)
     criteria: dict[str, str] = Field(default_factory=dict)
+    #: IC: for each wrong fix (``wrong_fixes/NAME.patch``), why it is wrong in one sentence
+    #: (its class: breaks something nearby, covers only the named cases, the issue's workaround,
+    #: first interaction only, depends on today's date); ``validate`` proves each one fails
+    wrong_fixes: dict[str, str] = Field(default_factory=dict)
+    #: IC: gold hunks (``path:N``, the N-th hunk of that file in the gold diff) that the fix
+    #: needs not (a comment, a refactor): the gold without one of them passes
+    redundant_hunks: list[str] = Field(default_factory=list)
+    #: IC: gold hunks that change behaviour but that no hidden test checks yet: the gold
+    #: without one of them still passes. A debt written down, not a license: the tests should
+    #: be strengthened and the hunk taken off this list (``validate`` says when it can be)
+    untested_hunks: list[str] = Field(default_factory=list)
     #: set for a task of the official benchmark (see :mod:`swelancer_env.official`)
     official: OfficialInfo | None = None
 
@@ -152,6 +228,8 @@ class Task(BaseModel):
     bug_patch: str = ""
     user_tool: str = ""
     proposals: list[Proposal] = Field(default_factory=list)
+    #: IC: the patches of ``wrong_fixes/`` by name (a git diff against the starting state)
+    wrong_fix_patches: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("acceptable_paths")
     @classmethod
@@ -167,6 +245,12 @@ class Task(BaseModel):
             raise ValueError("a swe_manager task needs correct_proposal (a proposal id)")
         if self.variant == "ic_swe" and self.correct_proposal is not None:
             raise ValueError("correct_proposal is only for swe_manager tasks")
+        if self.variant == "swe_manager" and (
+            self.wrong_fixes or self.redundant_hunks or self.untested_hunks
+        ):
+            raise ValueError(
+                "wrong_fixes, redundant_hunks and untested_hunks are only for ic_swe tasks"
+            )
         return self
 
     @property

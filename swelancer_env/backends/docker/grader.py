@@ -94,6 +94,15 @@ GRADE_DIR = "/grade"
 RUN = f"{GRADE_DIR}/run"
 PLUGIN_MODULE = "swelancer_grading_plugin"
 _PLUGIN_SOURCE = Path(plugin_module.__file__)
+
+
+def _start_request(grader: Any, task: Task, limit: float) -> dict[str, Any]:
+    """The app keeper's ``start`` request for ``task``'s app, at the task's clock and zone."""
+    request = start_request(app_of(task), limit, limits=grader.config.tree_limits)
+    request["env"] = {**request["env"], **task.clock.env()}
+    return request
+
+
 _PYTEST_ENV = {
     "HOME": f"{RUN}/home",
     "TMPDIR": f"{RUN}/tmp",
@@ -244,7 +253,8 @@ class DockerGrader(Grader):
         started = time.perf_counter()
         launch.wait().put(GRADE_DIR, tree_entries(task.tests_dir, "run/tests"))
         limit = task.limits.grading_timeout_s
-        tests.send((json.dumps({"app_wait_s": limit}) + "\n").encode())
+        clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
+        tests.send((json.dumps({"app_wait_s": limit, **clock}) + "\n").encode())
         timings["tests_in"] = round(time.perf_counter() - started, 3)
         # past the deadline pytest is left running: the container is removed with it
         run = tests.result(limit)
@@ -262,9 +272,7 @@ class DockerGrader(Grader):
         tests: Future[ExecResult],
     ) -> None:
         limit = task.limits.grading_timeout_s
-        started = launch.appctl(
-            start_request(app_of(task), limit, limits=self.config.tree_limits), timeout=limit
-        )
+        started = launch.appctl(_start_request(self, task, limit), timeout=limit)
         lap("app")
         url = f"http://127.0.0.1:{APP_PORT}\n" if started.get("ok") else "error\n"
         box.put(GRADE_DIR, [PutEntry(f"run/{APP_URL_FILE}", url.encode(), 0o600)])
@@ -307,12 +315,7 @@ class DockerGrader(Grader):
                 StartingState.get(task).materialize_tree(launch.folder / "tree")
                 box = launch.wait()
                 limit = task.limits.grading_timeout_s
-                ok = bool(
-                    box.appctl(
-                        start_request(app_of(task), limit, limits=self.config.tree_limits),
-                        timeout=limit,
-                    ).get("ok")
-                )
+                ok = bool(box.appctl(_start_request(self, task, limit), timeout=limit).get("ok"))
             except SandboxError:
                 ok = False
             finally:

@@ -209,6 +209,7 @@ class DockerUserToolSession(UserToolSession):
         self._app_pid, self._fingerprint = None, ""
         remaining = max(0.5, deadline - time.monotonic())
         request = start_request(self.app, remaining, restart=True, limits=self.config.tree_limits)
+        request["env"] = {**request["env"], **self.task.clock.env()}
         answer = box.appctl(request, timeout=remaining + 10)
         if not answer.get("ok"):
             error = f"The {self.app.name} app {answer.get('error')}."

@@ -97,7 +97,8 @@ class _PytestRun:
         assert proc is not None and proc.stdin is not None
         self.timeout = task.limits.grading_timeout_s
         self.started = time.perf_counter()
-        line = json.dumps({"app_wait_s": self.timeout}) + "\n"
+        clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
+        line = json.dumps({"app_wait_s": self.timeout, **clock}) + "\n"
         stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again
         with contextlib.suppress(BrokenPipeError):  # it died: finish() reports what it said
             stdin.write(line.encode())
@@ -221,7 +222,7 @@ class LocalGrader(Grader):
             server = AppServer(
                 app, tree, isolate=self.isolate,
                 listener=link.tcp if link is not None else None,
-                browser_socket=link.unix if link is not None else None,
+                browser_socket=link.unix if link is not None else None, clock=task.clock,
             ).start()  # fmt: skip
         except AppStartError as e:
             tests_run.kill()
@@ -282,6 +283,7 @@ class LocalGrader(Grader):
             "HOME": str(run / "home"),
             "TMPDIR": str(run / "home"),  # Playwright's artifacts go with the run
             "LANG": "C.UTF-8",
+            "TZ": "UTC",  # Chromium's own zone; a task in another one overrides it per context
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1",
             # only the grading plugin: no plugin installed beside pytest joins the run (faster

@@ -168,7 +168,7 @@ class LocalUserToolSession(UserToolSession):
         link = self._app_link()  # one address for the session: the app's restarts keep it
         server = AppServer(
             app, Path(self.sandbox.tree), log_lines=1_000_000,
-            listener=link.tcp, browser_socket=link.unix,
+            listener=link.tcp, browser_socket=link.unix, clock=self.task.clock,
         )  # fmt: skip
         try:
             server.start()
