@@ -10,8 +10,12 @@ from __future__ import annotations
 import abc
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from swelancer_env.sandbox.bash_session import BashSession
 
 __all__ = ["CommandResult", "DiffLimits", "Sandbox"]
 
@@ -40,6 +44,8 @@ class Sandbox(abc.ABC):
 
     #: host path of the agent's work tree (a git repository with one commit)
     tree: Path
+    #: the persistent shell (both backends keep one; None until started and after stop)
+    _session: BashSession | None = None
     #: the path of the work tree as the agent's shell sees it
     workdir: str
 
@@ -75,8 +81,8 @@ class Sandbox(abc.ABC):
         returns at once, as after its timeout. Safe from any thread: it reads ``/proc`` (or
         asks the container's warden) and sends signals, and touches none of the shell's pipes.
         """
-        session = getattr(self, "_session", None)  # the BashSession of both backends
-        transport = getattr(session, "transport", None)
+        session = self._session
+        transport = session.transport if session is not None else None
         if transport is not None:
             with contextlib.suppress(Exception):  # nothing running, or the shell just ended
                 transport.kill_command()

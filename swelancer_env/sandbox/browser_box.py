@@ -31,6 +31,7 @@ import socket
 import sys
 from pathlib import Path
 
+from swelancer_env.appserver import listen_socket
 from swelancer_env.sandbox import isolation
 from swelancer_env.sandbox.limits import ResourceLimits
 
@@ -58,11 +59,9 @@ class AppLink:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / "app.sock"
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp = listen_socket()
         self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            self.tcp.bind(("127.0.0.1", 0))
-            self.tcp.listen(128)
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
             self.unix.bind(str(self.path))
@@ -71,10 +70,6 @@ class AppLink:
             self.close()
             raise
         self.port = int(self.tcp.getsockname()[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def reach_argv(self) -> list[str]:
         """The forwarder in front of the browser: run it as the sandbox's command, the
