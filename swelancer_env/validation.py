@@ -7,6 +7,8 @@ The checks of a task, each a real grading (or a real user-tool run):
 - each proposal passes or fails as ``task.toml`` says, and a wrong one fails exactly the hidden
   tests its criterion names (``criteria`` cites them as ``test_...``): every hidden test is run
   for it, not stopping at the first failure;
+- IC: each right fix of the task (``right_fixes/NAME.patch``: a correct fix written another way
+  than the gold) passes;
 - IC: each wrong fix of the task (``wrong_fixes/NAME.patch``) fails, and so does the gold fix
   with any one hunk left out (``gold without path:N``), unless ``redundant_hunks`` declares that
   hunk redundant (then it must pass): no partial fix passes;
@@ -143,6 +145,10 @@ def wrong_fix_plan(task: Task, grader: LocalGrader, gold: str) -> list[Step]:
     order), then the gold fix without each hunk in turn (expected to pass only for a hunk
     ``redundant_hunks`` declares)."""
     plan: list[Step] = [
+        (grader, f"right fix {name}", _applied(task, patch), "pass", None)
+        for name, patch in sorted(task.right_fix_patches.items())
+    ]
+    plan += [
         (grader, f"wrong fix {name}", _applied(task, patch), "fail", None)
         for name, patch in sorted(task.wrong_fix_patches.items())
     ]

@@ -110,18 +110,27 @@ def lint_task(task: Task) -> list[LintProblem]:
 
 def _lint_wrong_fixes(task: Task) -> list[LintProblem]:
     problems = []
-    for name in sorted(set(task.wrong_fix_patches) - set(task.wrong_fixes)):
-        problems.append(LintProblem(task.id, (
-            f"wrong_fixes/{name}.patch has no description: add `{name} = \"why it is wrong "
-            '(its class)"` to [wrong_fixes] in task.toml'
-        )))  # fmt: skip
-    for name in sorted(set(task.wrong_fixes) - set(task.wrong_fix_patches)):
-        problems.append(LintProblem(task.id, (
-            f"[wrong_fixes] describes {name!r} but there is no wrong_fixes/{name}.patch"
-        )))  # fmt: skip
-    for name, patch in sorted(task.wrong_fix_patches.items()):
-        if not patch.strip():
-            problems.append(LintProblem(task.id, f"wrong_fixes/{name}.patch is empty"))
+    for kind, described, patches in (
+        ("wrong_fixes", task.wrong_fixes, task.wrong_fix_patches),
+        ("right_fixes", task.right_fixes, task.right_fix_patches),
+    ):
+        what = (
+            "why it is wrong (its class)"
+            if kind == "wrong_fixes"
+            else "how it differs from the gold"
+        )
+        for name in sorted(set(patches) - set(described)):
+            problems.append(LintProblem(task.id, (
+                f"{kind}/{name}.patch has no description: add `{name} = \"{what}\"` to "
+                f"[{kind}] in task.toml"
+            )))  # fmt: skip
+        for name in sorted(set(described) - set(patches)):
+            problems.append(LintProblem(task.id, (
+                f"[{kind}] describes {name!r} but there is no {kind}/{name}.patch"
+            )))  # fmt: skip
+        for name, patch in sorted(patches.items()):
+            if not patch.strip():
+                problems.append(LintProblem(task.id, f"{kind}/{name}.patch is empty"))
     if task.redundant_hunks or task.untested_hunks:
         # the gold fix is bug.patch reversed: the same hunks, in the same order
         hunks = hunk_names(task.bug_patch)

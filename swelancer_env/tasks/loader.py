@@ -229,13 +229,13 @@ def load_task_dir(folder: Path) -> Task:
             )
     elif criteria:
         raise TaskFormatError(f"{toml_path}: field `criteria` is only for swe_manager tasks")
-    wrong = folder / "wrong_fixes"
-    if wrong.is_dir():
-        if task.variant != "ic_swe":
-            raise TaskFormatError(f"{wrong}: wrong fixes are only for ic_swe tasks")
-        task.wrong_fix_patches = {
-            p.stem: p.read_text(encoding="utf-8") for p in sorted(wrong.glob("*.patch"))
-        }
+    for kind in ("wrong_fixes", "right_fixes"):
+        fixes = folder / kind
+        if fixes.is_dir():
+            if task.variant != "ic_swe":
+                raise TaskFormatError(f"{fixes}: {kind} are only for ic_swe tasks")
+            patches = {p.stem: p.read_text(encoding="utf-8") for p in sorted(fixes.glob("*.patch"))}
+            setattr(task, kind.replace("fixes", "fix_patches"), patches)
     return task
 
 

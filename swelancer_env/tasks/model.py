@@ -212,6 +212,10 @@ class Task(BaseModel):
     #: (its class: breaks something nearby, covers only the named cases, the issue's workaround,
     #: first interaction only, depends on today's date); ``validate`` proves each one fails
     wrong_fixes: dict[str, str] = Field(default_factory=dict)
+    #: IC: for each right fix (``right_fixes/NAME.patch``), how it differs from the gold: a
+    #: correct fix the issue would accept, written another way; ``validate`` proves it passes
+    #: (the tests are not tied to the gold's way)
+    right_fixes: dict[str, str] = Field(default_factory=dict)
     #: IC: gold hunks (``path:N``, the N-th hunk of that file in the gold diff) that the fix
     #: needs not (a comment, a refactor): the gold without one of them passes
     redundant_hunks: list[str] = Field(default_factory=list)
@@ -230,6 +234,8 @@ class Task(BaseModel):
     proposals: list[Proposal] = Field(default_factory=list)
     #: IC: the patches of ``wrong_fixes/`` by name (a git diff against the starting state)
     wrong_fix_patches: dict[str, str] = Field(default_factory=dict)
+    #: IC: the patches of ``right_fixes/`` by name (a git diff against the starting state)
+    right_fix_patches: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("acceptable_paths")
     @classmethod
@@ -246,10 +252,11 @@ class Task(BaseModel):
         if self.variant == "ic_swe" and self.correct_proposal is not None:
             raise ValueError("correct_proposal is only for swe_manager tasks")
         if self.variant == "swe_manager" and (
-            self.wrong_fixes or self.redundant_hunks or self.untested_hunks
+            self.wrong_fixes or self.right_fixes or self.redundant_hunks or self.untested_hunks
         ):
             raise ValueError(
-                "wrong_fixes, redundant_hunks and untested_hunks are only for ic_swe tasks"
+                "wrong_fixes, right_fixes, redundant_hunks and untested_hunks are only for "
+                "ic_swe tasks"
             )
         return self
 
