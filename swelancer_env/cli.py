@@ -348,6 +348,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_regression(args: argparse.Namespace) -> int:
+    from swelancer_env.backends.local.grader import LocalGrader
+    from swelancer_env.grading.regression import suite_task
+
+    task = suite_task(args.app)
+    grader = LocalGrader(chromium=args.chromium, partial_credit=True)
+    try:
+        started = time.perf_counter()
+        result = grader.grade(task, "")
+    finally:
+        grader.close()
+    for t in result.tests:
+        first = t.message.strip().splitlines()[0][:200] if t.message.strip() else ""
+        print(f"{t.outcome:<8} {t.seconds:6.2f} s  {t.name}" + (f": {first}" if first else ""))
+    ok = sum(t.outcome == "passed" for t in result.tests)
+    print(f"\n{args.app}: {ok} of {len(result.tests)} regression tests passed on the clean tree "
+          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    if result.infra_error or result.reason and not result.tests:
+        print(result.infra_error or result.reason)
+    return 0 if result.passed else 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from swelancer_env.tasks.lint import lint_task
     from swelancer_env.validation import is_wrong_fix, validate_task
@@ -692,6 +714,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "each one's outcome and message")  # fmt: skip
     v.add_argument("--workers", type=int, default=2, help="gradings of a task at once (default 2)")
     v.set_defaults(func=cmd_validate)
+
+    rg = sub.add_parser(
+        "regression", help="run an app's regression suite on its clean tree (every test)"
+    )
+    rg.add_argument("app", help="the app (tally, desk, ...)")
+    rg.add_argument("--chromium")
+    rg.set_defaults(func=cmd_regression)
 
     pr = sub.add_parser(
         "prepare", help="install each app's npm dependencies once (npm ci, into the cache)"

@@ -1,0 +1,3 @@
+def test_health_answers(api):
+    status, _ = api.get("/api/health")
+    assert status == 200
