@@ -352,6 +352,16 @@ def cmd_regression(args: argparse.Namespace) -> int:
     from swelancer_env.backends.local.grader import LocalGrader
     from swelancer_env.grading.regression import suite_task
 
+    if args.record:
+        from swelancer_env.grading.coverage import Coverage, record
+
+        started = time.perf_counter()
+        path = record(args.app, chromium=args.chromium)
+        coverage = Coverage.load(path.parent)
+        n = len(coverage.tests) if coverage else 0
+        print(f"{args.app}: recorded the lines each of {n} regression tests runs in "
+              f"{time.perf_counter() - started:.1f} s: {path}")  # fmt: skip
+        return 0
     task = suite_task(args.app)
     grader = LocalGrader(chromium=args.chromium, partial_credit=True)
     try:
@@ -720,6 +730,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rg.add_argument("app", help="the app (tally, desk, ...)")
     rg.add_argument("--chromium")
+    rg.add_argument(
+        "--record", action="store_true",
+        help="record which lines each test runs (the suite's coverage.json, which grading reads "
+        "to choose the tests a submission's change needs); after every change to the suite or "
+        "the app",
+    )  # fmt: skip
     rg.set_defaults(func=cmd_regression)
 
     pr = sub.add_parser(

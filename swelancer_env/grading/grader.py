@@ -21,6 +21,7 @@ the app and the tests run is the backend's:
 from __future__ import annotations
 
 import abc
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ from swelancer_env.tempdirs import force_rmtree, make_temp_dir, scrub_host_paths
 
 __all__ = [
     "APP_URL_FILE",
+    "P2P_DIR",
     "PLUGIN",
     "WARM_START",
     "Grader",
@@ -40,11 +42,45 @@ __all__ = [
     "blame_start_failure",
     "pytest_args",
     "read_report",
+    "regression_args",
     "scrub_host_paths",
+    "stage_regression",
     "verdict",
 ]
 
 PLUGIN = "swelancer_env.grading.plugin"
+
+
+#: the folder (in a run folder) the chosen regression tests are copied into; their JUnit names
+#: start with ``p2p.``
+P2P_DIR = "p2p"
+#: a regression test file's name in ``p2p/`` (apart from any hidden test file's module name)
+P2P_PREFIX = "regression_"
+
+
+def regression_args(tests: list[str]) -> list[str]:
+    """pytest's node ids of regression tests (``test_x.py::test_y``) as staged by
+    :func:`stage_regression`."""
+    return [f"{P2P_DIR}/{P2P_PREFIX}{t}" for t in tests]
+
+
+def stage_regression(suite: Path, run: Path) -> None:
+    """Copy the regression suite's tests into ``run/p2p`` (each ``test_*.py`` renamed apart
+    from the hidden tests' modules; ``conftest.py`` as it is)."""
+    dest = run / P2P_DIR
+    dest.mkdir()
+    for f in sorted((suite / "tests").iterdir()):
+        if f.is_file() and f.suffix == ".py":
+            name = f.name if f.name == "conftest.py" else P2P_PREFIX + f.name
+            shutil.copyfile(f, dest / name)
+
+
+def _regressions(result: GradeResult) -> list[str]:
+    return [
+        t.name.split("::")[-1]
+        for t in result.tests
+        if t.outcome != "passed" and t.name.startswith(P2P_DIR + ".")
+    ]
 
 
 def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> GradeResult:
@@ -59,6 +95,12 @@ def verdict(task: Task, result: GradeResult, partial_credit: bool = False) -> Gr
         result.earned = task.price
     else:
         result.earned = round(task.price * result.fraction_passed, 2) if partial_credit else 0.0
+        broke = _regressions(result)
+        if broke and not result.reason:
+            result.reason = (
+                f"the change broke what worked before it: the app's regression test"
+                f"{'s' if len(broke) > 1 else ''} {', '.join(broke)} failed"
+            )
         if not result.reason:
             result.reason = (
                 "no hidden test ran"
@@ -148,8 +190,40 @@ class Grader(abc.ABC):
             first failure: the verdict is then known).
     """
 
-    def __init__(self, partial_credit: bool = False):
+    def __init__(
+        self,
+        partial_credit: bool = False,
+        regression: bool = True,
+        regression_budget_s: float = 2.0,
+        regression_most: int = 4,
+    ):
         self.partial_credit = partial_credit
+        #: run, besides an IC task's hidden tests, the app's regression tests that ran a line
+        #: the diff changes (at most ``regression_most``, about ``regression_budget_s`` of
+        #: recorded time, the most targeted first)
+        self.regression = regression
+        self.regression_budget_s = regression_budget_s
+        self.regression_most = regression_most
+
+    def regression_tests(self, task: Task, diff: str) -> tuple[Path | None, list[str]]:
+        """The regression suite's folder and the tests of it this grading runs (none for a
+        manager task, whose wrong proposals fail exactly the hidden tests their criteria
+        cite, for an app without a recorded suite, or for an empty diff)."""
+        if not (self.regression and diff.strip() and task.variant == "ic_swe" and task.folder):
+            return None, []
+        from swelancer_env.grading.coverage import Coverage, select
+        from swelancer_env.grading.regression import suite_folder
+
+        folder = suite_folder(task.app, Path(task.folder).resolve().parents[1])
+        if folder is None or folder == Path(task.folder).resolve():
+            return None, []
+        coverage = Coverage.load(folder)
+        if coverage is None:
+            return None, []
+        chosen = select(
+            coverage, diff, task.bug_patch, self.regression_budget_s, self.regression_most
+        )
+        return folder, chosen
 
     def grade(self, task: Task, diff: str) -> GradeResult:
         """Grade ``diff`` (a git diff against the starting state) on ``task``.

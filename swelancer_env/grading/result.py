@@ -30,6 +30,9 @@ class GradeResult(BaseModel):
     seconds: float = 0.0  # wall time of the whole grading
     pytest_seconds: float = 0.0  # wall time of the hidden tests' pytest run
     diff_bytes: int = 0
+    #: the app's regression tests run besides the hidden ones (pass-to-pass: chosen by what the
+    #: diff changes; their names in ``tests`` start with ``p2p.``)
+    regression_tests: list[str] = Field(default_factory=list)
 
     @property
     def n_passed(self) -> int:

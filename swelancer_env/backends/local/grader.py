@@ -51,6 +51,8 @@ from swelancer_env.grading.grader import (
     blame_start_failure,
     pytest_args,
     read_report,
+    regression_args,
+    stage_regression,
 )
 from swelancer_env.grading.interpreter import check_interpreter
 from swelancer_env.grading.result import GradeResult
@@ -91,14 +93,16 @@ class _PytestRun:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def go(self, task: Task) -> None:
-        """Run the tests now in ``run/tests``, within ``task``'s grading time from now."""
+    def go(self, task: Task, extra_args: list[str] | None = None) -> None:
+        """Run the tests now in ``run/tests`` (and ``extra_args``: the regression tests'
+        node ids), within ``task``'s grading time from now."""
         proc = self.proc
         assert proc is not None and proc.stdin is not None
         self.timeout = task.limits.grading_timeout_s
         self.started = time.perf_counter()
         clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
-        line = json.dumps({"app_wait_s": self.timeout, **clock}) + "\n"
+        settings = {"app_wait_s": self.timeout, **clock, "extra_args": extra_args or []}
+        line = json.dumps(settings) + "\n"
         stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again
         with contextlib.suppress(BrokenPipeError):  # it died: finish() reports what it said
             stdin.write(line.encode())
@@ -159,6 +163,8 @@ class LocalGrader(Grader):
             each grading, and from :meth:`warm_up`. A grading then waits only for the app and
             the tests themselves. A spare is used once, and costs an idle Python, Node and
             Chromium (about 200 MB of memory of its own) until :meth:`close`.
+        regression: also run the app's regression tests that the diff's lines touch (see
+            :meth:`Grader.regression_tests`).
     """
 
     def __init__(
@@ -167,8 +173,9 @@ class LocalGrader(Grader):
         partial_credit: bool = False,
         isolate: bool | None = None,
         warm: bool = True,
+        regression: bool = True,
     ):
-        super().__init__(partial_credit=partial_credit)
+        super().__init__(partial_credit=partial_credit, regression=regression)
         self.chromium = chromium
         self.isolate = isolate
         self.warm = warm
@@ -214,9 +221,13 @@ class LocalGrader(Grader):
             return
         run = tests_run.run
         shutil.copytree(task.tests_dir, run / "tests")
+        suite, regression = self.regression_tests(task, diff)
+        if suite is not None and regression:
+            stage_regression(suite, run)
+            result.regression_tests = regression
         # pytest, Playwright and Chromium are started (or start) while the app builds and
         # starts: the tests wait for its address in a file (written once it answers)
-        tests_run.go(task)
+        tests_run.go(task, regression_args(regression))
         link = tests_run.link
         try:
             server = AppServer(

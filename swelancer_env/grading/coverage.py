@@ -1,0 +1,389 @@
+"""Which regression tests exercise which lines of an app: recorded once, read at every grading.
+
+``record(app)`` runs the app's regression suite (:mod:`swelancer_env.grading.regression`) on
+its clean tree, one test at a time, and keeps for each test the lines it ran:
+
+- of the server, by a line tracer in the app's Python (:mod:`~swelancer_env.grading.line_tracer`,
+  wrapped around the app's ``python3`` start command);
+- of the frontend, by Chromium's block coverage of every page the test opened, mapped through
+  the bundle's source map back to the source files (the bundle is rebuilt with ``--sourcemap``).
+
+The result is ``<root>/regression/<app>/coverage.json``: for each test, its recorded seconds
+and, per file of the app, the ranges of lines it ran. :func:`select` reads it to choose, for a
+submitted diff, the tests that ran a line the diff changes (mapped from the task's starting
+state to the clean tree through ``bug.patch``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from swelancer_env.grading.ablation import FileDiff, split_diff
+from swelancer_env.tasks.model import App
+
+__all__ = [
+    "Coverage",
+    "changed_lines",
+    "compress",
+    "decode_mappings",
+    "executed_source_lines",
+    "expand",
+    "record",
+    "select",
+]
+
+COVERAGE_FILE = "coverage.json"
+
+
+# -- line sets on disk: "1-4,9,12-13" -----------------------------------------------------------
+
+
+def compress(lines: set[int]) -> str:
+    out, run = [], None
+    for n in sorted(lines):
+        if run and n == run[1] + 1:
+            run[1] = n
+        else:
+            if run:
+                out.append(f"{run[0]}-{run[1]}" if run[1] > run[0] else str(run[0]))
+            run = [n, n]
+    if run:
+        out.append(f"{run[0]}-{run[1]}" if run[1] > run[0] else str(run[0]))
+    return ",".join(out)
+
+
+def expand(text: str) -> set[int]:
+    lines: set[int] = set()
+    for part in filter(None, text.split(",")):
+        a, _, b = part.partition("-")
+        lines.update(range(int(a), int(b or a) + 1))
+    return lines
+
+
+# -- the frontend: V8 block coverage through a source map ---------------------------------------
+
+_B64 = {
+    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+}
+
+
+def _vlq(segment: str) -> list[int]:
+    values, shift, value = [], 0, 0
+    for ch in segment:
+        digit = _B64[ch]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        values.append(-(value >> 1) if value & 1 else value >> 1)
+        shift = value = 0
+    return values
+
+
+def decode_mappings(mappings: str) -> list[tuple[int, int, int, int]]:
+    """A source map's ``mappings``: (generated line, generated column, source index, source
+    line), 0-based, in generated order."""
+    out = []
+    src = src_line = 0
+    for gen_line, line in enumerate(mappings.split(";")):
+        col = 0
+        for seg in filter(None, line.split(",")):
+            v = _vlq(seg)
+            col += v[0]
+            if len(v) >= 4:
+                src += v[1]
+                src_line += v[2]
+                out.append((gen_line, col, src, src_line))
+    return out
+
+
+def _utf16_line_starts(text: str) -> list[int]:
+    starts, offset = [0], 0
+    for line in text.split("\n"):
+        offset += len(line.encode("utf-16-le")) // 2 + 1
+        starts.append(offset)
+    return starts
+
+
+def executed_source_lines(
+    bundle: str, source_map: dict, functions: list[dict]
+) -> dict[str, set[int]]:
+    """The source lines (1-based, per source path as the map names it) whose generated code
+    ran, from V8's precise coverage ``functions`` of ``bundle`` (block granularity): a position
+    ran if the innermost coverage range holding it has a count above 0."""
+    ranges = sorted(
+        ((r["startOffset"], r["endOffset"], r["count"]) for f in functions for r in f["ranges"]),
+        key=lambda r: (r[0], -r[1]),
+    )
+    starts = _utf16_line_starts(bundle)
+    points = sorted(
+        (starts[g_line] + g_col, s, s_line)
+        for g_line, g_col, s, s_line in decode_mappings(source_map.get("mappings", ""))
+        if g_line < len(starts)
+    )
+    out: dict[str, set[int]] = {}
+    sources = source_map.get("sources", [])
+    stack: list[tuple[int, int, int]] = []
+    i = 0
+    for offset, s, s_line in points:
+        while i < len(ranges) and ranges[i][0] <= offset:
+            while stack and stack[-1][1] <= ranges[i][0]:
+                stack.pop()
+            stack.append(ranges[i])
+            i += 1
+        while stack and stack[-1][1] <= offset:
+            stack.pop()
+        if stack and stack[-1][2] > 0 and s < len(sources):
+            out.setdefault(sources[s], set()).add(s_line + 1)
+    return out
+
+
+# -- selection ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    """An app's recorded coverage: per test id, its seconds and its lines per file."""
+
+    tests: dict[str, dict]
+    #: the server's lines run as it started (its modules' top level: no test's own)
+    startup: dict[str, str]
+
+    @classmethod
+    def load(cls, folder: Path) -> Coverage | None:
+        path = folder / COVERAGE_FILE
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["tests"], data.get("startup", {}))
+
+    def lines(self, test: str, path: str) -> set[int]:
+        return expand(self.tests[test]["files"].get(path, ""))
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def _to_clean(line: int, bug: FileDiff | None) -> tuple[int, int]:
+    """A line of the starting state, as the lines of the clean tree it stands for, through the
+    task's ``bug.patch`` hunks of that file (which made the starting state from the clean
+    tree): a line the bug added stands for the clean lines it replaced, or those around it."""
+    shift = 0
+    for hunk in bug.hunks if bug is not None else []:
+        m = _HUNK.match(hunk[0])
+        if m is None:
+            continue
+        old, new = int(m.group(1)), int(m.group(3))
+        if line < new:
+            break
+        removed: list[int] = []
+        for text in hunk[1:]:
+            if text.startswith("-"):
+                removed.append(old)
+                old += 1
+            elif text.startswith("+"):
+                if new == line:
+                    if removed:
+                        return removed[0], removed[-1]
+                    return max(1, old - 1), old
+                new += 1
+            elif not text.startswith("\\"):
+                if new == line:
+                    return old, old
+                old, new = old + 1, new + 1
+                removed = []
+        shift = old - new
+    return line + shift, line + shift
+
+
+def _edited_lines(hunk: list[str]) -> set[int]:
+    """The old file's lines a hunk removes or changes, and for an insertion the lines around
+    it (context lines are not edits)."""
+    m = _HUNK.match(hunk[0])
+    if m is None:
+        return set()
+    line = int(m.group(1))
+    edited: set[int] = set()
+    replacing = False  # a "+" right after "-" lines replaces them: no lines of its own
+    for text in hunk[1:]:
+        if text.startswith("-"):
+            edited.add(line)
+            line += 1
+            replacing = True
+        elif text.startswith("+"):
+            if not replacing:
+                edited.update((max(1, line - 1), line))
+        elif not text.startswith("\\"):
+            line += 1
+            replacing = False
+    return edited
+
+
+def changed_lines(diff: str, bug_patch: str, window: int = 1) -> dict[str, set[int]]:
+    """The clean tree's lines a diff against the starting state changes, per file (a pure
+    insertion counts the lines around it; ``window`` lines around every change count too)."""
+    bug = {f.path: f for f in split_diff(bug_patch)} if bug_patch.strip() else {}
+    out: dict[str, set[int]] = {}
+    for f in split_diff(diff):
+        lines = out.setdefault(f.path, set())
+        for hunk in f.hunks:
+            for n in _edited_lines(hunk):
+                lo, hi = _to_clean(n, bug.get(f.path))
+                lines.update(range(max(1, lo - window), hi + window + 1))
+    return out
+
+
+def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most: int) -> list[str]:
+    """The regression tests that ran a line ``diff`` changes: the most targeted first (fewest
+    lines run in all), at most ``most`` of them and about ``budget_s`` recorded seconds.
+
+    A change to a line the server ran as it started (a module's top level: a constant, an
+    import, a ``def`` line) reaches every test: after the tests that ran a changed line
+    themselves, the most targeted of the others fill what is left of the budget.
+    """
+    changed = changed_lines(diff, bug_patch)
+    at_start = any(
+        expand(coverage.startup.get(path, "")) & lines for path, lines in changed.items()
+    )
+    hits = []
+    for test, record in coverage.tests.items():
+        total = sum(len(expand(r)) for r in record["files"].values())
+        if any(coverage.lines(test, path) & lines for path, lines in changed.items()):
+            hits.append((0, total, record.get("seconds", 0.0), test))
+        elif at_start:
+            hits.append((1, total, record.get("seconds", 0.0), test))
+    chosen: list[str] = []
+    spent = 0.0
+    for _indirect, _total, seconds, test in sorted(hits):
+        if len(chosen) >= most or (chosen and spent + seconds > budget_s):
+            continue
+        chosen.append(test)
+        spent += seconds
+    return chosen
+
+
+# -- recording ----------------------------------------------------------------------------------
+
+
+def _recording_app(app: App, out: Path) -> App:
+    """``app`` with its build writing a source map and its Python server under the tracer."""
+    from swelancer_env.grading import line_tracer
+
+    build = app.build
+    if build and "esbuild" in build and "--sourcemap" not in build:
+        build += " --sourcemap"
+    start = app.start
+    if start.startswith(("python3 ", "python ")):
+        head, _, rest = start.partition(" ")
+        start = f"{head} {line_tracer.__file__} {out} {rest}"
+    return app.model_copy(update={"build": build, "start": start})
+
+
+def _bundle_lines(tree: Path, url: str, functions: list[dict]) -> dict[str, set[int]]:
+    """The app's source lines a script's coverage ran, through its source map (a script of
+    the app's ``dist`` with ``<name>.map`` beside it; another script counts for nothing)."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    for bundle in tree.glob(f"**/dist/{name}"):
+        source_map = bundle.with_name(name + ".map")
+        if "node_modules" in bundle.parts or not source_map.is_file():
+            continue
+        smap = json.loads(source_map.read_text(encoding="utf-8"))
+        text = bundle.read_text(encoding="utf-8")
+        out: dict[str, set[int]] = {}
+        for source, lines in executed_source_lines(text, smap, functions).items():
+            path = (bundle.parent / source).resolve()
+            try:
+                rel = path.relative_to(tree.resolve()).as_posix()
+            except ValueError:
+                continue
+            if "node_modules/" not in rel:
+                out.setdefault(rel, set()).update(lines)
+        return out
+    return {}
+
+
+def record(app_name: str, chromium: str | None = None, root: Path | None = None) -> Path:
+    """Run ``app_name``'s regression suite on its clean tree with coverage, and write
+    ``<suite>/coverage.json``; returns its path.
+
+    Raises:
+        TaskFormatError: the app has no regression suite.
+        InfrastructureError: a test failed (the suite must pass on the clean tree) or the
+            recording could not run.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from swelancer_env.appserver import AppServer
+    from swelancer_env.browser.discovery import find_chromium
+    from swelancer_env.errors import InfrastructureError
+    from swelancer_env.grading.regression import suite_task
+    from swelancer_env.sandbox.worktree import StartingState
+    from swelancer_env.tasks.loader import app_of
+    from swelancer_env.tempdirs import force_rmtree, make_temp_dir
+
+    suite = suite_task(app_name, root)
+    assert suite.folder is not None
+    tmp = make_temp_dir("swelancer-coverage-")
+    try:
+        tree, out = tmp / "tree", tmp / "out"
+        out.mkdir()
+        StartingState.get(suite).materialize_tree(tree)
+        app = _recording_app(app_of(suite), out)
+        server = AppServer(app, tree, isolate=False, limits=None).start()
+        try:
+            env = {
+                **os.environ,
+                "SWELANCER_APP_URL": server.url,
+                "SWELANCER_CHROMIUM": str(find_chromium(chromium)),
+                "SWELANCER_COVERAGE_DIR": str(out),
+                "TZ": "UTC",
+            }
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "tests", "-p", "swelancer_env.grading.plugin",
+                 "-p", "swelancer_env.grading.coverage_recorder", "-p", "no:cacheprovider",
+                 "-q", "--no-header", "-o", "console_output_style=classic",
+                 "--rootdir", str(suite.folder), "-c", os.devnull],
+                cwd=suite.folder, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+        finally:
+            server.stop()
+        if proc.returncode != 0:
+            raise InfrastructureError(
+                f"the regression suite of {app_name} did not pass on the clean tree, so its "
+                f"coverage is not recorded; fix the suite first:\n{proc.stdout[-3000:]}"
+            )
+        tests: dict[str, dict] = {}
+        n = 0
+        while (out / f"{n + 1}.json").is_file():
+            n += 1
+            rec = json.loads((out / f"{n}.json").read_text())
+            files: dict[str, set[int]] = {}
+            server_lines = out / f"{n}.lines.json"
+            if server_lines.is_file():
+                for path, lines in json.loads(server_lines.read_text()).items():
+                    files.setdefault(path, set()).update(lines)
+            for url, functions in rec["scripts"]:
+                for path, lines in _bundle_lines(tree, url, functions).items():
+                    files.setdefault(path, set()).update(lines)
+            test_id = rec["id"].removeprefix("tests/")
+            tests[test_id] = {
+                "seconds": rec["seconds"],
+                "files": {p: compress(ls) for p, ls in sorted(files.items())},
+            }
+        startup: dict[str, str] = {}
+        if (out / "before-1.lines.json").is_file():
+            lines_at_start = json.loads((out / "before-1.lines.json").read_text())
+            startup = {p: compress(set(ls)) for p, ls in sorted(lines_at_start.items())}
+        path = suite.folder / COVERAGE_FILE
+        data = {"app": app_name, "startup": startup, "tests": tests}
+        tmp_path = path.with_suffix(".tmp")
+        tmp_path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        tmp_path.replace(path)
+        return path
+    finally:
+        force_rmtree(tmp)

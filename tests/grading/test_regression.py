@@ -1,0 +1,200 @@
+"""An app's regression suite: recorded coverage, the tests a diff's lines choose, and a grading
+that fails a fix which breaks what the task's own tests do not look at."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from swelancer_env.backends.local.grader import LocalGrader
+from swelancer_env.grading.coverage import (
+    Coverage,
+    changed_lines,
+    compress,
+    executed_source_lines,
+    expand,
+    record,
+    select,
+)
+from swelancer_env.grading.gold import gold_diff
+from swelancer_env.grading.regression import suite_task
+from swelancer_env.tasks.loader import load_task_dir
+
+
+def test_line_sets_round_trip():
+    lines = {1, 2, 3, 7, 9, 10}
+    assert compress(lines) == "1-3,7,9-10"
+    assert expand(compress(lines)) == lines
+    assert expand("") == set()
+
+
+def test_block_coverage_maps_through_the_source_map_to_the_lines_that_ran():
+    bundle = "a();\nb();\nc();\n"
+    # generated lines 0, 1, 2 come from source lines 0, 4, 5 of x.ts (0-based)
+    source_map = {"sources": ["x.ts"], "mappings": "AAAA;AAIA;AACA"}
+    functions = [
+        {"ranges": [{"startOffset": 0, "endOffset": 15, "count": 1}]},
+        {"ranges": [{"startOffset": 5, "endOffset": 9, "count": 0}]},  # b() never ran
+    ]
+    assert executed_source_lines(bundle, source_map, functions) == {"x.ts": {1, 6}}
+
+
+def _diff(path: str, old: list[str], new: list[str]) -> str:
+    """A one-file git diff via git itself."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        work = Path(d)
+        subprocess.run(["git", "init", "-q"], cwd=work, check=True)
+        (work / path).write_text("".join(line + "\n" for line in old))
+        subprocess.run(["git", "add", "-A"], cwd=work, check=True)
+        (work / path).write_text("".join(line + "\n" for line in new))
+        return subprocess.run(
+            ["git", "diff"], cwd=work, check=True, capture_output=True, text=True
+        ).stdout
+
+
+def test_changed_lines_are_mapped_back_through_the_bug_patch():
+    clean = [f"line {n}" for n in range(1, 21)]
+    # the bug: three lines inserted after line 5 of the clean file
+    start = clean[:5] + ["bug a", "bug b", "bug c"] + clean[5:]
+    bug = _diff("f.py", clean, start)
+    # the agent changes starting-state line 15 (clean line 12) ...
+    edited = list(start)
+    edited[14] = "changed"
+    assert changed_lines(_diff("f.py", start, edited), bug, window=0) == {"f.py": {12}}
+    # ... or a line of the bug itself: the clean lines it stands for (around the insertion)
+    edited = list(start)
+    edited[6] = "changed"
+    assert changed_lines(_diff("f.py", start, edited), bug, window=0)["f.py"] <= {5, 6}
+
+
+def test_selection_takes_the_tests_that_ran_a_changed_line_most_targeted_first():
+    coverage = Coverage(
+        tests={
+            "test_a.py::test_wide": {"seconds": 0.5, "files": {"f.py": "1-20"}},
+            "test_a.py::test_narrow": {"seconds": 0.5, "files": {"f.py": "10-12"}},
+            "test_b.py::test_elsewhere": {"seconds": 0.5, "files": {"g.py": "1-5"}},
+        },
+        startup={"g.py": "1"},
+    )
+    old = [f"x{n}" for n in range(1, 21)]
+    new = list(old)
+    new[10] = "changed"  # line 11
+    diff = _diff("f.py", old, new)
+    assert select(coverage, diff, "", budget_s=5, most=4) == [
+        "test_a.py::test_narrow",
+        "test_a.py::test_wide",
+    ]
+    assert select(coverage, diff, "", budget_s=5, most=1) == ["test_a.py::test_narrow"]
+    # a change to a line run as the server started reaches every test, the targeted first
+    g_old = ["top = 1", "b", "c", "d", "e"]
+    g_diff = _diff("g.py", g_old, ["top = 2", *g_old[1:]])
+    chosen = select(coverage, g_diff, "", budget_s=5, most=4)
+    assert chosen[0] == "test_b.py::test_elsewhere" and len(chosen) == 3
+
+
+# -- for real: a suite recorded on an app, then a grading ---------------------------------------
+
+FAREWELL_SERVER = '''\
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from greeting import GREETING
+from farewell import farewell
+
+
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def _send(self, body):
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/api/farewell":
+            self._send({"farewell": farewell()})
+        else:
+            self._send({"ok": True, "greeting": GREETING})
+
+    def do_POST(self):
+        self._send({"ok": True})
+
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+'''
+
+
+@pytest.fixture
+def mini_with_suite(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The mini app with a second route (its code in farewell.py) and a regression suite that
+    checks both routes."""
+    monkeypatch.setenv("SWELANCER_TASKS_DIR", str(mini_root))
+    app = mini_root / "apps" / "mini"
+    (app / "server.py").write_text(FAREWELL_SERVER)
+    (app / "farewell.py").write_text('def farewell():\n    word = "bye"\n    return word\n')
+    tests = mini_root / "regression" / "mini" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "conftest.py").write_text("WORD = 'bye'\n")
+    (tests / "test_routes.py").write_text(
+        "def test_farewell_says_bye(api):\n"
+        "    status, body = api.get('/api/farewell')\n"
+        "    assert body['farewell'] == 'bye', f'the farewell route says {body}'\n"
+        "\n"
+        "def test_greeting_answers(api):\n"
+        "    assert api.get('/api/greeting')[0] == 200\n"
+    )
+    return mini_root
+
+
+@pytest.mark.browser
+def test_a_fix_that_breaks_another_route_fails_naming_the_regression(mini_with_suite: Path):
+    path = record("mini", root=mini_with_suite)
+    coverage = Coverage.load(path.parent)
+    assert coverage is not None
+    assert set(coverage.tests) == {
+        "test_routes.py::test_farewell_says_bye",
+        "test_routes.py::test_greeting_answers",
+    }
+    # only the farewell test ran farewell()'s body; the greeting is the server's top level
+    assert coverage.lines("test_routes.py::test_farewell_says_bye", "farewell.py") >= {2, 3}
+    assert coverage.lines("test_routes.py::test_greeting_answers", "farewell.py") == set()
+    assert "greeting.py" in coverage.startup
+    assert json.loads(path.read_text())["app"] == "mini"
+
+    task = load_task_dir(mini_with_suite / "mini" / "mini-greeting")
+    gold = gold_diff(task)
+    breaks_farewell = (
+        "diff --git a/farewell.py b/farewell.py\n--- a/farewell.py\n+++ b/farewell.py\n"
+        '@@ -1,3 +1,3 @@\n def farewell():\n-    word = "bye"\n+    word = "ciao"\n     return word\n'
+    )
+    grader = LocalGrader()
+    try:
+        good = grader.grade(task, gold)
+        bad = grader.grade(task, gold + breaks_farewell)
+        unchecked = LocalGrader(regression=False).grade(task, gold + breaks_farewell)
+    finally:
+        grader.close()
+    assert good.passed, good.reason
+    assert good.regression_tests  # the greeting is top level: the targeted tests stand for all
+    assert bad.regression_tests[0] == "test_routes.py::test_farewell_says_bye"
+    assert not bad.passed and bad.earned == 0
+    assert "regression test test_farewell_says_bye failed" in bad.reason
+    assert any(t.name.startswith("p2p.") and t.outcome == "failed" for t in bad.tests)
+    # without the regression tests, the task's own tests would have paid it
+    assert unchecked.passed
+
+
+def test_an_app_without_a_suite_says_where_it_looked(mini_root: Path):
+    from swelancer_env.errors import TaskFormatError
+
+    with pytest.raises(TaskFormatError, match="has no regression suite"):
+        suite_task("mini", mini_root)
