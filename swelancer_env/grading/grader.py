@@ -21,7 +21,6 @@ the app and the tests run is the backend's:
 from __future__ import annotations
 
 import abc
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +42,7 @@ __all__ = [
     "pytest_args",
     "read_report",
     "regression_args",
+    "regression_files",
     "scrub_host_paths",
     "stage_regression",
     "verdict",
@@ -64,15 +64,23 @@ def regression_args(tests: list[str]) -> list[str]:
     return [f"{P2P_DIR}/{P2P_PREFIX}{t}" for t in tests]
 
 
-def stage_regression(suite: Path, run: Path) -> None:
-    """Copy the regression suite's tests into ``run/p2p`` (each ``test_*.py`` renamed apart
-    from the hidden tests' modules; ``conftest.py`` as it is)."""
-    dest = run / P2P_DIR
-    dest.mkdir()
+def regression_files(suite: Path) -> dict[str, bytes]:
+    """The regression suite's files as they go into ``<run>/p2p``: each ``test_*.py`` renamed
+    apart from the hidden tests' modules, ``conftest.py`` as it is (its shared code)."""
+    files = {}
     for f in sorted((suite / "tests").iterdir()):
         if f.is_file() and f.suffix == ".py":
             name = f.name if f.name == "conftest.py" else P2P_PREFIX + f.name
-            shutil.copyfile(f, dest / name)
+            files[name] = f.read_bytes()
+    return files
+
+
+def stage_regression(suite: Path, run: Path) -> None:
+    """Copy the regression suite's tests into ``run/p2p`` (:func:`regression_files`)."""
+    dest = run / P2P_DIR
+    dest.mkdir()
+    for name, data in regression_files(suite).items():
+        (dest / name).write_bytes(data)
 
 
 def _regressions(result: GradeResult) -> list[str]:

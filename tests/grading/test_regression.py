@@ -198,3 +198,24 @@ def test_an_app_without_a_suite_says_where_it_looked(mini_root: Path):
 
     with pytest.raises(TaskFormatError, match="has no regression suite"):
         suite_task("mini", mini_root)
+
+
+@pytest.mark.docker
+@pytest.mark.browser
+def test_the_docker_grader_runs_the_same_regression_tests(mini_with_suite: Path, engine: str):
+    from swelancer_env.backends.docker.grader import DockerGrader
+
+    record("mini", root=mini_with_suite)
+    task = load_task_dir(mini_with_suite / "mini" / "mini-greeting")
+    breaks_farewell = (
+        "diff --git a/farewell.py b/farewell.py\n--- a/farewell.py\n+++ b/farewell.py\n"
+        '@@ -1,3 +1,3 @@\n def farewell():\n-    word = "bye"\n+    word = "ciao"\n     return word\n'
+    )
+    grader = DockerGrader(image=engine, memory="1g")
+    try:
+        bad = grader.grade(task, gold_diff(task) + breaks_farewell)
+    finally:
+        grader.close()
+    assert bad.infra_error is None, bad.infra_error
+    assert bad.regression_tests[0] == "test_routes.py::test_farewell_says_bye"
+    assert not bad.passed and "regression test test_farewell_says_bye failed" in bad.reason

@@ -61,12 +61,15 @@ from swelancer_env.errors import SandboxError
 from swelancer_env.grading import plugin as plugin_module
 from swelancer_env.grading.grader import (
     APP_URL_FILE,
+    P2P_DIR,
     WARM_START,
     Grader,
     apply_submission,
     blame_start_failure,
     pytest_args,
     read_report,
+    regression_args,
+    regression_files,
 )
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox.worktree import StartingState
@@ -232,7 +235,7 @@ class DockerGrader(Grader):
         # pytest, Playwright and Chromium start as soon as the container is up, while the tree
         # is made and the app builds and starts: the tests wait for its address in a file
         pool = ThreadPoolExecutor(1, thread_name_prefix="swl-grade-pytest")
-        tests = pool.submit(self._pytest, launch, task, timings)
+        tests = pool.submit(self._pytest, launch, task, diff, result, timings)
         try:
             result.infra_error = apply_submission(task, diff, launch.folder / "tree")
             lap("tree")
@@ -246,15 +249,32 @@ class DockerGrader(Grader):
         finally:
             pool.shutdown(wait=False)  # after a failure, the exec ends with the container
 
-    def _pytest(self, launch: _Launch, task: Task, timings: dict[str, float]) -> ExecResult:
-        """Put the hidden tests in the container and let its pytest run them (in a thread of
-        ``_grade_in``)."""
+    def _pytest(
+        self,
+        launch: _Launch,
+        task: Task,
+        diff: str,
+        result: GradeResult,
+        timings: dict[str, float],
+    ) -> ExecResult:
+        """Put the hidden tests (and the regression tests the diff needs) in the container and
+        let its pytest run them (in a thread of ``_grade_in``)."""
         tests = launch.pytest()
         started = time.perf_counter()
-        launch.wait().put(GRADE_DIR, tree_entries(task.tests_dir, "run/tests"))
+        entries = tree_entries(task.tests_dir, "run/tests")
+        suite, regression = self.regression_tests(task, diff)
+        if suite is not None and regression:
+            entries.append(PutEntry(f"run/{P2P_DIR}", None, 0o755))
+            entries += [
+                PutEntry(f"run/{P2P_DIR}/{name}", data, 0o644)
+                for name, data in regression_files(suite).items()
+            ]
+            result.regression_tests = regression
+        launch.wait().put(GRADE_DIR, entries)
         limit = task.limits.grading_timeout_s
         clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
-        tests.send((json.dumps({"app_wait_s": limit, **clock}) + "\n").encode())
+        settings = {"app_wait_s": limit, **clock, "extra_args": regression_args(regression)}
+        tests.send((json.dumps(settings) + "\n").encode())
         timings["tests_in"] = round(time.perf_counter() - started, 3)
         # past the deadline pytest is left running: the container is removed with it
         run = tests.result(limit)
