@@ -136,7 +136,9 @@ class UserToolSession(abc.ABC):
     ):
         if trace not in TRACE_MODES:
             raise ConfigError(f"trace {trace!r} is not known; use one of {TRACE_MODES}")
-        self.task = task
+        # the task's clock stands at its instant from now on: the app started for the
+        # session and every run's pages read the same time
+        self.task = task.model_copy(update={"clock": task.clock.anchored()})
         self.trace = trace
         self.sandbox = sandbox
         self.executable = self._browser(chromium)
@@ -424,7 +426,7 @@ class UserToolSession(abc.ABC):
             "action_timeout_ms": 3000,
             "navigation_timeout_ms": 5000,
             # the task's instant and zone: the page's clock starts there whatever the date
-            "clock": {"now": self.task.clock.iso, "timezone": self.task.clock.timezone},
+            "clock": self.task.clock.reading(),
         }
         reply = self._request(request, deadline)
         lap("run")

@@ -338,9 +338,9 @@ def _timezone(req: dict[str, Any]) -> str:
 def pin_clock(context: Any, req: dict[str, Any]) -> None:
     """Start the page's clock at the request's ``clock.now`` (an ISO instant): ``Date.now()``
     reads it when the script starts, and then advances normally (as the grading plugin's)."""
-    now = (req.get("clock") or {}).get("now")
-    if now:
-        context.add_init_script(pinned_date_script(now))
+    clock = req.get("clock") or {}
+    if clock.get("now"):
+        context.add_init_script(pinned_date_script(clock["now"], clock.get("now_at")))
 
 
 #: the page's ``Date`` shifted to the task's instant (``%d``: the offset in ms): it starts there
@@ -361,12 +361,13 @@ PINNED_DATE_JS = """(() => {
 })();"""
 
 
-def pinned_date_script(now_iso: str) -> str:
-    """The init script that starts a context's ``Date`` at ``now_iso`` (an ISO instant)."""
+def pinned_date_script(now_iso: str, now_at: float | None = None) -> str:
+    """The init script that puts a context's ``Date`` on the clock that read ``now_iso`` (an
+    ISO instant) at the real time ``now_at`` (default: now)."""
     from datetime import datetime
 
     start = datetime.fromisoformat(now_iso.replace("Z", "+00:00")).timestamp()
-    return PINNED_DATE_JS % round((start - time.time()) * 1000)
+    return PINNED_DATE_JS % round((start - (now_at or time.time())) * 1000)
 
 
 def _viewport(req: dict[str, Any]) -> tuple[int, int]:

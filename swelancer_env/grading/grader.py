@@ -268,6 +268,9 @@ class Grader(abc.ABC):
     def _grade_once(self, task: Task, diff: str) -> GradeResult:
         result = GradeResult(task_id=task.id, passed=False, price=task.price, diff_bytes=len(diff))
         tmp = make_temp_dir("swelancer-grade-")
+        # the task's clock stands at its instant now: the app, the tests and their pages,
+        # each handed it later, all read the same time
+        task = task.model_copy(update={"clock": task.clock.anchored()})
         try:
             self._grade_in(tmp, task, diff, result)
         finally:

@@ -14,7 +14,8 @@ grading container. The grader sets:
   reports an infrastructure error instead of an earned 0.
 
 Fixtures: ``app_url``, ``browser``, ``page`` (a fresh context per test at 1280 × 800),
-``login`` (logs ``page`` in through the login form), ``api`` (a JSON client). The app's data is
+``login`` (logs ``page`` in through the login form), ``api`` (a JSON client), ``now`` and
+``today`` (the task's clock, as the app reads it). The app's data is
 reset (``POST /api/dev/reset``) before every test.
 
 Started as ``python -c 'import swelancer_grading_plugin as p; p.run_when_told()' ARGS`` (the
@@ -219,7 +220,8 @@ def run_when_told(args: list[str] | None = None) -> int:
     ``args`` (default: ``sys.argv[1:]``) and return its exit code; EOF first: return 0 at once.
 
     The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit),
-    ``now`` and ``timezone`` set ``SWELANCER_NOW`` and ``SWELANCER_TIMEZONE`` (and ``TZ``).
+    ``now``, ``now_at`` and ``timezone`` set ``SWELANCER_NOW``, ``SWELANCER_NOW_AT`` and
+    ``SWELANCER_TIMEZONE`` (and ``TZ``).
     """
     global _prestarted
     args = sys.argv[1:] if args is None else args
@@ -235,7 +237,11 @@ def run_when_told(args: list[str] | None = None) -> int:
     args = [*args, *[str(a) for a in settings.get("extra_args", [])]]
     if "app_wait_s" in settings:
         os.environ["SWELANCER_APP_WAIT_S"] = str(float(settings["app_wait_s"]))
-    for key, name in (("now", "SWELANCER_NOW"), ("timezone", "SWELANCER_TIMEZONE")):
+    for key, name in (
+        ("now", "SWELANCER_NOW"),
+        ("now_at", "SWELANCER_NOW_AT"),
+        ("timezone", "SWELANCER_TIMEZONE"),
+    ):
         if settings.get(key):
             os.environ[name] = str(settings[key])
     if settings.get("timezone"):  # the tests' own clock reads the task's zone too
@@ -244,6 +250,33 @@ def run_when_told(args: list[str] | None = None) -> int:
             time.tzset()
     # this module is imported already, so pytest cannot rewrite its asserts (it has none)
     return int(pytest.main(["-W", "ignore::pytest.PytestAssertRewriteWarning", *args]))
+
+
+def task_now() -> Any:
+    """The current instant on the task's clock (aware, UTC): ``$SWELANCER_NOW`` advanced by
+    the real time since ``$SWELANCER_NOW_AT``, else the real clock. The app's server and the
+    pages read the same clock."""
+    from datetime import UTC, datetime, timedelta
+
+    pinned = os.environ.get("SWELANCER_NOW")
+    if not pinned:
+        return datetime.now(UTC)
+    start = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    at = float(os.environ.get("SWELANCER_NOW_AT") or time.time())
+    return start + timedelta(seconds=time.time() - at)
+
+
+@pytest.fixture
+def now() -> Callable[[], Any]:
+    """``now()``: the current instant on the task's clock (see :func:`task_now`). A test that
+    needs today's date uses it (or ``today``), never the host's clock."""
+    return task_now
+
+
+@pytest.fixture
+def today() -> Any:
+    """Today's date on the task's clock, in the task's time zone."""
+    return task_now().astimezone().date()
 
 
 @pytest.fixture(scope="session")
@@ -279,19 +312,22 @@ PINNED_DATE_JS = """(() => {
 })();"""
 
 
-def pinned_date_script(now_iso: str) -> str:
-    """The init script that starts a context's ``Date`` at ``now_iso`` (an ISO instant)."""
+def pinned_date_script(now_iso: str, now_at: float | None = None) -> str:
+    """The init script that puts a context's ``Date`` on the clock that read ``now_iso`` (an
+    ISO instant) at the real time ``now_at`` (default: now)."""
     from datetime import datetime
 
     start = datetime.fromisoformat(now_iso.replace("Z", "+00:00")).timestamp()
-    return PINNED_DATE_JS % round((start - time.time()) * 1000)
+    return PINNED_DATE_JS % round((start - (now_at or time.time())) * 1000)
 
 
 def pin_clock(context: Any) -> None:
-    """Start ``context``'s clock at ``$SWELANCER_NOW`` (as ``swelancer_env.browser.worker``)."""
+    """Put ``context``'s clock on the task's (:func:`task_now`: where ``$SWELANCER_NOW`` has
+    advanced to by now, as the app's has; see ``swelancer_env.browser.worker``)."""
     now = os.environ.get("SWELANCER_NOW")
     if now:
-        context.add_init_script(pinned_date_script(now))
+        at = os.environ.get("SWELANCER_NOW_AT")
+        context.add_init_script(pinned_date_script(now, float(at) if at else None))
 
 
 def new_context(browser: Any, **options: Any) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from swelancer_env.errors import TaskFormatError
-from swelancer_env.tasks.loader import tasks_roots
+from swelancer_env.tasks.loader import app_of, tasks_roots
 from swelancer_env.tasks.model import Task
 
 __all__ = ["suite_folder", "suite_task"]
@@ -42,7 +42,7 @@ def suite_task(app: str, root: Path | None = None) -> Task:
     if folder is None:
         where = ", ".join(str(Path(r) / "regression" / app / "tests") for r in tasks_roots())
         raise TaskFormatError(f"app {app!r} has no regression suite (looked in {where})")
-    return Task(
+    task = Task(
         id=f"{app}-regression",
         app=app,
         variant="ic_swe",
@@ -50,3 +50,8 @@ def suite_task(app: str, root: Path | None = None) -> Task:
         title=f"the regression suite of {app}",
         folder=folder,
     )
+    # the app's clock, as every task of the app runs at (and so its regression tests)
+    now = app_of(task).clock_now
+    if now is not None:
+        task.clock = task.clock.model_copy(update={"now": now})
+    return task

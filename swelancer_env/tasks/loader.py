@@ -229,6 +229,13 @@ def load_task_dir(folder: Path) -> Task:
             )
     elif criteria:
         raise TaskFormatError(f"{toml_path}: field `criteria` is only for swe_manager tasks")
+    if task.clock.now is None and task.official is None:
+        try:
+            app_now = app_of(task).clock_now
+        except TaskFormatError:
+            app_now = None  # a missing app is reported where the app is needed
+        if app_now is not None:
+            task.clock = task.clock.model_copy(update={"now": app_now})
     for kind in ("wrong_fixes", "right_fixes"):
         fixes = folder / kind
         if fixes.is_dir():

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "App",
@@ -109,19 +117,46 @@ class Clock(BaseModel):
             ) from None
         return name
 
+    #: the real time (``time.time()``) at which the clock stood at ``now``: set by
+    #: :meth:`anchored`, once per grading or user-tool session
+    _anchor: float | None = PrivateAttr(default=None)
+
+    def anchored(self) -> Clock:
+        """A copy that stands at ``now`` at this moment and advances with the real clock, so
+        that every party handed it later (the app, the tests, the pages) reads the same time."""
+        copy = self.model_copy()
+        copy._anchor = time.time()
+        return copy
+
     @property
     def iso(self) -> str:
-        """``now`` as ``2025-01-15T10:00:00.000Z`` (what the harness passes on); ``""``
-        without one."""
+        """The clock's current instant as ``2025-01-15T10:00:00.000Z`` (what the harness
+        passes on: ``now``, advanced by the time since :meth:`anchored`); ``""`` without one."""
         if self.now is None:
             return ""
-        return self.now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.now.microsecond // 1000:03d}Z"
+        at = self.now
+        if self._anchor is not None:
+            at += timedelta(seconds=max(0.0, time.time() - self._anchor))
+        return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+    def reading(self) -> dict[str, str | float]:
+        """What the harness hands on (to the tests, a user-tool run): ``now`` (:attr:`iso`),
+        ``now_at`` (the real ``time.time()`` at which the clock read ``now``: whoever reads it
+        later counts from there, not from when it got it) and ``timezone``."""
+        return {"now": self.iso, "now_at": round(time.time(), 3), "timezone": self.timezone}
 
     def env(self) -> dict[str, str]:
         """The environment that pins it: ``TZ``, ``SWELANCER_TIMEZONE`` and (with ``now``)
-        ``SWELANCER_NOW``."""
+        ``SWELANCER_NOW`` and ``SWELANCER_NOW_AT`` (see :meth:`reading`)."""
         pinned = {"TZ": self.timezone, "SWELANCER_TIMEZONE": self.timezone}
-        return {**pinned, "SWELANCER_NOW": self.iso} if self.now is not None else pinned
+        if self.now is None:
+            return pinned
+        reading = self.reading()
+        return {
+            **pinned,
+            "SWELANCER_NOW": str(reading["now"]),
+            "SWELANCER_NOW_AT": str(reading["now_at"]),
+        }
 
 
 class App(BaseModel):
@@ -144,6 +179,15 @@ class App(BaseModel):
     #: starts while the build runs, and is ready once both are (a failed build still fails the
     #: start). About a third of a start on the bundled apps.
     start_during_build: bool = False
+    #: the instant every task of this app runs at (its server, the browser's pages and the
+    #: tests' ``now`` fixture), unless a task sets its own ``[clock] now``: only for an app
+    #: whose server reads ``SWELANCER_NOW`` (as the bundled apps' do)
+    clock_now: datetime | None = None
+
+    @field_validator("clock_now")
+    @classmethod
+    def _aware_now(cls, now: datetime | None) -> datetime | None:
+        return Clock._aware(now)
 
 
 class Proposal(BaseModel):

@@ -118,7 +118,12 @@ def _check(session: UserToolSession, clock: Clock) -> None:
         (note,) = report.info()["steps"][-1]["notes"]
         seen = json.loads(note.removeprefix("page: "))
         assert seen["zone"] == clock.timezone
-        assert seen["app"] == {"TZ": clock.timezone, "SWELANCER_NOW": clock.iso or None}
+        assert seen["app"]["TZ"] == clock.timezone
+        if clock.now is None:
+            assert seen["app"]["SWELANCER_NOW"] is None
+        else:  # the clock's reading as the app started (it stands at ``now`` from the session)
+            read = Clock(now=seen["app"]["SWELANCER_NOW"]).now
+            assert read is not None and 0 <= (read - clock.now).total_seconds() < 30, seen
         shown = Clock(now=seen["now"]).now
         assert shown is not None
         start = clock.now or datetime.now(UTC)  # no instant pinned: the real clock

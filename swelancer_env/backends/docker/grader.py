@@ -272,7 +272,7 @@ class DockerGrader(Grader):
             result.regression_tests = regression
         launch.wait().put(GRADE_DIR, entries)
         limit = task.limits.grading_timeout_s
-        clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
+        clock = task.clock.reading()
         settings = {"app_wait_s": limit, **clock, "extra_args": regression_args(regression)}
         tests.send((json.dumps(settings) + "\n").encode())
         timings["tests_in"] = round(time.perf_counter() - started, 3)

@@ -100,7 +100,7 @@ class _PytestRun:
         assert proc is not None and proc.stdin is not None
         self.timeout = task.limits.grading_timeout_s
         self.started = time.perf_counter()
-        clock = {"now": task.clock.iso, "timezone": task.clock.timezone}
+        clock = task.clock.reading()
         settings = {"app_wait_s": self.timeout, **clock, "extra_args": extra_args or []}
         line = json.dumps(settings) + "\n"
         stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again

@@ -1,7 +1,7 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """An expense may be dated today or earlier, never in the future (create and edit)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
@@ -17,9 +17,9 @@ def _expense(day):
     }
 
 
-def test_expense_dated_today_is_accepted(api):
+def test_expense_dated_today_is_accepted(api, today):
+    # ``today``: the task's clock, which the app reads too (never the host's)
     api.login("alice@tally.test")
-    today = date.today()
     status, body = api.post("/api/reports/1/expenses", _expense(today))
     assert status == 201, body
     assert today.isoformat() in [e["date"] for e in body["expenses"]]
@@ -30,10 +30,10 @@ def test_expense_dated_today_is_accepted(api):
     assert status == 201, body
 
 
-def test_tomorrow_is_rejected(api):
+def test_tomorrow_is_rejected(api, today):
     api.login("alice@tally.test")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    status, body = api.post("/api/reports/1/expenses", {**_expense(date.today()), "date": tomorrow})
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    status, body = api.post("/api/reports/1/expenses", {**_expense(today), "date": tomorrow})
     assert status == 400, body
     assert body.get("field") == "date", body
     status, body = api.patch("/api/expenses/2", {"date": tomorrow})
@@ -41,10 +41,10 @@ def test_tomorrow_is_rejected(api):
     assert body.get("field") == "date", body
 
 
-def test_far_future_is_rejected(api):
+def test_far_future_is_rejected(api, today):
     api.login("alice@tally.test")
-    later = (date.today() + timedelta(days=400)).isoformat()
-    status, body = api.post("/api/reports/1/expenses", {**_expense(date.today()), "date": later})
+    later = (today + timedelta(days=400)).isoformat()
+    status, body = api.post("/api/reports/1/expenses", {**_expense(today), "date": later})
     assert status == 400, body
     assert body.get("field") == "date", body
     status, report = api.get("/api/reports/1")
