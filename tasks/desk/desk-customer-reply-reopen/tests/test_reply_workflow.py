@@ -82,3 +82,15 @@ def test_closed_ticket_refuses_replies(api):
     closed = ticket(api, 7)
     assert closed["status"] == "closed", closed
     assert [comment["id"] for comment in closed["comments"]] == [9], closed["comments"]
+
+
+def test_agent_reply_without_a_status_keeps_the_status(api):
+    # the API's "status" is optional for agents: a reply without one leaves the status alone
+    api.login("sam@desk.test")
+    status, body = api.post("/api/tickets/8/comments", {"body": "Still looking into the webhook ID.", "internal": False})
+    assert status == 201, body
+    assert ticket(api, 8)["status"] == "pending"
+    status, body = api.post("/api/tickets/6/comments", {"body": "Sending the summary we promised.", "internal": False})
+    assert status == 201, body
+    kept = ticket(api, 6)
+    assert kept["status"] == "solved" and kept["solved_at"], kept

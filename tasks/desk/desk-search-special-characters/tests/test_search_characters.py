@@ -18,6 +18,10 @@ REQUESTS = {
                  "The export has an order-id column but every cell is empty."),
     "cpp": ("felix@desk.test", "C++ SDK crashes on startup",
             "The C++ SDK 3.2 segfaults when the client is created without a region."),
+    "public": ("erin@desk.test", "Sync skips everything under C:\\Users\\Public",
+               "Nothing in C:\\Users\\Public\\Documents has been uploaded since version 3.2."),
+    "installer": ("felix@desk.test", "Installer suggests C:Users as the install folder",
+                  "The installer's default folder is C:Users, which does not exist."),
 }
 
 
@@ -87,3 +91,25 @@ def test_api_matches_percent_and_underscore_literally(api):
     api.login("carla@desk.test")
     assert search_ids(api, "50%25") == []
     assert search_ids(api, "SAVE50") == [ids["save50"]]
+
+
+def test_api_matches_backslashes_literally(api):
+    ids = submit_requests(api, "public", "installer")
+    api.login("sam@desk.test")
+    assert search_ids(api, "C%3A%5CUsers") == [ids["public"]]  # C:\Users
+    assert search_ids(api, "Users%5C") == [ids["public"]]  # Users\ (a trailing backslash)
+    assert search_ids(api, "C%3AUsers") == [ids["installer"]]  # C:Users
+
+
+def test_api_matches_percent_and_underscore_in_comments(api):
+    api.login("sam@desk.test")
+    status, body = api.post(
+        "/api/tickets/1/comments",
+        {"body": "The reset link carried token_id=7 and failed 100% of the time.", "internal": False},
+    )
+    assert status == 201, body
+    for encoded in ("token_id", "100%25"):
+        status, found = api.get(f"/api/search?q={encoded}")
+        assert status == 200, f"GET /api/search?q={encoded}: {status} {found}"
+        assert [(t["id"], t["match"]) for t in found["tickets"]] == [(1, "comment")]
+        assert "token_id=7" in found["tickets"][0]["snippet"]

@@ -53,3 +53,19 @@ def test_back_and_forward_show_the_matching_results(login):
     page.go_forward()
     expect(page).to_have_url(re.compile(r"/search\?q=password$"))
     expect_results(page, [1])
+
+
+def test_searching_again_does_not_reload_the_page(login):
+    page = login("sam@desk.test", path="/search?q=invoice")
+    expect_results(page, INVOICE)
+    page.evaluate("window.__searchMarker = 'still here'")
+
+    search(page, "export")
+    expect(page).to_have_url(re.compile(r"/search\?q=export$"))
+    expect_results(page, EXPORT)
+    assert page.evaluate("window.__searchMarker") == "still here", "the page was reloaded"
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search\?q=invoice$"))
+    expect_results(page, INVOICE)
+    assert page.evaluate("window.__searchMarker") == "still here", "the page was reloaded"

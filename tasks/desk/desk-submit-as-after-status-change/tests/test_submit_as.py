@@ -64,3 +64,40 @@ def test_solved_in_panel_then_reply_and_pick_another_status(login, api):
     send(page, "Could you run the export once more and confirm?", NEXT_COMMENT + 1)
     expect(page.get_by_test_id("ticket-status")).to_have_text("Pending")
     assert status_of(api, 10) == "pending"
+
+
+def test_reply_typed_before_the_status_change_is_kept(login, api):
+    page = login("sam@desk.test", path="/tickets/1")
+    expect(page.get_by_test_id("comment-2")).to_be_visible()
+    text = "Could you try again in a private window and tell me what you see?"
+    page.get_by_test_id("composer-input").fill(text)
+    change_status_in_panel(page, "pending", "Pending")
+
+    # the reply being typed is still there, and goes out with the status just set
+    expect(page.get_by_test_id("composer-input")).to_have_value(text)
+    page.get_by_test_id("composer-submit").click()
+    expect(page.get_by_test_id(f"comment-{NEXT_COMMENT}-body")).to_have_text(text)
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Pending")
+    assert status_of(api, 1) == "pending"
+
+
+def test_later_status_change_after_a_pick_is_followed(login, api):
+    page = login("sam@desk.test", path="/tickets/10")
+    expect(page.get_by_test_id("ticket-body")).to_be_visible()
+
+    # an explicit pick decides this reply...
+    page.get_by_test_id("composer-status").select_option("pending")
+    send(page, "Could you run the export once more and confirm?", NEXT_COMMENT)
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Pending")
+    assert status_of(api, 10) == "pending"
+
+    # ...but a later change in the side panel is what the next reply keeps
+    change_status_in_panel(page, "open", "Open")
+    send(page, "Thanks, we are looking into it again.", NEXT_COMMENT + 1)
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Open")
+    assert status_of(api, 10) == "open"
+
+    change_status_in_panel(page, "solved", "Solved")
+    send(page, "Fixed in today's release.", NEXT_COMMENT + 2)
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Solved")
+    assert status_of(api, 10) == "solved"
