@@ -157,6 +157,7 @@ class AppServer:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
             **(self.clock.env() if self.clock is not None else {}),
+            **isolation.passed_env(),
         }
         seen_modules = Path(isolation.AGENT_DEPS) if prefix and modules else modules
         env = appdeps.build_env(seen_modules, env)

@@ -66,6 +66,7 @@ __all__ = [
     "foreign_proc_mounts",
     "hidden_paths",
     "interpreter_paths",
+    "passed_env",
 ]
 
 #: how to make bubblewrap work, for messages
@@ -105,6 +106,16 @@ _IMAGE_CACHE = (
 _SYSTEM_VISIBLE = frozenset(
     {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
 )
+
+
+def passed_env() -> dict[str, str]:
+    """The harness's environment variables named in ``$SWELANCER_PASS_ENV`` (space- or
+    comma-separated), for every process the harness starts with an environment of its own (the
+    app, the hidden tests and their browser): a host tool that works through the environment,
+    such as libfaketime's ``LD_PRELOAD`` and ``FAKETIME`` to run gradings at another host date.
+    The researcher's setting: nothing the agent runs can set the harness's environment."""
+    names = os.environ.get("SWELANCER_PASS_ENV", "").replace(",", " ").split()
+    return {n: os.environ[n] for n in names if n in os.environ}
 
 
 def _other_top_level() -> list[Path]:

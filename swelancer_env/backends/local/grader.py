@@ -304,6 +304,7 @@ class LocalGrader(Grader):
             "SWELANCER_APP_URL_FILE": str(run / APP_URL_FILE),
             "SWELANCER_CHROMIUM": chromium,
             "SWELANCER_INFRA_FILE": str(run / "infra.txt"),
+            **isolation.passed_env(),
         }
         if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
             env["PLAYWRIGHT_BROWSERS_PATH"] = os.environ["PLAYWRIGHT_BROWSERS_PATH"]
