@@ -237,8 +237,9 @@ def changed_lines(diff: str, bug_patch: str, window: int = 1) -> dict[str, set[i
 
 
 def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most: int) -> list[str]:
-    """The regression tests that ran a line ``diff`` changes: the most targeted first (fewest
-    lines run in all), at most ``most`` of them and about ``budget_s`` recorded seconds.
+    """The regression tests that ran a line ``diff`` changes: those that ran the most of the
+    changed lines first, then the most targeted (fewest lines run in all); at most ``most`` of
+    them and about ``budget_s`` recorded seconds.
 
     A change to a line the server ran as it started (a module's top level: a constant, an
     import, a ``def`` line) reaches every test: after the tests that ran a changed line
@@ -251,13 +252,14 @@ def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most:
     hits = []
     for test, record in coverage.tests.items():
         total = sum(len(expand(r)) for r in record["files"].values())
-        if any(coverage.lines(test, path) & lines for path, lines in changed.items()):
-            hits.append((0, total, record.get("seconds", 0.0), test))
+        ran = sum(len(coverage.lines(test, path) & lines) for path, lines in changed.items())
+        if ran:
+            hits.append((0, -ran, total, record.get("seconds", 0.0), test))
         elif at_start:
-            hits.append((1, total, record.get("seconds", 0.0), test))
+            hits.append((1, 0, total, record.get("seconds", 0.0), test))
     chosen: list[str] = []
     spent = 0.0
-    for _indirect, _total, seconds, test in sorted(hits):
+    for *_rank, seconds, test in sorted(hits):
         if len(chosen) >= most or (chosen and spent + seconds > budget_s):
             continue
         chosen.append(test)

@@ -5,7 +5,8 @@ each test, it tells the app's line tracer where the test starts and ends (``SIGU
 :mod:`~swelancer_env.grading.line_tracer`), and takes Chromium's block coverage of every page
 the test opens (before each navigation and before the page or its context closes: a new
 document drops the old one's counts). It writes ``OUT/<n>.json`` per test: its id, seconds and
-the raw coverage of each script; ``OUT`` is ``$SWELANCER_COVERAGE_DIR``.
+the raw coverage of each script; ``OUT`` is ``$SWELANCER_COVERAGE_DIR``. The server's lines
+count from the end of the test's setup: the data's reset before every test is no test's.
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ def _server(label: str) -> None:
 
 
 _count = 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    yield
+    # what the server ran for the fixtures (the data's reset before every test) is no test's
+    _server(f"setup-{_count}")
 
 
 @pytest.hookimpl(hookwrapper=True)
