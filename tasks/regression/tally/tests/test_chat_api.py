@@ -6,7 +6,10 @@ from conftest import ACME, ALICE, BOB, CAROL, DAN, HENRI, ok
 
 def test_workspace_rooms_exclude_report_chats(as_user):
     rooms = ok(as_user(ALICE).get(f"/api/workspaces/{ACME}/rooms"))["rooms"]
-    assert [(r["id"], r["name"], r["kind"]) for r in rooms] == [(1, "general", "room"), (2, "travel", "room")]
+    assert [(r["id"], r["name"], r["kind"]) for r in rooms] == [
+        (1, "general", "room"),
+        (2, "travel", "room"),
+    ]
 
 
 def test_room_detail_has_workspace_and_members(as_user):
@@ -49,13 +52,19 @@ def test_message_body_is_validated(as_user):
 
 
 def test_auditor_can_comment_in_a_report_chat(as_user):
-    message = ok(as_user(CAROL).post("/api/rooms/5/messages", {"body": "Receipt for Staples?"}), 201)
+    message = ok(
+        as_user(CAROL).post("/api/rooms/5/messages", {"body": "Receipt for Staples?"}), 201
+    )
     assert message["message"]["author"]["id"] == 3
 
 
 def test_outsiders_cannot_read_or_post_in_rooms(fresh_api):
     henri = fresh_api(HENRI)
-    for method, path in (("GET", "/api/rooms/1"), ("GET", "/api/rooms/1/messages"), ("POST", "/api/rooms/1/messages")):
+    for method, path in (
+        ("GET", "/api/rooms/1"),
+        ("GET", "/api/rooms/1/messages"),
+        ("POST", "/api/rooms/1/messages"),
+    ):
         status, _ = henri.request(method, path, {"body": "hi"} if method == "POST" else None)
         assert status == 404, f"an outsider got {status} for {method} {path}"
     status, _ = fresh_api(DAN).post("/api/rooms/5/messages", {"body": "peek"})
@@ -64,9 +73,18 @@ def test_outsiders_cannot_read_or_post_in_rooms(fresh_api):
 
 def test_split_shares_add_up_with_leftover_cents_first(as_user):
     api = as_user(BOB)
-    message = ok(api.post("/api/rooms/1/splits", {
-        "amount": 1000, "currency": "USD", "description": "Cab", "participant_ids": [4, 2, 1],
-    }), 201)["message"]
+    message = ok(
+        api.post(
+            "/api/rooms/1/splits",
+            {
+                "amount": 1000,
+                "currency": "USD",
+                "description": "Cab",
+                "participant_ids": [4, 2, 1],
+            },
+        ),
+        201,
+    )["message"]
     split = message["split"]
     assert message["body"] == "Cab" and split["creator"]["id"] == 2
     assert [(p["id"], p["share"]) for p in split["participants"]] == [(4, 334), (2, 333), (1, 333)]
@@ -75,8 +93,16 @@ def test_split_shares_add_up_with_leftover_cents_first(as_user):
 
 def test_split_detail_shape_and_visibility(fresh_api):
     split = ok(fresh_api(ALICE).get("/api/splits/1"))
-    assert split["description"] == "Taxi to JFK" and split["room_id"] == 2 and split["workspace_id"] == 1
-    assert [(p["id"], p["share"]) for p in split["participants"]] == [(1, 2134), (2, 2133), (4, 2133)]
+    assert (
+        split["description"] == "Taxi to JFK"
+        and split["room_id"] == 2
+        and split["workspace_id"] == 1
+    )
+    assert [(p["id"], p["share"]) for p in split["participants"]] == [
+        (1, 2134),
+        (2, 2133),
+        (4, 2133),
+    ]
     assert {"id", "name", "email"} <= set(split["participants"][0])
     status, _ = fresh_api(HENRI).get("/api/splits/1")
     assert status == 404, "an outsider opened a split"
@@ -102,14 +128,33 @@ def test_split_is_validated(as_user):
 
 
 def test_auditor_cannot_create_a_split(as_user):
-    status, _ = as_user(CAROL).post("/api/rooms/1/splits", {
-        "amount": 1000, "currency": "USD", "description": "x", "participant_ids": [1, 3],
-    })
+    status, _ = as_user(CAROL).post(
+        "/api/rooms/1/splits",
+        {
+            "amount": 1000,
+            "currency": "USD",
+            "description": "x",
+            "participant_ids": [1, 3],
+        },
+    )
     assert status == 403, f"an auditor created a split ({status})"
 
 
 def test_yen_split_has_whole_yen_shares(as_user):
-    split = ok(as_user(ALICE).post("/api/rooms/2/splits", {
-        "amount": 1000, "currency": "JPY", "description": "Snacks", "participant_ids": [1, 2, 4],
-    }), 201)["message"]["split"]
-    assert split["currency"] == "JPY" and [p["share"] for p in split["participants"]] == [334, 333, 333]
+    split = ok(
+        as_user(ALICE).post(
+            "/api/rooms/2/splits",
+            {
+                "amount": 1000,
+                "currency": "JPY",
+                "description": "Snacks",
+                "participant_ids": [1, 2, 4],
+            },
+        ),
+        201,
+    )["message"]["split"]
+    assert split["currency"] == "JPY" and [p["share"] for p in split["participants"]] == [
+        334,
+        333,
+        333,
+    ]

@@ -3,9 +3,8 @@
 
 import json
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, CAROL, assert_no_reload, mark_page, ok
+from playwright.sync_api import expect
 
 
 def test_room_shows_seeded_messages_with_authors(login):
@@ -21,11 +20,17 @@ def test_markdown_is_rendered(login):
     page = login(ALICE, path="/rooms/1")
     expect(page.get_by_test_id("body-4").locator("del")).to_have_text("Legacy")
     expect(page.get_by_test_id("body-4").locator("strong").first).to_have_text("Travel")
-    expect(page.get_by_test_id("body-2").get_by_test_id("mention")).to_have_text("@alice@tally.test")
-    expect(page.get_by_test_id("body-3").locator("blockquote")).to_contain_text("Receipts are required")
+    expect(page.get_by_test_id("body-2").get_by_test_id("mention")).to_have_text(
+        "@alice@tally.test"
+    )
+    expect(page.get_by_test_id("body-3").locator("blockquote")).to_contain_text(
+        "Receipts are required"
+    )
     expect(page.get_by_test_id("body-3").locator("code")).to_have_text("Attach receipt")
     page.get_by_test_id("room-link-2").click()
-    expect(page.get_by_test_id("body-7").locator("a")).to_have_attribute("href", "https://www.lufthansa.com")
+    expect(page.get_by_test_id("body-7").locator("a")).to_have_attribute(
+        "href", "https://www.lufthansa.com"
+    )
     expect(page.get_by_test_id("body-8").locator("pre")).to_contain_text("LH 401  JFK -> FRA")
 
 
@@ -71,7 +76,11 @@ def test_failed_send_keeps_the_text_and_shows_the_error(login):
 
     def refuse(route):
         if route.request.method == "POST":
-            route.fulfill(status=500, content_type="application/json", body=json.dumps({"error": "Server is busy"}))
+            route.fulfill(
+                status=500,
+                content_type="application/json",
+                body=json.dumps({"error": "Server is busy"}),
+            )
         else:
             route.continue_()
 

@@ -12,13 +12,20 @@ def test_add_expense_returns_report_with_new_total(as_user):
     report = ok(as_user(BOB).post("/api/reports/2/expenses", expense_body(amount=1205)), 201)
     assert report["total"] == 19473 + 1205 and report["expense_count"] == 4
     new = max(report["expenses"], key=lambda e: e["id"])
-    assert (new["merchant"], new["amount"], new["currency"], new["date"]) == ("Blue Bottle", 1205, "USD", "2024-05-10")
+    assert (new["merchant"], new["amount"], new["currency"], new["date"]) == (
+        "Blue Bottle",
+        1205,
+        "USD",
+        "2024-05-10",
+    )
     assert new["category"] == {"id": 2, "name": "Meals"} and new["receipt"] is None
 
 
 def test_expense_in_other_currencies_is_converted(as_user):
     api = as_user(BOB)
-    report = ok(api.post("/api/reports/2/expenses", expense_body(amount=10000, currency="EUR")), 201)
+    report = ok(
+        api.post("/api/reports/2/expenses", expense_body(amount=10000, currency="EUR")), 201
+    )
     assert max(report["expenses"], key=lambda e: e["id"])["converted_amount"] == 11000
     report = ok(api.post("/api/reports/2/expenses", expense_body(amount=5000, currency="JPY")), 201)
     assert max(report["expenses"], key=lambda e: e["id"])["converted_amount"] == 3500
@@ -29,7 +36,9 @@ def test_expense_amount_must_be_a_positive_whole_number_up_to_the_limit(as_user)
     api = as_user(BOB)
     for amount in (0, -5, 12.5, "12", True, None, 10_000_001):
         status, body = api.post("/api/reports/2/expenses", expense_body(amount=amount))
-        assert status == 400 and body.get("field") == "amount", f"amount {amount!r}: {status} {body}"
+        assert status == 400 and body.get("field") == "amount", (
+            f"amount {amount!r}: {status} {body}"
+        )
     ok(api.post("/api/reports/2/expenses", expense_body(amount=10_000_000)), 201)
 
 
@@ -54,7 +63,9 @@ def test_expense_fields_are_validated(as_user):
 
 
 def test_merchant_is_trimmed(as_user):
-    report = ok(as_user(BOB).post("/api/reports/2/expenses", expense_body(merchant="  Deli  ")), 201)
+    report = ok(
+        as_user(BOB).post("/api/reports/2/expenses", expense_body(merchant="  Deli  ")), 201
+    )
     assert "Deli" in [e["merchant"] for e in report["expenses"]]
 
 
@@ -99,7 +110,9 @@ def test_converted_amount_decides_whether_a_receipt_is_needed(as_user):
     new = max(report["expenses"], key=lambda e: e["id"])
     assert new["violations"] == ["receipt_required"], new
     # 10,000 yen = 70.00 USD: under it even though 10000 > 7500
-    report = ok(api.post("/api/reports/2/expenses", expense_body(amount=10000, currency="JPY")), 201)
+    report = ok(
+        api.post("/api/reports/2/expenses", expense_body(amount=10000, currency="JPY")), 201
+    )
     assert max(report["expenses"], key=lambda e: e["id"])["violations"] == []
 
 

@@ -1,9 +1,8 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """The sign-in page, the signed-in layout (sidebar, top bar) and unknown pages."""
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, CAROL, HENRI, assert_no_reload, mark_page
+from playwright.sync_api import expect
 
 
 def test_login_lands_on_the_workspace_reports(login):

@@ -1,9 +1,18 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """A report's page: its expenses, money, receipts, the expense form and status actions."""
 
+from conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    HENRI,
+    PAST_DATE,
+    assert_no_reload,
+    mark_page,
+    ok,
+    open_in_app,
+)
 from playwright.sync_api import expect
-
-from conftest import ALICE, BOB, CAROL, HENRI, PAST_DATE, assert_no_reload, mark_page, ok, open_in_app
 
 
 def test_report_summary_and_expense_rows(login):
@@ -167,7 +176,14 @@ def test_auditor_sees_a_report_without_any_controls(login):
     page = login(CAROL, path="/reports/3")
     expect(page.get_by_test_id("report-total")).to_have_text("$1,133.00")
     expect(page.get_by_test_id("expense-converted-8")).to_contain_text("$638.00")
-    for test_id in ("approve-report", "reject-report", "submit-report", "add-expense", "rename-report", "edit-expense-8"):
+    for test_id in (
+        "approve-report",
+        "reject-report",
+        "submit-report",
+        "add-expense",
+        "rename-report",
+        "edit-expense-8",
+    ):
         expect(page.get_by_test_id(test_id)).to_have_count(0)
     expect(page.get_by_test_id("composer-input")).to_be_enabled()
 

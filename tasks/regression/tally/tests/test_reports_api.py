@@ -39,7 +39,12 @@ def test_report_list_filters_by_status(as_user):
 def test_report_detail_shape(as_user):
     report = ok(as_user(ALICE).get("/api/reports/1"))
     assert report["room_id"] == 4 and report["violation_count"] == 1
-    assert report["workspace"] == {"id": 1, "name": "Acme Travel", "currency": "USD", "receipt_required_over": 7500}
+    assert report["workspace"] == {
+        "id": 1,
+        "name": "Acme Travel",
+        "currency": "USD",
+        "receipt_required_over": 7500,
+    }
     assert set(report["permissions"]) == {"edit", "submit"}, report["permissions"]
     expenses = {e["id"]: e for e in report["expenses"]}
     assert expenses[3]["violations"] == ["receipt_required"]
@@ -97,7 +102,10 @@ def test_submit_is_refused_while_a_receipt_is_missing(as_user):
     ok(api.post("/api/expenses/3/receipt", {"filename": "standard.pdf"}))
     report = ok(api.post("/api/reports/1/submit"))
     assert report["status"] == "submitted" and report["submitted_at"]
-    assert report["permissions"] == ["approve", "reject"] or set(report["permissions"]) == {"approve", "reject"}
+    assert report["permissions"] == ["approve", "reject"] or set(report["permissions"]) == {
+        "approve",
+        "reject",
+    }
 
 
 def test_empty_report_cannot_be_submitted(as_user):
@@ -130,7 +138,9 @@ def test_reject_posts_the_reason_in_the_reports_chat(as_user):
     bodies = [m["body"] for m in ok(api.get("/api/rooms/6/messages"))["messages"]]
     assert bodies[-1] == "Rejected: Missing boarding passes", bodies
     for room in (1, 2, 4):
-        assert not any("boarding" in m["body"] for m in ok(api.get(f"/api/rooms/{room}/messages"))["messages"])
+        assert not any(
+            "boarding" in m["body"] for m in ok(api.get(f"/api/rooms/{room}/messages"))["messages"]
+        )
 
 
 def test_owner_reopens_a_rejected_report_and_decision_is_cleared(as_user):
@@ -167,4 +177,6 @@ def test_locked_report_expenses_cannot_change(as_user):
 def test_euro_ops_admin_sees_only_euro_reports(as_user):
     api = as_user(HENRI)
     reports = ok(api.get(f"/api/workspaces/{EURO}/reports"))["reports"]
-    assert sorted(r["id"] for r in reports) == [6, 7] and {r["currency"] for r in reports} == {"EUR"}
+    assert sorted(r["id"] for r in reports) == [6, 7] and {r["currency"] for r in reports} == {
+        "EUR"
+    }

@@ -1,9 +1,8 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """The reports list of a workspace: rows, amounts, status tabs, creating a report."""
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, CAROL, assert_no_reload, mark_page
+from playwright.sync_api import expect
 
 
 def test_reports_list_shows_totals_as_money_and_statuses(login):
@@ -32,7 +31,9 @@ def test_status_tabs_filter_the_list_and_show_which_is_selected(login):
     expect(page).to_have_url("/w/1?status=submitted")
     expect(page.get_by_test_id("report-row-3")).to_be_visible()
     expect(page.get_by_test_id("report-list").locator("tbody tr")).to_have_count(1)
-    expect(page.get_by_test_id("status-filter-submitted")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("status-filter-submitted")).to_have_attribute(
+        "aria-selected", "true"
+    )
     expect(page.get_by_test_id("status-filter-all")).to_have_attribute("aria-selected", "false")
     page.get_by_test_id("status-filter-all").click()
     expect(page.get_by_test_id("report-list").locator("tbody tr")).to_have_count(5)

@@ -29,7 +29,12 @@ def test_search_is_case_insensitive_across_expenses_reports_messages(as_user):
 def test_search_expense_result_shape(as_user):
     body = search(as_user(HENRI), "muji")
     muji = body["expenses"][0]
-    assert (muji["amount"], muji["currency"], muji["report_id"], muji["report_title"]) == (5000, "JPY", 6, "Paris client visit")
+    assert (muji["amount"], muji["currency"], muji["report_id"], muji["report_title"]) == (
+        5000,
+        "JPY",
+        6,
+        "Paris client visit",
+    )
 
 
 def test_search_matches_accented_text(as_user):

@@ -1,9 +1,8 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """The search box and the search results page."""
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, assert_no_reload, mark_page
+from playwright.sync_api import expect
 
 
 def test_typing_in_the_search_box_shows_results_in_place(login):

@@ -1,9 +1,8 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """Workspace settings: general, members and categories, for admins and read-only roles."""
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, CAROL, HENRI, INES, assert_no_reload, mark_page, ok
+from playwright.sync_api import expect
 
 
 def test_admin_renames_the_workspace_everywhere_in_place(login):
@@ -47,8 +46,16 @@ def test_member_sees_settings_read_only(login):
     expect(page.get_by_test_id("receipt-threshold")).to_have_text("$75.00")
     expect(page.get_by_test_id("member-role-1")).to_have_text("Admin")
     expect(page.get_by_test_id("category-status-5")).to_have_text("Disabled")
-    for test_id in ("save-workspace", "workspace-name-input", "add-member-email", "remove-member-2",
-                    "category-toggle-1", "rename-category-1", "delete-category-5", "new-category-name"):
+    for test_id in (
+        "save-workspace",
+        "workspace-name-input",
+        "add-member-email",
+        "remove-member-2",
+        "category-toggle-1",
+        "rename-category-1",
+        "delete-category-5",
+        "new-category-name",
+    ):
         expect(page.get_by_test_id(test_id)).to_have_count(0)
 
 

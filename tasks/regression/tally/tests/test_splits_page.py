@@ -1,9 +1,8 @@
 # SWELANCER-CANARY-2f6c1d0e-8b7a-4c39-9e15-5a4d3b2c1f07
 """Bill splits: the card in the chat, the split form, the split's own page."""
 
-from playwright.sync_api import expect
-
 from conftest import ALICE, BOB, CAROL, HENRI, assert_no_reload, mark_page, ok
+from playwright.sync_api import expect
 
 
 def test_split_cards_show_total_and_people(login):
@@ -11,7 +10,9 @@ def test_split_cards_show_total_and_people(login):
     expect(page.get_by_test_id("split-total-1")).to_have_text("$64.00")
     expect(page.get_by_test_id("split-count-1")).to_have_text("Split with 3 people")
     expect(page.get_by_test_id("split-count-3")).to_have_text("Split with 4 people")
-    expect(page.get_by_test_id("split-card-1").get_by_test_id("split-avatars-overflow")).to_have_count(0)
+    expect(
+        page.get_by_test_id("split-card-1").get_by_test_id("split-avatars-overflow")
+    ).to_have_count(0)
 
 
 def test_split_card_with_many_people_shows_overflow_bubble(login):
@@ -53,7 +54,9 @@ def test_creating_a_split_in_a_room(login, api):
     api.login(BOB)
     split = ok(api.get("/api/splits/4"))
     shares = [(p["id"], p["share"]) for p in split["participants"]]
-    assert shares == [(1, 334), (2, 333), (4, 333)], f"participants in member order, cents to the first: {shares}"
+    assert shares == [(1, 334), (2, 333), (4, 333)], (
+        f"participants in member order, cents to the first: {shares}"
+    )
 
 
 def test_split_form_needs_two_people_and_a_valid_amount(login):

@@ -41,7 +41,9 @@ def test_outsider_gets_404_for_a_workspace(as_user):
 
 def test_admin_updates_workspace_name_and_threshold(as_user):
     api = as_user(ALICE)
-    body = ok(api.patch(f"/api/workspaces/{ACME}", {"name": "Acme Trips", "receipt_required_over": 10000}))
+    body = ok(
+        api.patch(f"/api/workspaces/{ACME}", {"name": "Acme Trips", "receipt_required_over": 10000})
+    )
     assert body["name"] == "Acme Trips" and body["receipt_required_over"] == 10000
     report = ok(api.get("/api/reports/1"))
     assert report["violation_count"] == 1, "The Standard ($312) still needs a receipt over $100"
@@ -66,7 +68,9 @@ def test_member_and_auditor_cannot_change_workspace(fresh_api):
         client = fresh_api(email)
         status, _ = client.patch(f"/api/workspaces/{ACME}", {"name": "Hacked"})
         assert status == 403, f"{email} renamed the workspace ({status})"
-        status, _ = client.post(f"/api/workspaces/{ACME}/members", {"email": HENRI, "role": "admin"})
+        status, _ = client.post(
+            f"/api/workspaces/{ACME}/members", {"email": HENRI, "role": "admin"}
+        )
         assert status == 403, f"{email} added a member ({status})"
         status, _ = client.post(f"/api/workspaces/{ACME}/categories", {"name": "Fun"})
         assert status == 403, f"{email} added a category ({status})"
@@ -78,7 +82,12 @@ def test_member_and_auditor_cannot_change_workspace(fresh_api):
 
 def test_admin_adds_changes_and_removes_a_member(as_user):
     api = as_user(ALICE)
-    members = ok(api.post(f"/api/workspaces/{ACME}/members", {"email": " Ines@Tally.test ", "role": "auditor"}), 201)["members"]
+    members = ok(
+        api.post(
+            f"/api/workspaces/{ACME}/members", {"email": " Ines@Tally.test ", "role": "auditor"}
+        ),
+        201,
+    )["members"]
     assert {"id": 9, "role": "auditor"}.items() <= next(m for m in members if m["id"] == 9).items()
     members = ok(api.patch(f"/api/workspaces/{ACME}/members/9", {"role": "member"}))["members"]
     assert next(m for m in members if m["id"] == 9)["role"] == "member"
@@ -111,10 +120,14 @@ def test_last_admin_cannot_demote_or_remove_themselves(as_user):
 
 def test_categories_create_rename_toggle_delete(as_user):
     api = as_user(ALICE)
-    cats = ok(api.post(f"/api/workspaces/{ACME}/categories", {"name": "  Training "}), 201)["categories"]
+    cats = ok(api.post(f"/api/workspaces/{ACME}/categories", {"name": "  Training "}), 201)[
+        "categories"
+    ]
     new = next(c for c in cats if c["name"] == "Training")
     assert new["enabled"] is True
-    cats = ok(api.patch(f"/api/categories/{new['id']}", {"name": "Courses", "enabled": False}))["categories"]
+    cats = ok(api.patch(f"/api/categories/{new['id']}", {"name": "Courses", "enabled": False}))[
+        "categories"
+    ]
     assert {"id": new["id"], "name": "Courses", "enabled": False} in cats, cats
     cats = ok(api.delete(f"/api/categories/{new['id']}"))["categories"]
     assert new["id"] not in [c["id"] for c in cats]
