@@ -99,7 +99,7 @@ def test_selection_takes_the_tests_that_ran_a_changed_line_most_targeted_first()
 
 # -- for real: a suite recorded on an app, then a grading ---------------------------------------
 
-FAREWELL_SERVER = '''\
+FAREWELL_SERVER = """\
 import json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -130,7 +130,7 @@ class H(BaseHTTPRequestHandler):
 
 
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-'''
+"""
 
 
 @pytest.fixture
