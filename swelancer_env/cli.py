@@ -380,9 +380,25 @@ def cmd_regression(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
+#: the kinds of fix ``validate`` counts (the start of a check's name)
+_FIX_KINDS = ("wrong fix", "gold without", "right fix")
+
+
+def _proven_text(kinds: dict[str, list[int]]) -> str:
+    parts = []
+    for kind, label in (
+        ("wrong fix", "hand-written wrong fixes proven to fail"),
+        ("gold without", "gold-minus-a-hunk fixes proven to fail"),
+        ("right fix", "right fixes proven to pass"),
+    ):
+        if kind in kinds:
+            parts.append(f"{label}: {kinds[kind][0]} of {kinds[kind][1]}")
+    return "; ".join(parts)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from swelancer_env.tasks.lint import lint_task
-    from swelancer_env.validation import is_wrong_fix, validate_task
+    from swelancer_env.validation import validate_task
 
     if args.repeat < 1:
         raise ConfigError("--repeat must be 1 or more")
@@ -391,23 +407,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for p in problems:
         print(f"lint: {p}")
     print(f"lint: {len(tasks)} tasks, {len(problems)} problem(s)\n")
+    if args.lint:
+        return 1 if problems else 0
     runs = checks = bad = infra = 0
     started = time.perf_counter()
     flakes: dict[str, tuple[int, int]] = {}
-    proven: dict[str, tuple[int, int]] = {}  # task: (wrong fixes proven to fail, of all)
+    #: per task and kind of fix ("wrong fix", "gold without", "right fix"): (proven, of all)
+    proven: dict[str, dict[str, list[int]]] = {}
     for task in tasks:
         seen: dict[str, set[str]] = {}
-        wrong = total = fixes = fixes_ok = 0
+        wrong = total = 0
+        kinds: dict[str, list[int]] = {}
         for n in range(args.repeat):
             for check in validate_task(
                 task, chromium=args.chromium, workers=args.workers, verbose=args.verbose
             ):
                 total += 1
                 wrong += not check.ok
-                # a wrong fix or a partial gold expected to fail (not a declared hunk)
-                if is_wrong_fix(check) and check.expected == "fail" and n == 0:
-                    fixes += 1
-                    fixes_ok += check.ok
+                # a wrong fix or a partial gold expected to fail (not a declared hunk), or a
+                # right fix expected to pass
+                kind = next((k for k in _FIX_KINDS if check.name.startswith(k + " ")), None)
+                if kind and n == 0 and (kind == "right fix" or check.expected == "fail"):
+                    counts = kinds.setdefault(kind, [0, 0])
+                    counts[0] += check.ok
+                    counts[1] += 1
                 infra += check.infra_error is not None
                 seen.setdefault(check.name, set()).add(check.got)
                 status = "ok" if check.ok else ("INFRA" if check.infra_error else "WRONG")
@@ -424,21 +447,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bad += wrong
         runs += args.repeat
         flakes[task.id] = (wrong, total)
-        if fixes:
-            proven[task.id] = (fixes_ok, fixes)
-            print(f"{task.id:<32} wrong fixes proven to fail: {fixes_ok} of {fixes}")
+        if kinds:
+            proven[task.id] = kinds
+            print(f"{task.id:<32} {_proven_text(kinds)}")
     elapsed = time.perf_counter() - started
     if args.repeat > 1:
         print("\nflake rate (checks that did not give the expected result, of all check runs):")
         for task_id, (wrong, total) in flakes.items():
             print(f"  {task_id:<32} {wrong}/{total} = {wrong / total:.1%}")
         print(f"  {'overall':<32} {bad}/{checks} = {bad / max(1, checks):.1%}")
-    per_task = ", ".join(f"{t} {ok}/{n}" for t, (ok, n) in proven.items())
+    overall: dict[str, list[int]] = {}
+    for kinds in proven.values():
+        for kind, (ok, n) in kinds.items():
+            counts = overall.setdefault(kind, [0, 0])
+            counts[0] += ok
+            counts[1] += n
     print(
         f"\n{len(tasks)} tasks x {args.repeat}, {checks} checks, {bad} wrong, "
-        f"{len(problems)} lint problem(s), {elapsed:.0f} s; wrong fixes proven: "
-        f"{sum(ok for ok, _ in proven.values())} of {sum(n for _, n in proven.values())}"
-        + (f" ({per_task})" if per_task else "")
+        f"{len(problems)} lint problem(s), {elapsed:.0f} s"
+        + (f"; {_proven_text(overall)}" if overall else "")
     )
     return 2 if infra else (1 if bad or problems else 0)
 
@@ -723,6 +750,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run every hidden test (not stopping at the first failure) and show "
                    "each one's outcome and message")  # fmt: skip
     v.add_argument("--workers", type=int, default=2, help="gradings of a task at once (default 2)")
+    v.add_argument("--lint", action="store_true",
+                   help="only the checks that need no grading (the canary, no fix in the issue, "
+                   "the price against the price model, ...); exit 1 on a problem")  # fmt: skip
     v.set_defaults(func=cmd_validate)
 
     rg = sub.add_parser(

@@ -120,8 +120,32 @@ def test_validate_proves_a_wrong_fix_fails_and_reports_one_that_passes(
     assert main(["validate", "--tasks", "mini-greeting"]) == 1
     out = capsys.readouterr().out
     assert "wrong fix capital" in out and "wrong fix split" in out and "WRONG" in out
-    assert "mini-greeting                    wrong fixes proven to fail: 1 of 2" in out
-    assert "wrong fixes proven: 1 of 2 (mini-greeting 1/2)" in out
+    assert "mini-greeting                    hand-written wrong fixes proven to fail: 1 of 2" in out
+    assert "checks, 1 wrong" in out
+
+
+def test_validate_proves_a_right_fix_passes_and_reports_one_that_fails(
+    mini_task: Task, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A right fix is a correct fix written another way: it must pass (the tests are not tied
+    to the gold's way); one that fails means the tests are too strict, or the fix is wrong."""
+    folder = mini_task.folder
+    assert folder is not None
+    (folder / "right_fixes").mkdir()
+    (folder / "right_fixes" / "joined.patch").write_text(_wrong_fix('hel" + "lo'))
+    (folder / "right_fixes" / "shouting.patch").write_text(_wrong_fix("HELLO"))
+    (folder / "task.toml").write_text(
+        (folder / "task.toml").read_text()
+        + '\n[right_fixes]\njoined = "Joins two strings."\nshouting = "Upper case."\n'
+    )
+    task = load_task_dir(folder)
+    checks = {c.name: c for c in validate_task(task, workers=2)}
+    assert checks["right fix joined"].ok and checks["right fix joined"].got == "pass"
+    shouting = checks["right fix shouting"]
+    assert not shouting.ok and shouting.expected == "pass" and shouting.got == "fail"
+    assert main(["validate", "--tasks", "mini-greeting"]) == 1
+    out = capsys.readouterr().out
+    assert "right fixes proven to pass: 1 of 2" in out
 
 
 def test_validate_leaves_out_each_gold_hunk_but_a_redundant_one(

@@ -3,7 +3,8 @@
 - every hidden test file carries the canary (so that a leak of it can be found);
 - the issue does not give the fix away: no added line of the gold fix, no path or file name
   the gold fix changes (a reporter sees the app, not its source);
-- price, category and split are set;
+- price, category and split are set, and the price is within
+  :data:`~swelancer_env.tasks.pricing.TOLERANCE` times the price model's for the fix's work;
 - every test name a manager task's criteria cite exists in its hidden tests;
 - IC: every wrong fix (``wrong_fixes/NAME.patch``) has its description in ``task.toml``'s
   ``[wrong_fixes]`` and every description its patch; every ``redundant_hunks`` entry names a
@@ -105,7 +106,23 @@ def lint_task(task: Task) -> list[LintProblem]:
             if not re.search(r"\btest_\w+", criterion):
                 problem(f"the criterion of proposal {proposal} cites no hidden test")
     problems += _lint_wrong_fixes(task)
+    problems += _lint_price(task)
     return problems
+
+
+def _lint_price(task: Task) -> list[LintProblem]:
+    from swelancer_env.tasks.pricing import TOLERANCE, difficulty, model_price
+
+    if task.official is not None or not task.bug_patch.strip():
+        return []
+    model = model_price(task)
+    if model / TOLERANCE <= task.price <= model * TOLERANCE:
+        return []
+    return [LintProblem(task.id, (
+        f"price ${task.price:,.0f} is {task.price / model:.1f} times the price model's "
+        f"${model:,} for its work ({difficulty(task).describe()}): re-price it, or make the "
+        "tests check the behaviours the price pays for (docs/TASKS.md, Pricing)"
+    ))]  # fmt: skip
 
 
 def _lint_wrong_fixes(task: Task) -> list[LintProblem]:
