@@ -15,7 +15,9 @@ grading, and where a passing grading's time goes (the Docker grader's phases).
 (or the last grading) and its submission: the grader's next pytest and Chromium (and, on
 Docker, its container) start meanwhile, as they do in the env. ``--idle 0`` grades back to back:
 each grading then waits for what the previous one's end started. ``--cold`` turns the warm start
-off (``warm_grading=False``): everything starts at the submission.
+off (``warm_grading=False``): everything starts at the submission. ``--no-regression`` runs
+the hidden tests only (by default a passing grading also runs the app's regression tests that
+the gold diff's lines touch).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def main() -> None:
     p.add_argument("--tasks", nargs="*")
     p.add_argument("--idle", type=float, default=0.0, help="seconds before each grading")
     p.add_argument("--cold", action="store_true", help="warm_grading=False")
+    p.add_argument(
+        "--no-regression", action="store_true",
+        help="run the hidden tests only, not the app's regression tests the diff touches",
+    )  # fmt: skip
     args = p.parse_args()
     tasks = (
         [load_task(t) for t in args.tasks]
@@ -49,6 +55,8 @@ def main() -> None:
         else [t for t in list_tasks() if t.variant == "ic_swe"]
     )
     grader = make_backend({"type": args.backend, "warm_grading": not args.cold}).grader()
+    grader.regression = not args.no_regression
+    regression: dict[str, list[int]] = defaultdict(list)
     grader.grade(tasks[0], gold_diff(tasks[0]))  # warm-up: image, caches
     passing: dict[str, list[float]] = defaultdict(list)
     failing: dict[str, list[float]] = defaultdict(list)
@@ -62,11 +70,13 @@ def main() -> None:
             if not g.passed:
                 raise SystemExit(f"{task.id}: the gold fix did not pass: {g.summary()}")
             passing[task.app].append(g.seconds)
+            regression[task.app].append(len(g.regression_tests))
             pytest_share[task.app].append(g.pytest_seconds)
             if g.seconds > slowest.get(task.app, (0.0, ""))[0]:
                 slowest[task.app] = (g.seconds, task.id)
             print(f"  {task.id:<36} pass {g.seconds:5.2f} s (pytest {g.pytest_seconds:.2f} s, "
-                  f"{len(g.tests)} tests)", flush=True)  # fmt: skip
+                  f"{len(g.tests)} tests, {len(g.regression_tests)} of them regression)",
+                  flush=True)  # fmt: skip
         grader.warm_up(task)
         time.sleep(args.idle)
         started = time.perf_counter()
@@ -77,8 +87,8 @@ def main() -> None:
         print(f"  {task.id:<36} fail {failing[task.app][-1]:5.2f} s", flush=True)
     grader.close()  # the Docker grader removes its containers in the background
     print("\n| app | backend | idle before a grading | IC tasks | passing grading: median | p90 | "
-          "slowest | pytest's part (median) | failing grading: median |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "slowest | pytest's part (median) | regression tests run (mean) | failing grading: median |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for app in sorted(passing):
         times = passing[app]
         worst, worst_id = slowest[app]
@@ -87,6 +97,7 @@ def main() -> None:
             f"{len(failing[app])} | "
             f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
             f"{worst:.2f} s ({worst_id}) | {statistics.median(pytest_share[app]):.2f} s | "
+            f"{statistics.mean(regression[app]):.1f} | "
             f"{statistics.median(failing[app]):.2f} s |"
         )
 
