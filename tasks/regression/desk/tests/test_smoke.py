@@ -1,3 +1,0 @@
-def test_health_answers(api):
-    status, _ = api.get("/api/health")
-    assert status == 200
