@@ -18,6 +18,39 @@ def test_every_bundled_task_is_clean() -> None:
     assert problems == []
 
 
+def test_every_bundled_ic_task_carries_two_wrong_fixes() -> None:
+    """The lazy-fix standard: at least two plausible wrong fixes per IC task, which validate
+    proves fail."""
+    few = {t.id: len(t.wrong_fix_patches) for t in list_tasks() if t.variant == "ic_swe"}
+    assert {task: n for task, n in few.items() if n < 2} == {}
+
+
+def test_a_price_far_from_the_model_is_flagged(tmp_path: Path) -> None:
+    from swelancer_env.tasks.pricing import model_price
+
+    task = load_task("desk-priority-sort")
+    assert task.price / 2.5 <= model_price(task) <= task.price * 2.5
+
+    def overpriced(folder: Path) -> None:
+        _edit(folder / "task.toml", lambda t: re.sub(r"(?m)^price = .*$", "price = 32000", t))
+
+    problems = _broken(tmp_path, "desk-priority-sort", overpriced)
+    assert any("price $32,000 is" in p and "times the price model's" in p for p in problems)
+
+
+def test_the_price_model_pays_more_for_more_work() -> None:
+    from swelancer_env.tasks.pricing import HIGHEST, LOWEST, difficulty, model_price
+
+    tasks = sorted(list_tasks(), key=lambda t: difficulty(t).score)
+    prices = [model_price(t) for t in tasks]
+    assert prices == sorted(prices)  # never less for more work
+    assert LOWEST <= prices[0] < prices[-1] <= HIGHEST
+    # the one-token fix and the 690-line feature sit at the two ends
+    assert model_price(load_task("tally-bill-splits")) >= 10 * model_price(
+        load_task("tally-mgr-locked-reports")
+    )
+
+
 def _broken(tmp_path: Path, task_id: str, breaks: Callable[[Path], None]) -> list[str]:
     src = load_task(task_id).folder
     assert src is not None
