@@ -64,3 +64,35 @@ def test_settings_threshold_keeps_the_cents(login, api):
     assert status == 200, workspace
     assert workspace["name"] == "Acme Travel Inc"
     assert workspace["receipt_required_over"] == 5005, workspace
+
+
+def test_typed_amounts_keep_their_value(login, api):
+    """Typing "12.5" or "50.5" still means 12 and a half, not 12.05."""
+    page = login("alice@tally.test", path="/reports/1")
+    expect(page.get_by_test_id("report-expense-count")).to_have_text("4")
+    page.get_by_test_id("add-expense").click()
+    expect(page.get_by_test_id("expense-form")).to_be_visible()
+    page.get_by_test_id("expense-merchant").fill("Taxi")
+    page.get_by_test_id("expense-amount").fill("12.5")
+    page.get_by_test_id("expense-currency").select_option("USD")
+    page.get_by_test_id("expense-category").select_option("1")
+    page.get_by_test_id("expense-date").fill("2024-05-04")
+    page.get_by_test_id("expense-save").click()
+    expect(page.get_by_test_id("expense-form")).to_have_count(0)
+    expect(page.get_by_test_id("report-expense-count")).to_have_text("5")
+    api.login("alice@tally.test")
+    status, report = api.get("/api/reports/1")
+    assert status == 200, report
+    taxi = next(e for e in report["expenses"] if e["merchant"] == "Taxi")
+    assert taxi["amount"] == 1250, taxi
+    expect(page.get_by_test_id(f"expense-amount-{taxi['id']}")).to_have_text("$12.50")
+    page.get_by_test_id(f"edit-expense-{taxi['id']}").click()
+    expect(page.get_by_test_id("expense-amount")).to_have_value("12.50")
+
+    page.goto("/w/1/settings")
+    page.get_by_test_id("threshold-input").fill("50.5")
+    page.get_by_test_id("save-workspace").click()
+    expect(page.get_by_test_id("settings-saved")).to_be_visible()
+    status, workspace = api.get("/api/workspaces/1")
+    assert status == 200, workspace
+    assert workspace["receipt_required_over"] == 5050, workspace

@@ -82,3 +82,23 @@ def test_foreign_expenses_converted_under_threshold(login, api):
     expect(page.locator("[data-testid^='violation-']")).to_have_count(0)
     page.get_by_test_id("submit-report").click()
     expect(page.get_by_test_id("report-status")).to_have_text(re.compile("submitted", re.I))
+
+
+def test_limit_is_compared_with_the_converted_amount_shown(login, api):
+    """The flag follows the converted amount the report shows, to the cent: $74.97 is over a
+    $74.96 limit even though the limit converted to euros would round up to the euro amount."""
+    api.login("alice@tally.test")
+    status, body = api.patch("/api/workspaces/1", {"receipt_required_over": 7496})
+    assert status == 200, body
+    api.login("bob@tally.test")
+    bistro = add_expense(api, 6815, "EUR", "Bistro am See")
+    assert bistro["converted_amount"] == 7497
+    assert bistro["violations"] == ["receipt_required"], "€68.15 is $74.97, over $74.96"
+    bakery = add_expense(api, 6814, "EUR", "Bäckerei Schmidt")
+    assert bakery["converted_amount"] == 7495
+    assert bakery["violations"] == [], "€68.14 is $74.95, under $74.96"
+
+    page = login("bob@tally.test", path="/reports/2")
+    expect(page.get_by_test_id(f"violation-{bistro['id']}")).to_be_visible()
+    expect(page.get_by_test_id(f"violation-{bakery['id']}")).to_have_count(0)
+    expect(page.get_by_test_id("report-violation-count")).to_have_text("1")

@@ -45,3 +45,33 @@ def test_new_split_previews(login, api):
     check_preview(page, split_id, people, avatars=3, overflow="+2")
     split_id, people = created[7]
     check_preview(page, split_id, people, avatars=3, overflow="+4")
+
+
+def check_header(page, member_count, avatars, overflow):
+    header = page.get_by_test_id("room-members")
+    shown = header.locator("[data-user-id]")
+    expect(shown).to_have_count(avatars)
+    bubble = page.get_by_test_id("room-members-overflow")
+    if overflow is None:
+        expect(bubble).to_have_count(0)
+    else:
+        expect(bubble).to_have_text(overflow)
+    assert avatars + int((overflow or "+0").lstrip("+")) == member_count
+
+
+def test_room_header_accounts_for_every_member(login, api):
+    """The room header has room for 5: everyone up to 5 members, else 4 and "+N"."""
+    page = login("alice@tally.test", path="/rooms/1")
+    check_header(page, 7, avatars=4, overflow="+3")
+
+    api.login("henri@tally.test")
+    for email in ("bob@tally.test", "carol@tally.test"):
+        status, body = api.post("/api/workspaces/2/members", {"email": email, "role": "member"})
+        assert status == 201, body
+    page.goto("/rooms/3")
+    check_header(page, 5, avatars=5, overflow=None)
+
+    status, body = api.post("/api/workspaces/2/members", {"email": "dan@tally.test", "role": "member"})
+    assert status == 201, body
+    page.reload()
+    check_header(page, 6, avatars=4, overflow="+2")
