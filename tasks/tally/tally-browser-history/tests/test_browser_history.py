@@ -123,3 +123,22 @@ def test_modifier_click_opens_a_new_tab(login):
     expect(page).to_have_url(re.compile(r"/reports/2$"))
     expect(page.get_by_test_id("report-title")).to_have_text("Q2 office supplies")
     assert len(page.context.pages) == 1, [p.url for p in page.context.pages]
+
+
+def test_back_and_forward_stay_in_the_app(login):
+    """Back and Forward between the app's pages are the app's own navigation, as its links
+    are: the page changes without the whole app being loaded again."""
+    page = login("alice@tally.test", path="/w/1")
+    expect_reports_list(page)
+    page.evaluate("() => { window.__sameAppSession = true; }")
+    page.get_by_test_id("report-link-1").click()
+    expect_nyc_report(page)
+    page.get_by_test_id("room-link-2").click()
+    expect_travel_room(page)
+    page.go_back()
+    expect_nyc_report(page)
+    page.go_back()
+    expect_reports_list(page)
+    page.go_forward()
+    expect_nyc_report(page)
+    assert page.evaluate("() => window.__sameAppSession === true"), "Back/Forward reloaded the app"

@@ -4,6 +4,8 @@ zone."""
 
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 
@@ -49,3 +51,17 @@ def test_dates_east_of_utc_stay_right(page, login):
     expect(page.get_by_test_id("expense-date-13")).to_have_text("Apr 29, 2024")
     expect(page.get_by_test_id("expense-date-14")).to_have_text("Apr 30, 2024")
     expect(page.get_by_test_id("expense-date-15")).to_have_text("Apr 30, 2024")
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Auckland"])
+def test_dates_on_both_sides_of_daylight_saving_time(page, login, api, zone):
+    """A January and a July date: one is in summer time and the other not, in a zone whose
+    offset changes over the year; both read as entered, whatever the date of the run."""
+    api.login("alice@tally.test")
+    for expense_id, day in ((1, "2024-01-15"), (2, "2024-07-15")):
+        status, body = api.patch(f"/api/expenses/{expense_id}", {"date": day})
+        assert status == 200, body
+    in_time_zone(page, zone)
+    login("alice@tally.test", path="/reports/1")
+    expect(page.get_by_test_id("expense-date-1")).to_have_text("Jan 15, 2024")
+    expect(page.get_by_test_id("expense-date-2")).to_have_text("Jul 15, 2024")

@@ -142,3 +142,21 @@ def test_enter_twice_or_double_click_while_sending(login, api):
     assert bodies.count("On my way, 5 minutes") == 1, f"double click on Send: {bodies}"
     assert len(bodies) == SEEDED_IN_GENERAL + 2, bodies
     expect(sent_messages(page)).to_have_count(2)
+
+
+def test_arrow_keys_move_one_mention_suggestion_at_a_time(login, api):
+    page = open_general(login)
+    composer = page.get_by_test_id("composer-input")
+    composer.click()
+    composer.press_sequentially("Thanks @")
+    options = page.get_by_test_id("mention-suggestions").get_by_role("option")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    assert options.count() >= 3
+    second_email = re.search(r"[\w.+-]+@[\w.-]+", options.nth(1).inner_text()).group(0)
+    composer.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(options.nth(2)).to_have_attribute("aria-selected", "false")
+    composer.press("Enter")
+    expect(page.get_by_test_id("mention-suggestions")).to_have_count(0)
+    expect(composer).to_have_value(re.compile(r"^Thanks @" + re.escape(second_email)))
+    assert len(bodies_in_general(api)) == SEEDED_IN_GENERAL, "picking a suggestion sent the message"

@@ -62,3 +62,18 @@ def test_sending_clears_only_that_rooms_draft(login, api):
     api.login("alice@tally.test")
     assert room_bodies(api, 1).count("Lunch at noon?") == 1
     assert "Lunch at noon?" not in room_bodies(api, 2)
+
+
+def test_switching_rooms_keeps_the_app_open_and_each_draft(login):
+    """Going from room to room in the sidebar is the app's own navigation (nothing typed
+    elsewhere, like the search box, is lost to a page reload), and each room shows its draft."""
+    page = login("alice@tally.test")
+    composer = open_room(page, 1, "#general")
+    page.evaluate("() => { window.__sameAppSession = true; }")
+    composer.fill(GENERAL_DRAFT)
+    composer = open_room(page, 2, "#travel")
+    expect(composer).to_have_value("")
+    composer.fill(TRAVEL_DRAFT)
+    composer = open_room(page, 1, "#general")
+    expect(composer).to_have_value(GENERAL_DRAFT)
+    assert page.evaluate("() => window.__sameAppSession === true"), "switching rooms reloaded the page"

@@ -54,7 +54,30 @@ def held(page):
         # let the page finish handling it (promise callbacks, a render)
         page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
 
+    def settle(url_pattern):
+        page.wait_for_function(
+            "(p) => window.__responsesRead.some((url) => new RegExp(p).test(url))", arg=url_pattern
+        )
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
+
+    def release_matching(url_pattern, status=None):
+        """Lets only the held requests matching url_pattern go (answered with an error
+        status instead when status is given), and waits until the page has handled them."""
+        matching = [route for route in routes if re.search(url_pattern, route.request.url)]
+        assert matching, f"no request matching {url_pattern} was held"
+        for route in matching:
+            routes.remove(route)
+            try:
+                if status is None:
+                    route.continue_()
+                else:
+                    route.fulfill(status=status, json={"error": "Something went wrong"})
+            except Exception:  # noqa: BLE001 - the page gave up on (aborted) that request
+                pass
+        settle(url_pattern)
+
     hold.release = release
+    hold.release_matching = release_matching
     hold.routes = routes
     return hold
 
@@ -106,3 +129,38 @@ def test_room_page_shows_the_last_clicked_room(page, login, held):
     expect(page.get_by_test_id("room-title")).to_have_text("#travel")
     expect(page.get_by_test_id("message-7")).to_be_visible()
     expect(page.get_by_test_id("message-1")).to_have_count(0)
+
+
+def test_late_failure_of_an_earlier_request_is_ignored(page, login, held):
+    held(re.compile(r"/api/rooms/1$"))
+    login("alice@tally.test", path="/w/1")
+    page.get_by_test_id("room-link-1").click()
+    page.get_by_test_id("room-link-2").click()
+    expect(page.get_by_test_id("room-title")).to_have_text("#travel")
+    expect(page.get_by_test_id("message-7")).to_be_visible()
+
+    held.release_matching(r"/api/rooms/1$", status=500)
+    expect(page).to_have_url(re.compile(r"/rooms/2$"))
+    expect(page.get_by_test_id("room-error")).to_have_count(0)
+    expect(page.get_by_test_id("room-title")).to_have_text("#travel")
+    expect(page.get_by_test_id("message-7")).to_be_visible()
+
+
+def test_answers_arriving_in_order_show_the_last_click(page, login, held):
+    """Two quick clicks whose answers come back in the order they were asked: the page ends on
+    the second one, not on whichever answer happened to arrive first."""
+    held(re.compile(r"/api/workspaces/1/reports\?status=(submitted|approved)$"))
+    login("alice@tally.test", path="/w/1")
+    expect(page.get_by_test_id("report-row-5")).to_be_visible()
+    with page.expect_request(re.compile(r"status=submitted$")):
+        page.get_by_test_id("status-filter-submitted").click()
+    with page.expect_request(re.compile(r"status=approved$")):
+        page.get_by_test_id("status-filter-approved").click()
+    expect(page.get_by_test_id("status-filter-approved")).to_have_attribute("aria-selected", "true")
+
+    held.release_matching(r"status=submitted$")
+    held.release_matching(r"status=approved$")
+    expect(page.get_by_test_id("status-filter-approved")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("report-row-4")).to_be_visible()
+    expect(page.get_by_test_id("report-row-3")).to_have_count(0)
+    expect(page.get_by_test_id("report-row-1")).to_have_count(0)
