@@ -630,4 +630,5 @@ def test_the_browser_runs_in_a_network_and_limits_of_its_own(tmp_path: Path) -> 
             assert os.readlink(f"/proc/{pid}/ns/net") != own_net
             if cgroup_mechanism() != "rlimit":
                 limit = _memory_limit(pid)
-                assert limit is not None and limit <= BROWSER_LIMITS.memory  # type: ignore[operator]
+                groups = Path(f"/proc/{pid}/cgroup").read_text()
+                assert limit is not None and limit <= BROWSER_LIMITS.memory, groups  # type: ignore[operator]
