@@ -219,3 +219,13 @@ def test_the_docker_grader_runs_the_same_regression_tests(mini_with_suite: Path,
     assert bad.infra_error is None, bad.infra_error
     assert bad.regression_tests[0] == "test_routes.py::test_farewell_says_bye"
     assert not bad.passed and "regression test test_farewell_says_bye failed" in bad.reason
+
+
+def test_the_backends_take_the_setting(mini_root: Path) -> None:
+    from swelancer_env.backends import make_backend
+
+    assert make_backend({"type": "local"}).grader().regression is True
+    assert make_backend({"type": "local", "regression_tests": False}).grader().regression is False
+    docker = make_backend({"type": "docker", "regression_tests": False}).grader()
+    assert docker.regression is False
+    docker.close()

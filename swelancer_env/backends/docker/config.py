@@ -53,6 +53,9 @@ class DockerConfig(BackendConfig):
             and Chromium waiting (from reset on, and after each grading); each serves one
             grading. Off: the container starts at the submission (about 0.5 s more per
             grading, and no idle container per env).
+        regression_tests: run, besides an IC task's hidden tests, the app's regression tests
+            that ran a line the submission changes (pass-to-pass: a fix that breaks something
+            nearby fails); off: the hidden tests alone (the benchmark's own verdicts).
         user_tool_trace: the user tool's Playwright trace of each call (``trace.zip``):
             ``"actions"`` (the script's actions, console and network), ``"snapshots"`` (adds
             the page's DOM at each action, so that the trace viewer shows every state: about a
@@ -74,6 +77,7 @@ class DockerConfig(BackendConfig):
     workdir: str = Field("/work/app", pattern=r"^/")
     hide: tuple[str, ...] = ()
     warm_grading: bool = True
+    regression_tests: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"
 
     @field_validator("memory", "tmp_size")

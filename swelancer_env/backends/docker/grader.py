@@ -166,6 +166,7 @@ class DockerGrader(Grader):
     ) -> None:
         super().__init__(partial_credit=partial_credit)
         self.config = _config(config, options)
+        self.regression = self.config.regression_tests
         self.run_id = run_id
         self.last_timings: dict[str, float] = {}
         self._starts: set[str] = set()  # starting states whose app was seen to start

@@ -45,6 +45,7 @@ class LocalBackend(Backend):
             chromium=self.config.chromium,
             partial_credit=partial_credit,
             warm=self.config.warm_grading,
+            regression=self.config.regression_tests,
         )
 
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:

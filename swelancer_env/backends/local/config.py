@@ -35,6 +35,9 @@ class LocalConfig(BackendConfig):
             reset on, and after each grading), so that a grading waits for the app and the
             tests alone; each serves one grading. Off: they start at the submission (about
             1 s more per grading, and no idle Python, Node and Chromium per env).
+        regression_tests: run, besides an IC task's hidden tests, the app's regression tests
+            that ran a line the submission changes (pass-to-pass: a fix that breaks something
+            nearby fails); off: the hidden tests alone (the benchmark's own verdicts).
         user_tool_trace: the user tool's Playwright trace of each call (``trace.zip``):
             ``"actions"`` (the script's actions, console and network), ``"snapshots"`` (adds
             the page's DOM at each action, so that the trace viewer shows every state: about a
@@ -51,4 +54,5 @@ class LocalConfig(BackendConfig):
     temp_root: str | None = None
     chromium: str | None = None
     warm_grading: bool = True
+    regression_tests: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"
