@@ -236,34 +236,66 @@ def changed_lines(diff: str, bug_patch: str, window: int = 1) -> dict[str, set[i
     return out
 
 
+def _blocks(changed: dict[str, set[int]]) -> list[tuple[str, set[int]]]:
+    """The changed lines as runs of consecutive lines, per file (each a place the diff
+    changes)."""
+    out: list[tuple[str, set[int]]] = []
+    for path, lines in sorted(changed.items()):
+        run: set[int] = set()
+        for n in sorted(lines):
+            if run and n != max(run) + 1:
+                out.append((path, run))
+                run = set()
+            run.add(n)
+        if run:
+            out.append((path, run))
+    return out
+
+
 def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most: int) -> list[str]:
-    """The regression tests that ran a line ``diff`` changes: those that ran the most of the
-    changed lines first, then the most targeted (fewest lines run in all); at most ``most`` of
-    them and about ``budget_s`` recorded seconds.
+    """The regression tests that ran a line ``diff`` changes, at most ``most`` of them and
+    about ``budget_s`` recorded seconds: first, for each place the diff changes (in file
+    order), the test that ran the most of it (then the most targeted: fewest lines run in
+    all), so that a change far from the task's own is looked at too; then the tests that ran
+    the most changed lines in all.
 
     A change to a line the server ran as it started (a module's top level: a constant, an
-    import, a ``def`` line) reaches every test: after the tests that ran a changed line
-    themselves, the most targeted of the others fill what is left of the budget.
+    import, a ``def`` line) reaches every test: the most targeted of the others fill what is
+    left of the budget.
     """
     changed = changed_lines(diff, bug_patch)
+    totals = {
+        test: sum(len(expand(r)) for r in record["files"].values())
+        for test, record in coverage.tests.items()
+    }
+    seconds = {test: record.get("seconds", 0.0) for test, record in coverage.tests.items()}
+    chosen: list[str] = []
+    spent = 0.0
+
+    def take(test: str) -> None:
+        nonlocal spent
+        if test in chosen or len(chosen) >= most or (chosen and spent + seconds[test] > budget_s):
+            return
+        chosen.append(test)
+        spent += seconds[test]
+
+    for path, block in _blocks(changed):
+        ran = {t: len(coverage.lines(t, path) & block) for t in coverage.tests}
+        best = sorted((-n, totals[t], seconds[t], t) for t, n in ran.items() if n)
+        if best:
+            take(best[0][3])
     at_start = any(
         expand(coverage.startup.get(path, "")) & lines for path, lines in changed.items()
     )
     hits = []
-    for test, record in coverage.tests.items():
-        total = sum(len(expand(r)) for r in record["files"].values())
-        ran = sum(len(coverage.lines(test, path) & lines) for path, lines in changed.items())
-        if ran:
-            hits.append((0, -ran, total, record.get("seconds", 0.0), test))
+    for test in coverage.tests:
+        ran_all = sum(len(coverage.lines(test, path) & lines) for path, lines in changed.items())
+        if ran_all:
+            hits.append((0, -ran_all, totals[test], seconds[test], test))
         elif at_start:
-            hits.append((1, 0, total, record.get("seconds", 0.0), test))
-    chosen: list[str] = []
-    spent = 0.0
-    for *_rank, seconds, test in sorted(hits):
-        if len(chosen) >= most or (chosen and spent + seconds > budget_s):
-            continue
-        chosen.append(test)
-        spent += seconds
+            hits.append((1, 0, totals[test], seconds[test], test))
+    for *_rank, test in sorted(hits):
+        take(test)
     return chosen
 
 

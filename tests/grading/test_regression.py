@@ -229,3 +229,21 @@ def test_the_backends_take_the_setting(mini_root: Path) -> None:
     docker = make_backend({"type": "docker", "regression_tests": False}).grader()
     assert docker.regression is False
     docker.close()
+
+
+def test_selection_looks_at_every_place_the_diff_changes() -> None:
+    """A fix in one file and a change far from it in another: the second place gets a test of
+    its own even when the first one's tests would fill the budget."""
+    coverage = Coverage(
+        tests={
+            f"test_fix.py::test_{n}": {"seconds": 0.5, "files": {"fix.py": "1-30"}}
+            for n in range(6)
+        }
+        | {"test_far.py::test_search": {"seconds": 0.5, "files": {"far.py": "1-9"}}},
+        startup={},
+    )
+    lines = [f"x{n}" for n in range(1, 31)]
+    fix = _diff("fix.py", lines, ["changed", *lines[1:]])
+    far = _diff("far.py", lines[:9], [*lines[:4], "changed", *lines[5:9]])
+    chosen = select(coverage, fix + far, "", budget_s=2, most=4)
+    assert "test_far.py::test_search" in chosen and len(chosen) == 4
