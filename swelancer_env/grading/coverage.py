@@ -113,7 +113,15 @@ def executed_source_lines(
 ) -> dict[str, set[int]]:
     """The source lines (1-based, per source path as the map names it) whose generated code
     ran, from V8's precise coverage ``functions`` of ``bundle`` (block granularity): a position
-    ran if the innermost coverage range holding it has a count above 0."""
+    ran if the innermost coverage range holding it has a count above 0.
+
+    A line that only the script's top level ran while a function on it never ran (``updated:
+    (a, b) => ...`` in an object built as the bundle loads) does not count: every page load
+    runs the top level, and the change a test should look at is the function's.
+    """
+    # the script's own top level: the range that starts at 0 and holds all the others
+    top = max((r["endOffset"] for f in functions for r in f["ranges"] if r["startOffset"] == 0),
+              default=-1)  # fmt: skip
     ranges = sorted(
         ((r["startOffset"], r["endOffset"], r["count"]) for f in functions for r in f["ranges"]),
         key=lambda r: (r[0], -r[1]),
@@ -124,8 +132,9 @@ def executed_source_lines(
         for g_line, g_col, s, s_line in decode_mappings(source_map.get("mappings", ""))
         if g_line < len(starts)
     )
-    out: dict[str, set[int]] = {}
     sources = source_map.get("sources", [])
+    # per (source, line): ran inside a function, ran at the top level, a function did not run
+    seen: dict[tuple[int, int], list[bool]] = {}
     stack: list[tuple[int, int, int]] = []
     i = 0
     for offset, s, s_line in points:
@@ -136,7 +145,18 @@ def executed_source_lines(
             i += 1
         while stack and stack[-1][1] <= offset:
             stack.pop()
-        if stack and stack[-1][2] > 0 and s < len(sources):
+        if not stack or s >= len(sources):
+            continue
+        start, end, count = stack[-1]
+        at_top = start == 0 and end == top
+        flags = seen.setdefault((s, s_line), [False, False, False])
+        if count > 0:
+            flags[1 if at_top else 0] = True
+        elif not at_top:
+            flags[2] = True
+    out: dict[str, set[int]] = {}
+    for (s, s_line), (inside, at_top, unrun) in seen.items():
+        if inside or (at_top and not unrun):
             out.setdefault(sources[s], set()).add(s_line + 1)
     return out
 
@@ -236,34 +256,32 @@ def changed_lines(diff: str, bug_patch: str, window: int = 1) -> dict[str, set[i
     return out
 
 
-def _blocks(changed: dict[str, set[int]]) -> list[tuple[str, set[int]]]:
-    """The changed lines as runs of consecutive lines, per file (each a place the diff
-    changes)."""
-    out: list[tuple[str, set[int]]] = []
-    for path, lines in sorted(changed.items()):
-        run: set[int] = set()
-        for n in sorted(lines):
-            if run and n != max(run) + 1:
-                out.append((path, run))
-                run = set()
-            run.add(n)
-        if run:
-            out.append((path, run))
-    return out
-
-
 def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most: int) -> list[str]:
     """The regression tests that ran a line ``diff`` changes, at most ``most`` of them and
-    about ``budget_s`` recorded seconds: first, for each place the diff changes (in file
-    order), the test that ran the most of it (then the most targeted: fewest lines run in
-    all), so that a change far from the task's own is looked at too; then the tests that ran
-    the most changed lines in all.
+    about ``budget_s`` recorded seconds.
 
-    A change to a line the server ran as it started (a module's top level: a constant, an
-    import, a ``def`` line) reaches every test: the most targeted of the others fill what is
-    left of the budget.
+    A changed line weighs one over the number of tests that ran it: a line every page load
+    runs (a module's constants) says little about which test looks at the change, a line one
+    test ran says much. The tests are taken greedily: each time the one that ran the most
+    weight of the changed lines no test taken so far ran (then the most targeted: fewest lines
+    run in all; one that would pass the budget is passed over), so that each place the diff
+    changes gets a test of its own, a change far from the task's own too. A change to a line
+    the server ran as it started (its modules' top level) reaches every test: the most
+    targeted fill what is left.
     """
     changed = changed_lines(diff, bug_patch)
+    lines_of = {
+        test: {path: coverage.lines(test, path) for path in changed} for test in coverage.tests
+    }
+    runs: dict[tuple[str, int], int] = {}
+    for per_path in lines_of.values():
+        for path, lines in per_path.items():
+            for n in lines & changed[path]:
+                runs[(path, n)] = runs.get((path, n), 0) + 1
+
+    def weight(test: str, path: str, block: set[int]) -> float:
+        return sum(1 / runs[(path, n)] for n in lines_of[test][path] & block)
+
     totals = {
         test: sum(len(expand(r)) for r in record["files"].values())
         for test, record in coverage.tests.items()
@@ -279,21 +297,37 @@ def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most:
         chosen.append(test)
         spent += seconds[test]
 
-    for path, block in _blocks(changed):
-        ran = {t: len(coverage.lines(t, path) & block) for t in coverage.tests}
-        best = sorted((-n, totals[t], seconds[t], t) for t, n in ran.items() if n)
-        if best:
-            take(best[0][3])
+    # greedy cover: each time, the test that runs the most weight of what no chosen test ran
+    uncovered = {(path, n) for path, lines in changed.items() for n in lines}
+    while len(chosen) < most:
+        gains = []
+        for test in coverage.tests:
+            if test in chosen:
+                continue
+            gain = sum(
+                1 / runs[(path, n)]
+                for path, lines in lines_of[test].items()
+                for n in lines & changed[path]
+                if (path, n) in uncovered
+            )
+            if gain:
+                gains.append((-gain, totals[test], seconds[test], test))
+        fits = [g for g in sorted(gains) if not chosen or spent + g[2] <= budget_s]
+        if not fits:
+            break
+        test = fits[0][3]
+        take(test)
+        uncovered -= {(p, n) for p, lines in lines_of[test].items() for n in lines}
     at_start = any(
         expand(coverage.startup.get(path, "")) & lines for path, lines in changed.items()
     )
     hits = []
     for test in coverage.tests:
-        ran_all = sum(len(coverage.lines(test, path) & lines) for path, lines in changed.items())
-        if ran_all:
-            hits.append((0, -ran_all, totals[test], seconds[test], test))
+        w = sum(weight(test, path, lines) for path, lines in changed.items())
+        if w:
+            hits.append((0, -w, totals[test], seconds[test], test))
         elif at_start:
-            hits.append((1, 0, totals[test], seconds[test], test))
+            hits.append((1, 0.0, totals[test], seconds[test], test))
     for *_rank, test in sorted(hits):
         take(test)
     return chosen

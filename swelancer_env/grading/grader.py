@@ -202,7 +202,7 @@ class Grader(abc.ABC):
         self,
         partial_credit: bool = False,
         regression: bool = True,
-        regression_budget_s: float = 2.0,
+        regression_budget_s: float = 2.5,
         regression_most: int = 4,
     ):
         self.partial_credit = partial_credit

@@ -42,6 +42,19 @@ def test_block_coverage_maps_through_the_source_map_to_the_lines_that_ran():
     assert executed_source_lines(bundle, source_map, functions) == {"x.ts": {1, 6}}
 
 
+def test_a_line_whose_function_never_ran_is_not_run_by_the_page_load():
+    """``updated: (a, b) => ...`` in an object the bundle builds as it loads: every page load
+    runs the top level of that line, only a test that sorts runs its function."""
+    bundle = "x = { k: () => 1 };\n"
+    source_map = {"sources": ["t.ts"], "mappings": "AAAA,SAAA"}  # columns 0 and 9: line 1
+    top = {"ranges": [{"startOffset": 0, "endOffset": 20, "count": 1}]}
+    never = {"ranges": [{"startOffset": 9, "endOffset": 17, "count": 0}]}
+    called = {"ranges": [{"startOffset": 9, "endOffset": 17, "count": 2}]}
+    assert executed_source_lines(bundle, source_map, [top, never]) == {}
+    assert executed_source_lines(bundle, source_map, [top, called]) == {"t.ts": {1}}
+    assert executed_source_lines(bundle, source_map, [top]) == {"t.ts": {1}}  # top level only
+
+
 def _diff(path: str, old: list[str], new: list[str]) -> str:
     """A one-file git diff via git itself."""
     import tempfile
@@ -247,3 +260,26 @@ def test_selection_looks_at_every_place_the_diff_changes() -> None:
     far = _diff("far.py", lines[:9], [*lines[:4], "changed", *lines[5:9]])
     chosen = select(coverage, fix + far, "", budget_s=2, most=4)
     assert "test_far.py::test_search" in chosen and len(chosen) == 4
+
+
+def test_a_line_one_test_ran_weighs_more_than_one_every_test_ran() -> None:
+    """The task's fix sits next to a change of another sort's comparator: the one test that
+    sorts that way is taken, not the cheapest of the many that load the module."""
+    every = {
+        f"test_page.py::test_{n}": {"seconds": 0.4, "files": {"t.ts": "1-5,10"}} for n in range(8)
+    }
+    coverage = Coverage(
+        tests=every
+        | {
+            "test_sort.py::test_by_update": {"seconds": 1.2, "files": {"t.ts": "1-5,10-11"}},
+            "test_sort.py::test_by_priority": {"seconds": 0.9, "files": {"t.ts": "1-5,10,12"}},
+        },
+        startup={},
+    )
+    old = [f"line{n}" for n in range(1, 16)]
+    new = list(old)
+    new[10], new[11] = "updated changed", "priority fixed"  # lines 11 and 12
+    chosen = select(coverage, _diff("t.ts", old, new), "", budget_s=2.5, most=4)
+    assert chosen[:2] == ["test_sort.py::test_by_update", "test_sort.py::test_by_priority"] or (
+        chosen[:2] == ["test_sort.py::test_by_priority", "test_sort.py::test_by_update"]
+    )
