@@ -189,6 +189,7 @@ def test_app_toml_has_the_harness_keys():
         "ready_path": "/api/health",
         "build": config["build"],
         "start_during_build": True,  # the server reads frontend/dist per request only
+        "clock_now": "2025-01-15T10:00:00Z",  # the server reads SWELANCER_NOW
     }
     assert config["build"].startswith("esbuild frontend/main.js --bundle ")
     assert "--outfile=frontend/dist/app.js" in config["build"]
