@@ -40,6 +40,16 @@ def ok(result, expected=200):
     return body
 
 
+def settle(page):
+    """Wait until the page has painted twice and run what it scheduled after paint (Preact
+    runs its effects then): a key pressed before that can be undone by an effect of the
+    typing before it, which no user is fast enough to see."""
+    page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => "
+        "setTimeout(r, 0))))"
+    )
+
+
 def mark_page(page):
     """Tag the current document: a full page load drops the tag."""
     page.evaluate("window.__marker = 1")

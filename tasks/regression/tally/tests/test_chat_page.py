@@ -3,7 +3,7 @@
 
 import json
 
-from conftest import ALICE, BOB, CAROL, assert_no_reload, mark_page, ok
+from conftest import ALICE, BOB, CAROL, assert_no_reload, mark_page, ok, settle
 from playwright.sync_api import expect
 
 
@@ -156,6 +156,7 @@ def test_emoji_suggestions_navigate_with_arrows(login):
     composer.press_sequentially("Done :sm")
     suggestions = page.get_by_test_id("emoji-suggestions")
     expect(suggestions.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    settle(page)  # the list's own reset to its first item has run
     composer.press("ArrowDown")
     expect(suggestions.get_by_role("option").nth(1)).to_have_attribute("aria-selected", "true")
     composer.press("ArrowUp")
