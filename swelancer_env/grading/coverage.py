@@ -16,9 +16,10 @@ state to the clean tree through ``bug.patch``).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from swelancer_env.grading.ablation import FileDiff, split_diff
@@ -171,17 +172,39 @@ class Coverage:
     tests: dict[str, dict]
     #: the server's lines run as it started (its modules' top level: no test's own)
     startup: dict[str, str]
+    #: the line sets already expanded from ``tests`` (a grading asks for the same ones again)
+    _lines: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: Path) -> Coverage | None:
+        """``folder``'s ``coverage.json``, read once per version of the file (every grading
+        of the app's tasks asks for it)."""
         path = folder / COVERAGE_FILE
-        if not path.is_file():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["tests"], data.get("startup", {}))
+        return _load(path, stat.st_mtime_ns, stat.st_size)
 
     def lines(self, test: str, path: str) -> set[int]:
-        return expand(self.tests[test]["files"].get(path, ""))
+        key = (test, path)
+        if key not in self._lines:
+            self._lines[key] = expand(self.tests[test]["files"].get(path, ""))
+        return self._lines[key]
+
+    @functools.cached_property
+    def total_lines(self) -> dict[str, int]:
+        """How many lines each test ran in all (fewer: a more targeted test)."""
+        return {
+            test: sum(len(expand(r)) for r in record["files"].values())
+            for test, record in self.tests.items()
+        }
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path, _mtime_ns: int, _size: int) -> Coverage:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Coverage(data["tests"], data.get("startup", {}))
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -282,10 +305,7 @@ def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most:
     def weight(test: str, path: str, block: set[int]) -> float:
         return sum(1 / runs[(path, n)] for n in lines_of[test][path] & block)
 
-    totals = {
-        test: sum(len(expand(r)) for r in record["files"].values())
-        for test, record in coverage.tests.items()
-    }
+    totals = coverage.total_lines
     seconds = {test: record.get("seconds", 0.0) for test, record in coverage.tests.items()}
     chosen: list[str] = []
     spent = 0.0

@@ -283,3 +283,17 @@ def test_a_line_one_test_ran_weighs_more_than_one_every_test_ran() -> None:
     assert chosen[:2] == ["test_sort.py::test_by_update", "test_sort.py::test_by_priority"] or (
         chosen[:2] == ["test_sort.py::test_by_priority", "test_sort.py::test_by_update"]
     )
+
+
+def test_coverage_is_read_once_per_version_of_its_file(tmp_path: Path) -> None:
+    """Every grading of an app's tasks asks for its coverage: the file is parsed once, and
+    again only when it changes (a new recording)."""
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps({"tests": {"t.py::a": {"seconds": 1, "files": {"f": "1-2"}}}}))
+    first = Coverage.load(tmp_path)
+    assert first is not None and Coverage.load(tmp_path) is first
+    assert first.lines("t.py::a", "f") == {1, 2} and first.total_lines == {"t.py::a": 2}
+    path.write_text(json.dumps({"tests": {"t.py::b": {"seconds": 1, "files": {"f": "3"}}}}))
+    second = Coverage.load(tmp_path)
+    assert second is not first and second is not None and set(second.tests) == {"t.py::b"}
+    assert Coverage.load(tmp_path / "nowhere") is None
