@@ -57,6 +57,14 @@ def _selected_tasks(
                 raise SWELancerError(f"no official task {missing[0]!r} (of variant {variant})")
             tasks = [known[i] for i in ids]
         return tasks
+    if split is not None and split.startswith("synth") and not ids:
+        from swelancer_env.tasks.synth import synth_index
+
+        ids = sorted(i for i, e in synth_index().items() if e.split == split)
+        if not ids:
+            raise SWELancerError(
+                f"no generated task in split {split!r}: make some with `swelancer-env factory make APP`"
+            )
     tasks = [load_task(i) for i in ids] if ids else list_tasks()
     if split is not None:
         tasks = [t for t in tasks if t.split == split]
@@ -78,7 +86,31 @@ def _use_expensify_repo(path: str | None) -> None:
         expensify_repo()  # not a checkout: the error says so now
 
 
+def _synth_tasks(split: str) -> int:
+    """``tasks --split synth-...``: the generated tasks from their indexes (none is read)."""
+    from swelancer_env.tasks.synth import synth_index
+
+    entries = sorted((e for e in synth_index().values() if e.split == split), key=lambda e: e.id)
+    if not entries:
+        raise SWELancerError(
+            f"no generated task in split {split!r}: make some with `swelancer-env factory make APP`"
+        )
+    rows = [[e.id, _money(e.price), e.category, e.kind, e.title[:70]] for e in entries]
+    print(_table(rows, ["id", "price", "category", "kind", "title"]))
+    print()
+    groups: dict[tuple[str, str], list[float]] = {}
+    for e in entries:
+        groups.setdefault((e.app, e.category), []).append(e.price)
+        groups.setdefault((e.app, "(all)"), []).append(e.price)
+    rows = [[app, cat, str(len(p)), _money(sum(p))] for (app, cat), p in sorted(groups.items())]
+    print(_table(rows, ["app", "category", "tasks", "dollars"]))
+    print(f"\n{len(entries)} tasks, {_money(sum(e.price for e in entries))} in all")
+    return 0
+
+
 def cmd_tasks(args: argparse.Namespace) -> int:
+    if args.split and args.split.startswith("synth") and args.source != "official":
+        return _synth_tasks(args.split)
     tasks = _selected_tasks(None, args.split, args.source, args.variant)
     rows = [
         [t.id, t.variant, _money(t.price), t.category or "-",
@@ -402,7 +434,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.repeat < 1:
         raise ConfigError("--repeat must be 1 or more")
-    tasks = _selected_tasks(args.tasks)
+    ids = args.tasks
+    if args.split and not ids and args.split.startswith("synth"):
+        from swelancer_env.tasks.synth import synth_index
+
+        ids = sorted(i for i, e in synth_index().items() if e.split == args.split)
+    if args.sample is not None and ids is not None:
+        import random
+
+        ids = sorted(random.Random(args.seed).sample(ids, min(args.sample, len(ids))))
+    tasks = _selected_tasks(ids, args.split)
+    if args.sample is not None and args.tasks is None and not ids:
+        import random
+
+        tasks = random.Random(args.seed).sample(tasks, min(args.sample, len(tasks)))
     problems = [p for task in tasks for p in lint_task(task)]
     for p in problems:
         print(f"lint: {p}")
@@ -738,11 +783,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=cmd_export)
 
     from swelancer_env.evaluation.replay import add_replay_parser
+    from swelancer_env.factory.cli import add_factory_parser
 
     add_replay_parser(sub)
+    add_factory_parser(sub)
 
     v = sub.add_parser("validate", help="check that each task's ground truth holds")
     v.add_argument("--tasks", nargs="+")
+    v.add_argument("--split", choices=SPLITS, help="the tasks of this split (with --sample: some)")
+    v.add_argument("--sample", type=int, metavar="N",
+                   help="a random N of the selected tasks (by --seed)")  # fmt: skip
+    v.add_argument("--seed", type=int, default=0, help="the seed of --sample (default 0)")
     v.add_argument("--chromium")
     v.add_argument("--repeat", type=int, default=1,
                    help="grade every check N times and print the flake rate")  # fmt: skip

@@ -197,6 +197,16 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         return self._obs(text, 0), info
 
     def _split_ids(self) -> list[str]:
+        if self._split_cache is None and self.split is not None and self.split.startswith("synth"):
+            from swelancer_env.tasks.synth import synth_index
+
+            # generated tasks: drawn from the indexes, a task read only when a reset draws it
+            self._split_cache = sorted(i for i, e in synth_index().items() if e.split == self.split)
+            if not self._split_cache:
+                raise ConfigError(
+                    f"no generated task in split {self.split!r}: make some with "
+                    "`swelancer-env factory make APP`"
+                )
         if self._split_cache is None:
             from swelancer_env.tasks.loader import list_tasks
 

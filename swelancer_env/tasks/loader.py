@@ -281,6 +281,11 @@ def load_task(task_id: str, root: Path | None = None) -> Task:
     """
     folders = _task_folders(root)
     if task_id not in folders:
+        from swelancer_env.tasks.synth import load_synth_task
+
+        generated = load_synth_task(task_id, (root,) if root is not None else None)
+        if generated is not None:
+            return generated
         official = _official_task(task_id)
         if official is not None:
             return official

@@ -221,8 +221,10 @@ class OfficialInfo(BaseModel):
     bug_reintroduce_patch: str | None = None
 
 
-Split = Literal["train", "test", "diamond"]
-SPLITS: tuple[str, ...] = ("train", "test", "diamond")
+#: train/test/diamond hold the curated tasks; synth-train/synth-val the factory's generated ones
+#: (:mod:`swelancer_env.tasks.synth`), never the same mutation site in both
+Split = Literal["train", "test", "diamond", "synth-train", "synth-val"]
+SPLITS: tuple[str, ...] = ("train", "test", "diamond", "synth-train", "synth-val")
 
 
 class Task(BaseModel):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from swelancer_env.grading.ablation import split_diff
 from swelancer_env.tasks.model import Task
 
-__all__ = ["Difficulty", "TOLERANCE", "difficulty", "model_price"]
+__all__ = ["Difficulty", "TOLERANCE", "difficulty", "layer_of", "model_price", "price_for"]
 
 #: the score's weights: ln(1 + lines), ln(files), ln(hunks), layers - 1, behaviours
 WEIGHTS = (1.0, 0.8, 0.5, 0.5, 0.1)
@@ -65,7 +65,8 @@ class Difficulty:
         )
 
 
-def _layer(path: str) -> str:
+def layer_of(path: str) -> str:
+    """``server``, ``frontend`` or ``styles``: the layer of the app a file belongs to."""
     if path.endswith((".css", ".scss")):
         return "styles"
     if path.startswith(("frontend/", "src/", "web/", "client/")) or path.endswith((".tsx", ".jsx")):
@@ -85,7 +86,7 @@ def difficulty(task: Task) -> Difficulty:
         lines=lines,
         files=len(files),
         hunks=sum(len(f.hunks) for f in files),
-        layers=len({_layer(f.path) for f in files}),
+        layers=len({layer_of(f.path) for f in files}),
         behaviours=behaviours,
     )
 
@@ -97,5 +98,10 @@ def _round(price: float) -> int:
 
 def model_price(task: Task) -> int:
     """The price the model gives ``task``, in dollars."""
-    z = (difficulty(task).score - SCORE_MEAN) / SCORE_SD
+    return price_for(difficulty(task))
+
+
+def price_for(work: Difficulty) -> int:
+    """The price the model gives a fix of that difficulty, in dollars."""
+    z = (work.score - SCORE_MEAN) / SCORE_SD
     return max(LOWEST, min(HIGHEST, _round(MEDIAN_PRICE * math.exp(LOG_SD * z))))
