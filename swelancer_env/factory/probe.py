@@ -100,11 +100,15 @@ class Probe:
         self.coverage = coverage
         self.most_tests, self.most_failing, self.keep_p2p = most_tests, most_failing, pass_to_pass
         self.grader = LocalGrader(chromium=chromium, partial_credit=True, regression=False)
+        # the first run stops once the candidate is too broad to be one job
+        self.first = LocalGrader(chromium=chromium, partial_credit=True, regression=False,
+                                 max_failures=most_failing + 1)  # fmt: skip
         self._tmp = tempfile.TemporaryDirectory(prefix="swelancer-factory-")
         self._n = 0
 
     def close(self) -> None:
         self.grader.close()
+        self.first.close()
         self._tmp.cleanup()
 
     def __enter__(self) -> Probe:
@@ -126,11 +130,13 @@ class Probe:
             task.clock = task.clock.model_copy(update={"now": self.app.clock_now})
         return task
 
-    def _grade(self, proof: Proof, tests: list[str], patch: str, repeat: int = 1) -> GradeResult:
+    def _grade(
+        self, proof: Proof, tests: list[str], patch: str, repeat: int = 1, first: bool = False
+    ) -> GradeResult:
         proof.gradings += 1
         task = self._task(tests, repeat)
         try:
-            return self.grader.grade(task, patch)
+            return (self.first if first else self.grader).grade(task, patch)
         finally:
             import shutil
 
@@ -160,7 +166,7 @@ class Probe:
             return
         chosen = covering[: self.most_tests]
         by_name = {t.split("::")[-1].split("[")[0]: t for t in chosen}
-        first = self._grade(proof, chosen, proof.candidate.patch)
+        first = self._grade(proof, chosen, proof.candidate.patch, first=True)
         if first.infra_error:
             proof.status, proof.detail = _start_or_infra(first)
             return

@@ -142,17 +142,19 @@ def blame_start_failure(
 
 
 def pytest_args(
-    junit: str, ini: str, rootdir: str, plugin: str = PLUGIN, stop_early: bool = False
-) -> list[str]:
+    junit: str, ini: str, rootdir: str, plugin: str = PLUGIN, stop_early: bool = False,
+    max_failures: int | None = None,
+) -> list[str]:  # fmt: skip
     """What follows ``python -m pytest`` for a run of the hidden tests in ``<rootdir>/tests``.
 
     ``stop_early`` ends the run at the first test that does not pass: without partial credit
-    the verdict is then known, and a failing test costs its waits in full.
+    the verdict is then known, and a failing test costs its waits in full. ``max_failures``
+    ends it at that many (the factory's probe: past it, a candidate is rejected anyway).
     """
     return [
         "tests", "-p", plugin, "-p", "no:cacheprovider", "-c", ini, "--rootdir", rootdir,
         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--no-header",
-        *(["--maxfail=1"] if stop_early else []),
+        *(["--maxfail=1"] if stop_early else [f"--maxfail={max_failures}"] if max_failures else []),
     ]  # fmt: skip
 
 

@@ -197,13 +197,18 @@ def load_task_dir(folder: Path) -> Task:
         task = Task(**data, folder=folder)
     except ValidationError as e:
         raise _format_validation(toml_path, e) from None
+    if task.official is not None:
+        raise TaskFormatError(f"{toml_path}: field `official` is for official SWE-Lancer rows only")
     known = categories(folder.parents[1])
-    if task.category is None or task.category not in known or task.official is not None:
-        got = f" (got {task.category!r})" if task.category else ""
+    if task.category is None or task.category not in known:
+        name = task.category or "your_category"
+        got = f" (got {task.category!r})" if task.category else " (it is missing)"
         raise TaskFormatError(
-            f"{toml_path}: field `category` must be one of {', '.join(known)}{got}; declare a "
-            f'new one in {folder.parents[1] / "categories.toml"} (`name = "what it covers"`). '
-            "`official` is for official rows only"
+            f"{toml_path}: field `category` must be a known category{got}: a built-in one "
+            f"({', '.join(known)}), or one of your own declared in "
+            f"{folder.parents[1] / 'categories.toml'}, one line per category, such as\n"
+            f'    {name} = "what the tasks of this category fix"\n'
+            "(see docs/TASKS.md, Categories)"
         )
     if task.id != folder.name:
         raise TaskFormatError(

@@ -70,6 +70,7 @@ def test_unknown_category_says_how_to_declare_one(tmp_path: Path) -> None:
     message = str(err.value)
     assert "`category`" in message and "'cash'" in message and "ui_ux" in message
     assert str(tmp_path / "categories.toml") in message
+    assert 'cash = "' in message, "the line to write, with the category's own name"
 
 
 def test_a_tasks_root_declares_its_own_categories(tmp_path: Path) -> None:

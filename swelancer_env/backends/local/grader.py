@@ -174,8 +174,11 @@ class LocalGrader(Grader):
         isolate: bool | None = None,
         warm: bool = True,
         regression: bool = True,
+        max_failures: int | None = None,
     ):
         super().__init__(partial_credit=partial_credit, regression=regression)
+        #: with partial credit: stop the run at that many tests not passed
+        self.max_failures = max_failures
         self.chromium = chromium
         self.isolate = isolate
         self.warm = warm
@@ -311,6 +314,7 @@ class LocalGrader(Grader):
         args = pytest_args(
             str(run / "junit.xml"), str(run / "pytest.ini"), str(run),
             plugin=_PLUGIN_NAME, stop_early=not self.partial_credit,
+            max_failures=self.max_failures,
         )  # fmt: skip
         cmd = [sys.executable, "-s", "-c", WARM_START.format(plugin=_PLUGIN_NAME), *args]
         link: AppLink | None = None
