@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -103,6 +104,9 @@ class AppServer:
         self._group: LimitGroup | None = None
         #: how long the app's build took at the last start (0 without a build)
         self.build_seconds = 0.0
+        self._check: subprocess.Popen[bytes] | None = None
+        self._check_group: LimitGroup | None = None
+        self._check_started = 0.0
 
     def start(self) -> AppServer:
         try:
@@ -162,6 +166,7 @@ class AppServer:
         seen_modules = Path(isolation.AGENT_DEPS) if prefix and modules else modules
         env = appdeps.build_env(seen_modules, env)
         self._log = (self._tmp / "app.log").open("wb")
+        self._start_check(prefix, env)  # alongside the build and the start: it reads the sources
         at_once = bool(self.app.build) and self.app.start_during_build
         if self.app.build and not at_once:
             self._build(prefix, env)
@@ -173,10 +178,63 @@ class AppServer:
             self._build(prefix, env)  # a failure stops the app too
         try:
             self._wait_ready()
+            self._finish_check()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _start_check(self, prefix: list[str], env: dict[str, str]) -> None:
+        """Start the app's check (a type check) in its tree, isolated like the app."""
+        if not self.app.check:
+            return
+        assert self._tmp is not None
+        argv = [*prefix, "bash", "-c", self.app.check]
+        self._check_group = LimitGroup(self.limits, "check") if self.limits is not None else None
+        self._check_started = time.perf_counter()
+        with (self._tmp / "check.log").open("wb") as out:
+            self._check = subprocess.Popen(
+                self._check_group.argv(argv) if self._check_group is not None else argv,
+                cwd=self.tree, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def _finish_check(self) -> None:
+        """Wait for the check started with the app; its failure fails the start.
+
+        Raises:
+            AppStartError: the check failed or took longer than the build may.
+        """
+        proc = self._check
+        if proc is None:
+            return
+        left = self.app.build_timeout_s - (time.perf_counter() - self._check_started)
+        try:
+            code: int | None = proc.wait(timeout=max(0.1, left))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = None
+        finally:
+            self._check = None
+            if self._check_group is not None:
+                self._check_group.close()
+                self._check_group = None
+        if code == 0:
+            return
+        assert self._tmp is not None
+        with (self._tmp / "check.log").open("rb") as out:
+            out.seek(max(0, out.seek(0, os.SEEK_END) - _BUILD_TAIL_BYTES))
+            lines = out.read().decode(errors="replace").splitlines()
+        why = (
+            f"did not finish within {self.app.build_timeout_s:.0f} s"
+            if code is None
+            else f"failed (exit {code})"
+        )
+        raise AppStartError(
+            f"The {self.app.name} app's check (`{self.app.check}`) {why}. Its output ends "
+            "with:\n" + "\n".join(lines[-self._log_lines :])
+        )
 
     def _popen(
         self, argv: list[str], env: dict[str, str], fds: tuple[int, ...] = ()
@@ -267,8 +325,9 @@ class AppServer:
                 with urllib.request.urlopen(ready, timeout=1) as resp:
                     if resp.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError,
+                    http.client.HTTPException, ValueError):  # fmt: skip
+                pass  # not ready: also an answer that is not HTTP (the app is the agent's code)
             if time.monotonic() > deadline:
                 raise AppStartError(
                     f"The {self.app.name} app did not answer {self.app.ready_path} within "
@@ -305,6 +364,16 @@ class AppServer:
         if self._group is not None:
             self._group.close()  # what the app left behind, however detached
             self._group = None
+        if self._check is not None:  # a start that failed before its check finished
+            try:
+                os.killpg(self._check.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._check.wait()
+            self._check = None
+        if self._check_group is not None:
+            self._check_group.close()
+            self._check_group = None
         if getattr(self, "_log", None) is not None:
             self._log.close()
         if self._own_listener is not None:

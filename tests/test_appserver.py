@@ -253,3 +253,48 @@ def test_the_app_keeper_starts_the_app_beside_its_build_too(tmp_path: Path) -> N
         finally:
             if answer.get("pid"):
                 os.killpg(answer["pid"], signal.SIGKILL)
+
+
+# -- an app with a check (app.toml's check: a type check beside the build and the start) --------
+
+#: finishes only if it ran beside the app's start (it waits for the app's mark)
+CHECK_BESIDE_THE_START = BUILD_WAITING_FOR_THE_APP.replace("BUILD", "CHECK")
+
+
+@pytest.mark.parametrize("check_ok", [True, False])
+def test_a_check_runs_beside_the_start_and_its_failure_fails_it(tmp_path: Path, check_ok: bool) -> None:  # fmt: skip
+    app, tree = _app_with_build(tmp_path, "true", at_once=False)
+    check = CHECK_BESIDE_THE_START if check_ok else "echo error TS2322: not a number >&2; exit 2"
+    app = app.model_copy(update={"check": check})
+    server = AppServer(app, tree, log_lines=50)
+    if check_ok:
+        with server:
+            with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+                assert resp.status == 200
+        return
+    with pytest.raises(AppStartError) as err:
+        server.start()
+    assert "check (`echo error" in str(err.value) and "failed (exit 2)" in str(err.value)
+    assert "error TS2322: not a number" in str(err.value)
+    assert _beats_stopped(tree / "beat"), "the app started beside it is stopped"
+
+
+@pytest.mark.parametrize("check_ok", [True, False])
+def test_the_app_keeper_runs_the_check_with_the_build(tmp_path: Path, check_ok: bool) -> None:
+    app, tree = _app_with_build(tmp_path, "echo BUILT", at_once=False)
+    app = app.model_copy(update={"check": "echo CHECKED" if check_ok else "echo BAD TYPES; exit 2"})
+    port = free_port()
+    request = start_request(app, 30)
+    request.update(
+        src=str(tree), dst=str(tmp_path / "app"), run_dir=str(tmp_path / "run"), env={},
+        command=f"python3 server.py {port}", ready_url=f"http://127.0.0.1:{port}/",
+    )  # fmt: skip
+    (tmp_path / "app").mkdir()
+    answer = appctl.start(request)
+    try:
+        assert answer["ok"] is check_ok, answer
+        if not check_ok:
+            assert "BAD TYPES" in answer["log"] and "BUILT" in answer["log"]
+    finally:
+        if answer.get("pid"):
+            os.killpg(answer["pid"], signal.SIGKILL)

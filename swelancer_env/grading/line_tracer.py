@@ -68,7 +68,8 @@ def main() -> None:
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     threading.settrace(_global)
     sys.settrace(_global)
-    runpy.run_path(script, run_name="__main__")
+    # an absolute path: the code objects of the script itself then fall under ROOT too
+    runpy.run_path(os.path.abspath(script), run_name="__main__")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,11 @@ class App(BaseModel):
     #: starts while the build runs, and is ready once both are (a failed build still fails the
     #: start). About a third of a start on the bundled apps.
     start_during_build: bool = False
+    #: shell command that must pass for the app to count as started, run in the app's tree
+    #: alongside the build and the start (a type check: ``tsc -p . --noEmit``): a submission
+    #: that fails it fails its grading, as one that breaks the build; the factory never makes a
+    #: candidate that fails it
+    check: str | None = None
     #: the instant every task of this app runs at (its server, the browser's pages and the
     #: tests' ``now`` fixture), unless a task sets its own ``[clock] now``: only for an app
     #: whose server reads ``SWELANCER_NOW`` (as the bundled apps' do)
@@ -188,6 +193,19 @@ class App(BaseModel):
     @classmethod
     def _aware_now(cls, now: datetime | None) -> datetime | None:
         return Clock._aware(now)
+
+    @property
+    def build_and_check(self) -> str | None:
+        """One shell command running the build and the check at once, failing if either does
+        (for a runner that has no separate check step)."""
+        if not self.check:
+            return self.build
+        if not self.build:
+            return self.check
+        return (
+            f"( {self.check} ) & check=$!; ( {self.build} ); built=$?; wait $check; "
+            'checked=$?; [ "$built" = 0 ] && [ "$checked" = 0 ]'
+        )
 
 
 class Proposal(BaseModel):

@@ -8,7 +8,9 @@ grading (reward 0, a reason), never ``infra_error``, on both backends:
 - ``flood``: the app answers the hidden tests' data reset (``POST /api/dev/reset``) with 64 MiB
   (found: 6 GiB got the grader's pytest OOM-killed, an "INFRASTRUCTURE ERROR");
 - ``hang``: the reset never answers;
-- ``crash``: the app exits at its first request.
+- ``crash``: the app exits at its first request;
+- ``not_http``: the app answers its readiness check with bytes that are not HTTP (found: the
+  start's poll raised ``BadStatusLine`` out of the grading, a crash of the harness).
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ pytestmark = pytest.mark.browser
 BACKENDS = ["local", pytest.param("docker", marks=pytest.mark.docker)]
 TASK = "desk-priority-sort"
 HANDLE = "    def handle(self, request: Request) -> Response:\n"
+DO_GET = "    def do_GET(self) -> None:\n"
+#: attacks on another file than server/desk/app.py: (path, old, new)
+RAW = {
+    "not_http": ("server/desk/web.py", DO_GET, DO_GET + '        if self.path == "/api/health":\n'
+                 '            self.wfile.write(b"Content-Type: text/plain\\r\\n\\r\\nready")\n'
+                 "            return\n"),
+}  # fmt: skip
 ATTACKS = {
     "flood": HANDLE + '        if request.path == "/api/dev/reset":\n'
     '            return Response(200, b"x" * (64 << 20), {"Content-Type": "application/json"})\n',
@@ -32,7 +41,7 @@ ATTACKS = {
 }
 
 
-@pytest.mark.parametrize("attack", sorted(ATTACKS))
+@pytest.mark.parametrize("attack", sorted([*ATTACKS, *RAW]))
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_failure_the_apps_code_causes_is_a_failed_grading(
     backend: str, attack: str, request: pytest.FixtureRequest
@@ -41,10 +50,8 @@ def test_a_failure_the_apps_code_causes_is_a_failed_grading(
     env = SWELancerEnv(backend=backend, sandbox_options=options)
     try:
         env.reset(options={"task_id": TASK})
-        obs, *_ = env.step(
-            {"type": "str_replace", "path": "server/desk/app.py", "old_str": HANDLE,
-             "new_str": ATTACKS[attack]}
-        )  # fmt: skip
+        path, old, new = RAW.get(attack) or ("server/desk/app.py", HANDLE, ATTACKS[attack])
+        obs, *_ = env.step({"type": "str_replace", "path": path, "old_str": old, "new_str": new})
         assert int(obs["exit_code"]) == 0, obs["output"]
         obs, reward, terminated, _truncated, info = env.step({"type": "submit"})
         grade = info["grade"]

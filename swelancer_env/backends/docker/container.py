@@ -153,12 +153,13 @@ def start_request(
         "op": "start",
         "src": SRC,
         "dst": APP_DIR,
-        "build": app.build,
+        "build": app.build_and_check,  # the check (a type check) alongside the build
         "build_timeout": app.build_timeout_s,
         "start_during_build": app.start_during_build,
         "command": app.start.format(port=APP_PORT, data_dir=f"{APP_RUN_DIR}/data"),
         "ready_url": f"http://127.0.0.1:{APP_PORT}{app.ready_path}",
-        "timeout": min(app.ready_timeout_s, timeout) + (app.build_timeout_s if app.build else 0),
+        "timeout": min(app.ready_timeout_s, timeout)
+        + (app.build_timeout_s if app.build_and_check else 0),
         "run_dir": APP_RUN_DIR,
         "env": deps_env(app, APP_ENV),
         "restart": restart,
