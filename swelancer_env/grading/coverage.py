@@ -356,17 +356,25 @@ def select(coverage: Coverage, diff: str, bug_patch: str, budget_s: float, most:
 # -- recording ----------------------------------------------------------------------------------
 
 
+#: the Node side of the line tracer: V8's block coverage, written on the same signal
+V8_TRACER = Path(__file__).with_name("v8_tracer.js")
+
+
 def _recording_app(app: App, out: Path) -> App:
-    """``app`` with its build writing a source map and its Python server under the tracer."""
+    """``app`` with its build writing source maps and its server under a tracer: a Python one
+    (``python3 SCRIPT``) under the line tracer, a Node one (``node ... SCRIPT``, a bundle with
+    its source map) under :data:`V8_TRACER`."""
     from swelancer_env.grading import line_tracer
 
     build = app.build
     if build and "esbuild" in build and "--sourcemap" not in build:
-        build += " --sourcemap"
+        build = build.replace("esbuild ", "esbuild --sourcemap ")
     start = app.start
-    if start.startswith(("python3 ", "python ")):
-        head, _, rest = start.partition(" ")
+    head, _, rest = start.partition(" ")
+    if head in ("python3", "python"):
         start = f"{head} {line_tracer.__file__} {out} {rest}"
+    elif head == "node":
+        start = f"env SWELANCER_COVERAGE_OUT={out} node --require {V8_TRACER} {rest}"
     return app.model_copy(update={"build": build, "start": start})
 
 
@@ -374,7 +382,12 @@ def _bundle_lines(tree: Path, url: str, functions: list[dict]) -> dict[str, set[
     """The app's source lines a script's coverage ran, through its source map (a script of
     the app's ``dist`` with ``<name>.map`` beside it; another script counts for nothing)."""
     name = url.split("?")[0].rsplit("/", 1)[-1]
-    for bundle in tree.glob(f"**/dist/{name}"):
+    bundles = list(tree.glob(f"**/dist/{name}"))
+    if url.startswith("file://"):  # a server's script: that very file
+        from urllib.parse import unquote, urlsplit
+
+        bundles = [Path(unquote(urlsplit(url).path))]
+    for bundle in bundles:
         source_map = bundle.with_name(name + ".map")
         if "node_modules" in bundle.parts or not source_map.is_file():
             continue
@@ -391,6 +404,12 @@ def _bundle_lines(tree: Path, url: str, functions: list[dict]) -> dict[str, set[
                 out.setdefault(rel, set()).update(lines)
         return out
     return {}
+
+
+def _server_scripts(out: Path, label: str) -> list[tuple[str, list[dict]]]:
+    """A Node server's scripts' coverage for ``label`` (none for another server)."""
+    path = out / f"{label}.v8.json"
+    return [tuple(s) for s in json.loads(path.read_text())] if path.is_file() else []  # type: ignore[misc]
 
 
 def record(app_name: str, chromium: str | None = None, root: Path | None = None) -> Path:
@@ -455,7 +474,7 @@ def record(app_name: str, chromium: str | None = None, root: Path | None = None)
             if server_lines.is_file():
                 for path, lines in json.loads(server_lines.read_text()).items():
                     files.setdefault(path, set()).update(lines)
-            for url, functions in rec["scripts"]:
+            for url, functions in _server_scripts(out, str(n)) + rec["scripts"]:
                 for path, lines in _bundle_lines(tree, url, functions).items():
                     files.setdefault(path, set()).update(lines)
             test_id = rec["id"].removeprefix("tests/")
@@ -463,10 +482,14 @@ def record(app_name: str, chromium: str | None = None, root: Path | None = None)
                 "seconds": rec["seconds"],
                 "files": {p: compress(ls) for p, ls in sorted(files.items())},
             }
-        startup: dict[str, str] = {}
+        at_start: dict[str, set[int]] = {}
         if (out / "before-1.lines.json").is_file():
-            lines_at_start = json.loads((out / "before-1.lines.json").read_text())
-            startup = {p: compress(set(ls)) for p, ls in sorted(lines_at_start.items())}
+            for p, ls in json.loads((out / "before-1.lines.json").read_text()).items():
+                at_start.setdefault(p, set()).update(ls)
+        for url, functions in _server_scripts(out, "before-1"):
+            for p, ls in _bundle_lines(tree, url, functions).items():
+                at_start.setdefault(p, set()).update(ls)
+        startup = {p: compress(ls) for p, ls in sorted(at_start.items())}
         path = suite.folder / COVERAGE_FILE
         data = {"app": app_name, "startup": startup, "tests": tests}
         tmp_path = path.with_suffix(".tmp")

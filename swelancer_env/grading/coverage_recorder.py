@@ -1,8 +1,8 @@
 """The pytest plugin of a coverage recording (``-p swelancer_env.grading.coverage_recorder``).
 
 Loaded beside the grading plugin for :func:`swelancer_env.grading.coverage.record` only: for
-each test, it tells the app's line tracer where the test starts and ends (``SIGUSR1``, see
-:mod:`~swelancer_env.grading.line_tracer`), and takes Chromium's block coverage of every page
+each test, it tells the app's line tracer where the test starts and ends (``SIGUSR2``, see
+:mod:`~swelancer_env.grading.line_tracer` and ``v8_tracer.js``), and takes Chromium's block coverage of every page
 the test opens (before each navigation and before the page or its context closes: a new
 document drops the old one's counts). It writes ``OUT/<n>.json`` per test: its id, seconds and
 the raw coverage of each script; ``OUT`` is ``$SWELANCER_COVERAGE_DIR``. The server's lines
@@ -79,7 +79,7 @@ def _server(label: str) -> None:
     if not pid_file.is_file():
         return
     (_OUT / "label").write_text(label)
-    os.kill(int(pid_file.read_text()), signal.SIGUSR1)
+    os.kill(int(pid_file.read_text()), signal.SIGUSR2)
     deadline = time.monotonic() + 10
     while not (_OUT / f"{label}.done").exists():
         if time.monotonic() > deadline:

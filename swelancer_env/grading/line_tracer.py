@@ -1,7 +1,7 @@
 """Run a Python app server and record the lines of its own files that run, test by test.
 
 ``python3 line_tracer.py OUT_DIR SCRIPT ARGS...`` runs ``SCRIPT`` as ``__main__`` (with
-``ARGS``) under a line tracer limited to files below the working directory. On ``SIGUSR1`` it
+``ARGS``) under a line tracer limited to files below the working directory. On ``SIGUSR2`` it
 writes the lines run since the last signal to ``OUT_DIR/<label>.lines.json`` (the label read
 from ``OUT_DIR/label``), starts afresh, and writes ``OUT_DIR/<label>.done``. Its pid is in
 ``OUT_DIR/server.pid``.
@@ -63,7 +63,7 @@ def main() -> None:
     _out = out
     with open(os.path.join(out, "server.pid"), "w", encoding="utf-8") as f:
         f.write(str(os.getpid()))
-    signal.signal(signal.SIGUSR1, _dump)
+    signal.signal(signal.SIGUSR2, _dump)
     sys.argv = [script, *sys.argv[3:]]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     threading.settrace(_global)
