@@ -58,7 +58,9 @@ __all__ = [
 ]
 
 _FORMAT = "1"  # bump when the build procedure changes: old cached states are then ignored
-_IGNORED = frozenset({".git", "__pycache__", ".pytest_cache", OUTPUT_DIR})
+# never part of a starting state: the npm dependencies come from the cache (swelancer_env.appdeps),
+# never from a node_modules an author installed in the app's folder
+_IGNORED = frozenset({".git", "__pycache__", ".pytest_cache", "node_modules", OUTPUT_DIR})
 #: ``-c`` settings given to every git command the harness runs on a tree the agent touched
 SAFE_GIT_CONFIG: tuple[str, ...] = tuple(
     arg
