@@ -80,8 +80,10 @@ def difficulty(task: Task) -> Difficulty:
     lines = sum(1 for f in files for h in f.hunks for line in h[1:] if line[:1] in "+-")
     behaviours = 0
     if task.folder is not None and task.tests_dir.is_dir():
-        for path in sorted(task.tests_dir.glob("*.py")):
-            behaviours += len(re.findall(r"^def test_", path.read_text(encoding="utf-8"), re.M))
+        for path in sorted(task.tests_dir.glob("test_*.py")):
+            # a test defined here, or one imported from the app's regression suite (a
+            # generated task's test_hidden.py)
+            behaviours += len(re.findall(r"^(def test_|from \S+ import test_)", path.read_text(encoding="utf-8"), re.M))  # fmt: skip
     return Difficulty(
         lines=lines,
         files=len(files),
