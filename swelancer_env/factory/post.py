@@ -391,7 +391,11 @@ def _area(suite: Path, module: str) -> str:
     path = suite / "tests" / f"{module}.py"
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     first = re.split(r"[:.;(]", doc, maxsplit=1)[0].strip()
-    return first or _human(module).removesuffix(" page") + " page"
+    if first and len(first) <= 40 and "," not in first:
+        return first
+    # a docstring that lists rather than names: the module's name (test_session_api: Session API)
+    words = _human(module).split()
+    return " ".join(w.upper() if w.lower() == "api" else w for w in words)
 
 
 _TOOL_HEAD = '''"""Reproduction steps, as the reporter took them (derived from what they saw)."""

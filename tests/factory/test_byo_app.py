@@ -184,11 +184,13 @@ def byo_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     app = root / "apps" / "notes"
     (app / "server").mkdir(parents=True)
     (app / "server" / "main.py").write_text(SERVER)
-    (app / "app.toml").write_text(textwrap.dedent("""\
+    (app / "app.toml").write_text(
+        textwrap.dedent("""\
         name = "notes"
         start = "python3 server/main.py --port {port} --data-dir {data_dir}"
         ready_path = "/api/health"
-        """))
+        """)
+    )
     suite = root / "regression" / "notes" / "tests"
     suite.mkdir(parents=True)
     (suite / "test_notes_api.py").write_text(SUITE)

@@ -116,7 +116,10 @@ def test_a_post_says_what_the_user_saw_and_never_the_asserted_values(tmp_path: P
 
 
 def test_observed_never_repeats_the_expected_value() -> None:
-    assert observed("Locator expected to have text 'X' Actual value: Y Call log: ...") == "it shows “Y”"
+    assert (
+        observed("Locator expected to have text 'X' Actual value: Y Call log: ...")
+        == "it shows “Y”"
+    )
     assert observed("Locator expected to have count '0' Actual value: 2") == "there are 2 of them on the page"  # fmt: skip
     assert observed("Locator expected to be visible Actual value: None Error: element(s) not found") == "the element never shows up"  # fmt: skip
     assert observed("AssertionError: searching 'x' answered 500: {}") == "the server answers 500"
