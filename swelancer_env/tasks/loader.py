@@ -103,6 +103,12 @@ def load_app(name: str, root: Path | None = None) -> App:
 def _load_app(name: str, root: Path) -> App:
     """``load_app`` of one root (read once per process; ``load_app.cache_clear()`` forgets)."""
     path = root / "apps" / name / "app.toml"
+    if not path.is_file():
+        known = sorted({a.parent.name for r in tasks_roots() for a in r.glob("apps/*/app.toml")})
+        raise TaskFormatError(
+            f"no app {name!r}: {path} is missing. The apps are: {', '.join(known) or 'none'} "
+            "(an app of your own: apps/<name>/app.toml in a tasks root, see docs/FACTORY.md)"
+        )
     data = _read_toml(path)
     try:
         return App(root=path.parent, **data)
