@@ -66,9 +66,8 @@ def expand(text: str) -> set[int]:
 
 # -- the frontend: V8 block coverage through a source map ---------------------------------------
 
-_B64 = {
-    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-}
+_B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64 = {c: i for i, c in enumerate(_B64_CHARS)}
 
 
 def _vlq(segment: str) -> list[int]:
@@ -378,6 +377,26 @@ def _recording_app(app: App, out: Path) -> App:
     return app.model_copy(update={"build": build, "start": start})
 
 
+def _vlq_encode(value: int) -> str:
+    digits = ""
+    v = (-value << 1) | 1 if value < 0 else value << 1
+    while True:
+        digit, v = v & 31, v >> 5
+        digits += _B64_CHARS[digit | (32 if v else 0)]
+        if not v:
+            return digits
+
+
+def _identity_map(name: str, text: str) -> dict:
+    """A source map of a script onto itself: each line's first non-blank column is that line."""
+    segments, previous = [], 0
+    for i, line in enumerate(text.split("\n")):
+        col = len(line) - len(line.lstrip())
+        segments.append(_vlq_encode(col) + "A" + (_vlq_encode(i - previous) if i else "A") + "A")
+        previous = i
+    return {"sources": [name], "mappings": ";".join(segments)}
+
+
 def _bundle_lines(tree: Path, url: str, functions: list[dict]) -> dict[str, set[int]]:
     """The app's source lines a script's coverage ran, through its source map (a script of
     the app's ``dist`` with ``<name>.map`` beside it; another script counts for nothing)."""
@@ -389,10 +408,15 @@ def _bundle_lines(tree: Path, url: str, functions: list[dict]) -> dict[str, set[
         bundles = [Path(unquote(urlsplit(url).path))]
     for bundle in bundles:
         source_map = bundle.with_name(name + ".map")
-        if "node_modules" in bundle.parts or not source_map.is_file():
+        if "node_modules" in bundle.parts or not bundle.is_file():
             continue
-        smap = json.loads(source_map.read_text(encoding="utf-8"))
         text = bundle.read_text(encoding="utf-8")
+        if source_map.is_file():
+            smap = json.loads(source_map.read_text(encoding="utf-8"))
+        elif url.startswith("file://"):  # a server's own script, not bundled: itself
+            smap = _identity_map(bundle.name, text)
+        else:
+            continue
         out: dict[str, set[int]] = {}
         for source, lines in executed_source_lines(text, smap, functions).items():
             path = (bundle.parent / source).resolve()
@@ -441,7 +465,10 @@ def record(app_name: str, chromium: str | None = None, root: Path | None = None)
         out.mkdir()
         StartingState.get(suite).materialize_tree(tree)
         app = _recording_app(app_of(suite), out)
-        server = AppServer(app, tree, isolate=False, limits=None).start()
+        # the app's clock, as in every grading of its tasks: the server, the pages and the
+        # tests' now/today read the same pinned instant
+        clock = suite.clock.anchored()
+        server = AppServer(app, tree, isolate=False, limits=None, clock=clock).start()
         try:
             env = {
                 **os.environ,
@@ -449,6 +476,7 @@ def record(app_name: str, chromium: str | None = None, root: Path | None = None)
                 "SWELANCER_CHROMIUM": str(find_chromium(chromium)),
                 "SWELANCER_COVERAGE_DIR": str(out),
                 "TZ": "UTC",
+                **clock.env(),
             }
             proc = subprocess.run(
                 [sys.executable, "-m", "pytest", "tests", "-p", "swelancer_env.grading.plugin",

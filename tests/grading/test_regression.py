@@ -297,3 +297,17 @@ def test_coverage_is_read_once_per_version_of_its_file(tmp_path: Path) -> None:
     second = Coverage.load(tmp_path)
     assert second is not first and second is not None and set(second.tests) == {"t.py::b"}
     assert Coverage.load(tmp_path / "nowhere") is None
+
+
+def test_a_server_script_without_a_source_map_maps_onto_itself():
+    from swelancer_env.grading.coverage import _identity_map
+
+    script = "function a() {\n  return 1;\n}\nfunction b() {\n  return 2;\n}\na();\n"
+    # V8's block coverage: the script ran, a() ran, b() never did
+    functions = [
+        {"ranges": [{"startOffset": 0, "endOffset": len(script), "count": 1}]},
+        {"ranges": [{"startOffset": 0, "endOffset": 28, "count": 1}]},
+        {"ranges": [{"startOffset": 29, "endOffset": 57, "count": 0}]},
+    ]
+    lines = executed_source_lines(script, _identity_map("server.js", script), functions)
+    assert lines == {"server.js": {1, 2, 3, 7}}
