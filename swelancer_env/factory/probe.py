@@ -142,6 +142,36 @@ class Probe:
 
             shutil.rmtree(task.folder, ignore_errors=True)  # type: ignore[arg-type]
 
+    def _check(self, patch: str) -> str:
+        """The app's check (a type check) on the candidate's tree, before any grading: a
+        candidate that fails it never starts (a grading would learn it at a grading's cost).
+        What it printed when it failed, else ""."""
+        if not self.app.check:
+            return ""
+        import shutil
+        import subprocess
+
+        from swelancer_env.appdeps import build_env, prepare
+        from swelancer_env.sandbox.worktree import StartingState, apply_patch
+
+        tree = Path(self._tmp.name) / "check-tree"
+        shutil.rmtree(tree, ignore_errors=True)
+        StartingState.get(self._task([], 1)).materialize_tree(tree)
+        try:
+            if apply_patch(tree, patch):
+                return "the candidate's patch does not apply"
+            env = build_env(
+                prepare(self.app), {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tree)}
+            )
+            proc = subprocess.run(["bash", "-c", self.app.check], cwd=tree, env=env,
+                                  capture_output=True, text=True, timeout=self.app.build_timeout_s)  # fmt: skip
+            if proc.returncode == 0:
+                return ""
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])
+            return f"the app's check (`{self.app.check}`) failed: {tail}"
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)
+
     @staticmethod
     def _outcomes(result: GradeResult) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
@@ -163,6 +193,10 @@ class Probe:
         proof.covering = len(covering)
         if not covering:
             proof.status = "not_run"
+            return
+        failed_check = self._check(proof.candidate.patch)
+        if failed_check:
+            proof.status, proof.detail = "no_start", failed_check
             return
         chosen = covering[: self.most_tests]
         by_name = {t.split("::")[-1].split("[")[0]: t for t in chosen}
