@@ -157,6 +157,7 @@ def write_store(folder: Path, records: list[SynthRecord]) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the store from other users
         os.replace(tmp, folder / name)
     synth_index.cache_clear()
 
