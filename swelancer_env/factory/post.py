@@ -87,21 +87,33 @@ class _Reader:
     """Reads a test function's steps by walking its statements (and the module's helper
     functions it calls), with the literals it can resolve."""
 
-    def __init__(self, module: ast.Module):
+    def __init__(self, module: ast.Module, known: dict[str, Any] | None = None):
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
-        self.constants: dict[str, Any] = {}
+        self.constants: dict[str, Any] = dict(known or {})
         for n in module.body:
-            if (
-                isinstance(n, ast.Assign)
-                and len(n.targets) == 1
-                and isinstance(n.targets[0], ast.Name)
-            ):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1:
                 try:
-                    self.constants[n.targets[0].id] = self.value(n.value, {})
-                except _Unknown:
+                    self.bind(n.targets[0], self.value(n.value, {}), self.constants)
+                except (_Unknown, TypeError, ValueError):
                     pass
         self.out = Reading()
         self.clients = 0  # API clients made so far (``api_as``)
+        #: fixtures that make a signed-in API client from an email (``api_as(email)``)
+        self.factories = {"api_as"}
+
+    @staticmethod
+    def bind(target: ast.AST, value: Any, env: dict[str, Any]) -> None:
+        """``target = value``: a name, or a tuple of names unpacking a sequence."""
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = list(value)
+            if len(items) != len(target.elts):
+                raise ValueError("unpacking")
+            for t, v in zip(target.elts, items, strict=True):
+                _Reader.bind(t, v, env)
+        else:
+            raise _Unknown(ast.unparse(target))
 
     # values
     def value(self, node: ast.AST, env: dict[str, Any]) -> Any:
@@ -136,7 +148,13 @@ class _Reader:
         if isinstance(node, (ast.List, ast.Tuple)):
             return [self.value(e, env) for e in node.elts]
         if isinstance(node, ast.Dict):
-            return {self.value(k, env): self.value(v, env) for k, v in zip(node.keys, node.values, strict=True) if k is not None}  # fmt: skip
+            out: dict[Any, Any] = {}
+            for k, v in zip(node.keys, node.values, strict=True):
+                if k is None:  # {**other}
+                    out.update(self.value(v, env))
+                else:
+                    out[self.value(k, env)] = self.value(v, env)
+            return out
         raise _Unknown(ast.unparse(node))
 
     def chain(self, node: ast.AST, env: dict[str, Any]) -> tuple[str, list]:
@@ -196,7 +214,20 @@ class _Reader:
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.call(stmt.value, env, depth)
-        elif isinstance(stmt, (ast.With, ast.For, ast.If)):
+        elif isinstance(stmt, ast.For):
+            try:  # a loop over literal cases: its first few, one after the other
+                items = list(self.value(stmt.iter, env))[:3]
+            except (_Unknown, TypeError):
+                items = [None]
+            for item in items:
+                if item is not None:
+                    try:
+                        self.bind(stmt.target, item, env)
+                    except (_Unknown, ValueError):
+                        pass
+                for inner in stmt.body:
+                    self.statement(inner, env, depth)
+        elif isinstance(stmt, (ast.With, ast.If)):
             for inner in stmt.body:
                 self.statement(inner, env, depth)
 
@@ -209,7 +240,7 @@ class _Reader:
                 and isinstance(func.value.func, ast.Name) and func.value.func.id == "expect"
             ):  # fmt: skip
                 return self.call(func.value, env, depth)  # expect(x).to_...(value): x is looked at
-            if isinstance(func, ast.Name) and func.id == "api_as" and node.args:
+            if isinstance(func, ast.Name) and func.id in self.factories and node.args:
                 email = self.value(node.args[0], env)
                 self.clients += 1
                 var = f"client{self.clients}"
@@ -307,14 +338,57 @@ class _Reader:
         return None
 
 
-def read_test(source: str, name: str) -> Reading:
-    """The steps of test ``name`` in a test module's ``source``."""
-    module = ast.parse(source)
+def _fixtures(conftest: str) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
+    """What a suite's ``conftest.py`` gives the reader: its constants, its fixtures that make
+    a signed-in API client from an email (their inner function calls ``.login``), and its
+    fixtures that are such a client already (``return api_as(ADA)``), with their email."""
+    module = ast.parse(conftest)
     reader = _Reader(module)
+    factories = {"api_as"}
+    for fn in module.body:
+        if isinstance(fn, ast.FunctionDef) and any(
+            isinstance(inner, ast.FunctionDef) and ".login(" in ast.unparse(inner)
+            for inner in fn.body
+        ):
+            factories.add(fn.name)
+    clients: dict[str, Any] = {}
+    for fn in module.body:
+        body = [b for b in getattr(fn, "body", []) if not isinstance(b, ast.Expr)]
+        if (
+            isinstance(fn, ast.FunctionDef) and len(body) == 1
+            and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call)
+            and isinstance(body[0].value.func, ast.Name) and body[0].value.func.id in factories
+            and body[0].value.args
+        ):  # fmt: skip
+            try:
+                clients[fn.name] = reader.value(body[0].value.args[0], {})
+            except _Unknown:
+                pass
+    return reader.constants, factories, clients
+
+
+def read_test(source: str, name: str, conftest: str = "") -> Reading:
+    """The steps of test ``name`` in a test module's ``source`` (``conftest``: the suite's
+    ``conftest.py``, for its constants and its API-client fixtures)."""
+    module = ast.parse(source)
+    constants, factories, clients = _fixtures(conftest) if conftest else ({}, {"api_as"}, {})
+    reader = _Reader(module)
+    reader.constants = {**constants, **reader.constants}
+    if conftest:  # the module's own constants may be built from the conftest's
+        reader.constants.update(_Reader(module, constants).constants)
+    reader.factories = factories
     fn = reader.functions.get(name)
     if fn is None:
         raise KeyError(name)
     env: dict[str, Any] = {"page": "page", "app_url": "{app_url}"}
+    for arg in fn.args.args:
+        if arg.arg in clients:  # a fixture that is a signed-in API client
+            email = clients[arg.arg]
+            reader.out.api = True
+            reader.out.emails.append(email)
+            reader.out.steps.append(Step(f"Sign in to the API as {email}",
+                                         f"{arg.arg} = _Api(user); {arg.arg}.login({email!r})"))  # fmt: skip
+            env[arg.arg] = ("api", arg.arg)
     reader.run(fn, env)
     return reader.out
 
@@ -479,8 +553,10 @@ def write_post(proof: Proof, suite: Path, app_title: str = "") -> Post:
     for node_id in proof.fail_to_pass:
         file, _, name = node_id.partition("::")
         source = (suite / "tests" / file).read_text(encoding="utf-8")
+        conftest = suite / "tests" / "conftest.py"
+        shared = conftest.read_text(encoding="utf-8") if conftest.is_file() else ""
         try:
-            readings.append((node_id, read_test(source, name.split("[")[0])))
+            readings.append((node_id, read_test(source, name.split("[")[0], shared)))
         except (KeyError, SyntaxError):
             continue
     main_id, main = next(((i, r) for i, r in readings if r.exact and r.steps), readings[0] if readings else (proof.fail_to_pass[0], Reading()))  # fmt: skip
