@@ -290,6 +290,7 @@ class _Reader:
         method = func.attr
         try:
             args = [self.value(a, env) for a in node.args]
+            kwargs = {k.arg: self.value(k.value, env) for k in node.keywords if k.arg}
         except _Unknown:
             out.exact = False
             return None
@@ -327,9 +328,10 @@ class _Reader:
             verb = "Press" if method == "press" else "Type"
             out.steps.append(Step(f"{verb} {args[0]}", f"user.page.keyboard.{method}({args[0]!r})"))
         elif method in _ACTIONS and calls:
-            value = f"“{args[0]}”" if args else ""
-            text = _ACTIONS[method].format(t=_target(calls), v=value)
-            inner = ", ".join(repr(a) for a in args)
+            shown = args[0] if args else kwargs.get("label", kwargs.get("value", ""))
+            value = f"“{shown}”" if shown != "" else ""
+            text = _ACTIONS[method].format(t=_target(calls), v=value).replace("  ", " ")
+            inner = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
             out.steps.append(Step(text, f"{self.code(root, calls)}.{method}({inner})"))
         elif method in ("wait_for", "wait_for_url", "wait_for_timeout", "wait_for_load_state"):
             return None
@@ -404,7 +406,7 @@ def observed(message: str) -> str:
         if actual.startswith("None") or not actual:
             return "the element never shows up"
         if "to have count" in message:
-            return f"there are {actual} of them on the page"
+            return f"the page has {actual} of them"
         if re.search(r"to be (visible|hidden|enabled|disabled|checked|focused)", message):
             return f"the element is {actual}"
         return f"it shows “{actual[:160]}”"
