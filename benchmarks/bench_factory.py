@@ -84,7 +84,7 @@ def cmd_resets(args: argparse.Namespace) -> None:
 
     import swelancer_env  # noqa: F401  (registers swelancer/SWELancer-v0)
     from swelancer_env.tasks.loader import BUNDLED_TASKS
-    from swelancer_env.tasks.synth import read_store, synth_index, write_store
+    from swelancer_env.tasks.synth import read_store, write_store
 
     source = read_store(BUNDLED_TASKS / "synth" / args.app)
     if not source:
@@ -102,7 +102,6 @@ def cmd_resets(args: argparse.Namespace) -> None:
         size_mb = (tmp / "synth" / args.app / "tasks.jsonl").stat().st_size / 1e6
         os.environ["SWELANCER_TASKS_DIR"] = str(tmp)
         os.environ["SWELANCER_CACHE"] = str(tmp / "cache")
-        synth_index.cache_clear()
         started = time.perf_counter()
         env = gym.make("swelancer/SWELancer-v0", split="synth-train")
         made = time.perf_counter() - started

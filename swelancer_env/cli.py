@@ -58,9 +58,9 @@ def _selected_tasks(
             tasks = [known[i] for i in ids]
         return tasks
     if split is not None and split.startswith("synth") and not ids:
-        from swelancer_env.tasks.synth import synth_index
+        from swelancer_env.tasks.synth import synth_ids
 
-        ids = sorted(i for i, e in synth_index().items() if e.split == split)
+        ids = synth_ids(split)
         if not ids:
             raise SWELancerError(
                 f"no generated task in split {split!r}: make some with `swelancer-env factory make APP`"
@@ -436,18 +436,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError("--repeat must be 1 or more")
     ids = args.tasks
     if args.split and not ids and args.split.startswith("synth"):
-        from swelancer_env.tasks.synth import synth_index
+        from swelancer_env.tasks.synth import synth_ids
 
-        ids = sorted(i for i, e in synth_index().items() if e.split == args.split)
-    if args.sample is not None and ids is not None:
+        ids = synth_ids(args.split)
+    if args.sample is None:
+        tasks = _selected_tasks(ids, args.split)
+    else:
         import random
 
-        ids = sorted(random.Random(args.seed).sample(ids, min(args.sample, len(ids))))
-    tasks = _selected_tasks(ids, args.split)
-    if args.sample is not None and args.tasks is None and not ids:
-        import random
-
-        tasks = random.Random(args.seed).sample(tasks, min(args.sample, len(tasks)))
+        if args.sample < 1:
+            raise ConfigError("--sample must be 1 or more")
+        rng = random.Random(args.seed)
+        if ids is None:  # the curated tasks: loaded once, then sampled
+            tasks = _selected_tasks(None, args.split)
+            tasks = sorted(rng.sample(tasks, min(args.sample, len(tasks))), key=lambda t: t.id)
+        else:  # sampled by id before any is laid out (a synth split of thousands)
+            tasks = _selected_tasks(sorted(rng.sample(ids, min(args.sample, len(ids)))), args.split)
     problems = [p for task in tasks for p in lint_task(task)]
     for p in problems:
         print(f"lint: {p}")

@@ -198,10 +198,10 @@ class SWELancerEnv(gym.Env[Obs, Any]):
 
     def _split_ids(self) -> list[str]:
         if self._split_cache is None and self.split is not None and self.split.startswith("synth"):
-            from swelancer_env.tasks.synth import synth_index
+            from swelancer_env.tasks.synth import synth_ids
 
             # generated tasks: drawn from the indexes, a task read only when a reset draws it
-            self._split_cache = sorted(i for i, e in synth_index().items() if e.split == self.split)
+            self._split_cache = synth_ids(self.split)
             if not self._split_cache:
                 raise ConfigError(
                     f"no generated task in split {self.split!r}: make some with "

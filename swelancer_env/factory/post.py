@@ -23,8 +23,7 @@ from typing import Any
 
 from swelancer_env.factory.mutations import Candidate
 from swelancer_env.factory.probe import Proof
-from swelancer_env.grading.ablation import split_diff
-from swelancer_env.tasks.pricing import Difficulty, layer_of, price_for
+from swelancer_env.tasks.pricing import layer_of, patch_difficulty, price_for
 
 __all__ = ["Post", "category_of", "price_of", "write_post"]
 
@@ -421,17 +420,10 @@ def observed(message: str) -> str:
 # -- price and category -------------------------------------------------------------------------
 
 
-def difficulty_of(patch: str, behaviours: int) -> Difficulty:
-    files = split_diff(patch)
-    lines = sum(1 for f in files for h in f.hunks for line in h[1:] if line[:1] in "+-")
-    return Difficulty(lines=lines, files=len(files), hunks=sum(len(f.hunks) for f in files),
-                      layers=len({layer_of(f.path) for f in files}), behaviours=behaviours)  # fmt: skip
-
-
 def price_of(candidate: Candidate, behaviours: int) -> int:
     """The job's price by the price model, on the gold fix (the patch reversed has the same
     lines, files, hunks and layers) and the tests it must make pass."""
-    return price_for(difficulty_of(candidate.patch, behaviours))
+    return price_for(patch_difficulty(candidate.patch, behaviours))
 
 
 def category_of(candidate: Candidate) -> str:
@@ -485,28 +477,28 @@ class _Api:
 
     def login(self, email, password="password"):
         r = self.user.page.request.post(self.user.url("/api/login"),
-                                        data={{"email": email, "password": password}})
+                                        data={"email": email, "password": password})
         self.token = r.json().get("token") if r.ok else None
-        self.user.note(f"signed in to the API as {{email}}: {{r.status}}")
+        self.user.note(f"signed in to the API as {email}: {r.status}")
 
     def _send(self, method, path, body=None):
-        headers = {{"Authorization": f"Bearer {{self.token}}"}} if self.token else {{}}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         r = self.user.page.request.fetch(self.user.url(path), method=method.upper(),
                                          data=body, headers=headers)
-        self.user.note(f"{{method.upper()}} {{path}} answered {{r.status}}: {{r.text()[:400]}}")
+        self.user.note(f"{method.upper()} {path} answered {r.status}: {r.text()[:400]}")
         return r.status, r
 
     def get(self, path):
         return self._send("get", path)
 
     def post(self, path, body=None):
-        return self._send("post", path, body or {{}})
+        return self._send("post", path, body or {})
 
     def put(self, path, body=None):
-        return self._send("put", path, body or {{}})
+        return self._send("put", path, body or {})
 
     def patch(self, path, body=None):
-        return self._send("patch", path, body or {{}})
+        return self._send("patch", path, body or {})
 
     def delete(self, path):
         return self._send("delete", path)
@@ -516,9 +508,9 @@ def _show(user, locator, what):
     """Note what an element shows (no verdict: the reporter looks)."""
     try:
         texts = locator.all_inner_texts()
-        user.note(f"{{what}}: {{texts[:5] if texts else 'not on the page'}}")
+        user.note(f"{what}: {texts[:5] if texts else 'not on the page'}")
     except Exception as e:  # the element is gone, the page moved on
-        user.note(f"{{what}}: could not be read ({{type(e).__name__}})")
+        user.note(f"{what}: could not be read ({type(e).__name__})")
 
 
 def reproduce(user):
@@ -544,7 +536,7 @@ def user_tool_of(reading: Reading, fallback_path: str) -> str:
         body.append("    with user.step('Look at the page'):")
         for code in seen:
             body.append(f"        _show(user, {code}, {code.removeprefix('user.page.')[:80]!r})")
-    source = _TOOL_HEAD.format() + "\n".join(body) + "\n"
+    source = _TOOL_HEAD + "\n".join(body) + "\n"
     compile(source, "user_tool.py", "exec")  # a generated tool always parses
     return source
 

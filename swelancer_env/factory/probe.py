@@ -20,15 +20,19 @@ reason and kind are the factory's report on where each regression suite is blind
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from swelancer_env.appdeps import build_env, prepare
 from swelancer_env.backends.local.grader import LocalGrader
 from swelancer_env.factory.mutations import Candidate
 from swelancer_env.grading.coverage import Coverage, changed_lines
 from swelancer_env.grading.result import GradeResult
+from swelancer_env.sandbox.worktree import StartingState, apply_patch
 from swelancer_env.tasks.loader import load_app
 from swelancer_env.tasks.model import Task
 from swelancer_env.tasks.synth import hidden_tests_files, suite_test_of
@@ -105,6 +109,12 @@ class Probe:
                                  max_failures=most_failing + 1)  # fmt: skip
         self._tmp = tempfile.TemporaryDirectory(prefix="swelancer-factory-")
         self._n = 0
+        #: every probe is this task of the clean app with other hidden tests (one starting state)
+        self._base = Task(id=f"{self.app.name}-factory-probe", app=self.app.name,
+                          variant="ic_swe", price=1, title="factory probe",
+                          category="application_logic")  # fmt: skip
+        if self.app.clock_now is not None:
+            self._base.clock = self._base.clock.model_copy(update={"now": self.app.clock_now})
 
     def close(self) -> None:
         self.grader.close()
@@ -124,11 +134,7 @@ class Probe:
         (folder / "tests").mkdir(parents=True)
         for name, data in hidden_tests_files(self.suite, tests, repeat).items():
             (folder / "tests" / name).write_bytes(data)
-        task = Task(id=f"{self.app.name}-factory-probe", app=self.app.name, variant="ic_swe",
-                    price=1, title="factory probe", category="application_logic", folder=folder)  # fmt: skip
-        if self.app.clock_now is not None:
-            task.clock = task.clock.model_copy(update={"now": self.app.clock_now})
-        return task
+        return self._base.model_copy(update={"folder": folder})
 
     def _grade(
         self, proof: Proof, tests: list[str], patch: str, repeat: int = 1, first: bool = False
@@ -138,8 +144,6 @@ class Probe:
         try:
             return (self.first if first else self.grader).grade(task, patch)
         finally:
-            import shutil
-
             shutil.rmtree(task.folder, ignore_errors=True)  # type: ignore[arg-type]
 
     def _check(self, patch: str) -> str:
@@ -148,23 +152,21 @@ class Probe:
         What it printed when it failed, else ""."""
         if not self.app.check:
             return ""
-        import shutil
-        import subprocess
-
-        from swelancer_env.appdeps import build_env, prepare
-        from swelancer_env.sandbox.worktree import StartingState, apply_patch
-
         tree = Path(self._tmp.name) / "check-tree"
         shutil.rmtree(tree, ignore_errors=True)
-        StartingState.get(self._task([], 1)).materialize_tree(tree)
+        StartingState.get(self._base).materialize_tree(tree)
         try:
             if apply_patch(tree, patch):
                 return "the candidate's patch does not apply"
             env = build_env(
                 prepare(self.app), {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tree)}
             )
-            proc = subprocess.run(["bash", "-c", self.app.check], cwd=tree, env=env,
-                                  capture_output=True, text=True, timeout=self.app.build_timeout_s)  # fmt: skip
+            try:
+                proc = subprocess.run(["bash", "-c", self.app.check], cwd=tree, env=env,
+                                      capture_output=True, text=True,
+                                      timeout=self.app.build_timeout_s)  # fmt: skip
+            except subprocess.TimeoutExpired:
+                return f"the app's check did not finish within {self.app.build_timeout_s:.0f} s"
             if proc.returncode == 0:
                 return ""
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])

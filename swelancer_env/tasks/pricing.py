@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from swelancer_env.grading.ablation import split_diff
 from swelancer_env.tasks.model import Task
 
-__all__ = ["Difficulty", "TOLERANCE", "difficulty", "layer_of", "model_price", "price_for"]
+__all__ = [
+    "Difficulty",
+    "TOLERANCE",
+    "difficulty",
+    "layer_of",
+    "model_price",
+    "patch_difficulty",
+    "price_for",
+]
 
 #: the score's weights: ln(1 + lines), ln(files), ln(hunks), layers - 1, behaviours
 WEIGHTS = (1.0, 0.8, 0.5, 0.5, 0.1)
@@ -74,16 +82,11 @@ def layer_of(path: str) -> str:
     return "server"
 
 
-def difficulty(task: Task) -> Difficulty:
-    """The work of ``task``'s fix, measured on its gold diff and its hidden tests."""
-    files = split_diff(task.bug_patch)
+def patch_difficulty(patch: str, behaviours: int) -> Difficulty:
+    """The work of a fix that is ``patch`` (or its reverse) and must satisfy ``behaviours``
+    tests."""
+    files = split_diff(patch)
     lines = sum(1 for f in files for h in f.hunks for line in h[1:] if line[:1] in "+-")
-    behaviours = 0
-    if task.folder is not None and task.tests_dir.is_dir():
-        for path in sorted(task.tests_dir.glob("test_*.py")):
-            # a test defined here, or one imported from the app's regression suite (a
-            # generated task's test_hidden.py)
-            behaviours += len(re.findall(r"^(def test_|from \S+ import test_)", path.read_text(encoding="utf-8"), re.M))  # fmt: skip
     return Difficulty(
         lines=lines,
         files=len(files),
@@ -91,6 +94,17 @@ def difficulty(task: Task) -> Difficulty:
         layers=len({layer_of(f.path) for f in files}),
         behaviours=behaviours,
     )
+
+
+def difficulty(task: Task) -> Difficulty:
+    """The work of ``task``'s fix, measured on its gold diff and its hidden tests."""
+    behaviours = 0
+    if task.folder is not None and task.tests_dir.is_dir():
+        for path in sorted(task.tests_dir.glob("test_*.py")):
+            # a test defined here, or one imported from the app's regression suite (a
+            # generated task's test_hidden.py)
+            behaviours += len(re.findall(r"^(def test_|from \S+ import test_)", path.read_text(encoding="utf-8"), re.M))  # fmt: skip
+    return patch_difficulty(task.bug_patch, behaviours)
 
 
 def _round(price: float) -> int:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,7 @@ __all__ = [
     "SynthRecord",
     "hidden_tests_files",
     "load_synth_task",
+    "synth_ids",
     "synth_index",
     "write_store",
 ]
@@ -117,10 +119,12 @@ def hidden_tests_files(suite: Path, tests: list[str], repeat: int = 1) -> dict[s
     taken: set[str] = set()
     for node_id in tests:
         module, name = _test_name(node_id)
-        source = suite_tests / f"{module}.py"
-        if not source.is_file() or not re.search(rf"^def {re.escape(name)}\(", source.read_text(encoding="utf-8"), re.M):  # fmt: skip
+        copy = f"{SUITE_PREFIX}{module}.py"
+        if copy not in files:
+            source = suite_tests / f"{module}.py"
+            files[copy] = source.read_bytes() if source.is_file() else b""
+        if not re.search(rf"^def {re.escape(name)}\(", files[copy].decode("utf-8", "replace"), re.M):  # fmt: skip
             raise TaskFormatError(f"{node_id} is not a test of the regression suite {suite_tests}")
-        files[f"{SUITE_PREFIX}{module}.py"] = source.read_bytes()
         alias = name if name not in taken else f"{name}__{module}"
         if alias in taken:
             continue
@@ -159,7 +163,6 @@ def write_store(folder: Path, records: list[SynthRecord]) -> None:
             f.write(payload)
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the store from other users
         os.replace(tmp, folder / name)
-    synth_index.cache_clear()
 
 
 def read_store(folder: Path) -> list[SynthRecord]:
@@ -180,28 +183,48 @@ def _index_of(store: Path, _mtime_ns: int) -> list[SynthEntry]:
     return [SynthEntry(app=store.name, store=store / STORE_FILE, **e) for e in raw]
 
 
-@functools.cache
 def synth_index(roots: tuple[Path, ...] | None = None) -> dict[str, SynthEntry]:
-    """Every generated task under the tasks roots, by id, from the indexes alone."""
+    """Every generated task under the tasks roots, by id, from the indexes alone (each index
+    read again only when its file changes)."""
     from swelancer_env.tasks.loader import tasks_roots
 
+    stores = _stores(list(roots) if roots is not None else tasks_roots())
+    return _merged(tuple((s, (s / INDEX_FILE).stat().st_mtime_ns) for s in stores))
+
+
+@functools.lru_cache(maxsize=8)
+def _merged(stores: tuple[tuple[Path, int], ...]) -> dict[str, SynthEntry]:
     out: dict[str, SynthEntry] = {}
-    for store in _stores(list(roots) if roots is not None else tasks_roots()):
-        for e in _index_of(store, (store / INDEX_FILE).stat().st_mtime_ns):
+    for store, mtime_ns in stores:
+        for e in _index_of(store, mtime_ns):
             out.setdefault(e.id, e)
     return out
 
 
-def read_record(entry: SynthEntry) -> SynthRecord:
+def synth_ids(split: str) -> list[str]:
+    """The ids of the generated tasks of ``split``, sorted."""
+    return sorted(i for i, e in synth_index().items() if e.split == split)
+
+
+def _read_line(entry: SynthEntry) -> bytes:
     with entry.store.open("rb") as f:
         f.seek(entry.offset)
-        line = f.read(entry.length)
-    return SynthRecord.model_validate_json(line)
+        return f.read(entry.length)
+
+
+def read_record(entry: SynthEntry) -> SynthRecord:
+    return SynthRecord.model_validate_json(_read_line(entry))
+
+
+def _suite_stamp(suite: Path) -> bytes:
+    """What the laid-out hidden tests depend on besides the record: the suite's files."""
+    files = sorted((suite / "tests").glob("*.py"))
+    return repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]).encode()
 
 
 def load_synth_task(task_id: str, roots: tuple[Path, ...] | None = None):  # -> Task
     """The generated task ``task_id``, laid out as a task folder in the cache (once per
-    version of its record), or None when no store has it."""
+    version of its record and of the app's suite), or None when no store has it."""
     from swelancer_env.cache import cache_root
     from swelancer_env.grading.regression import suite_folder
     from swelancer_env.tasks.loader import load_task_dir
@@ -209,17 +232,17 @@ def load_synth_task(task_id: str, roots: tuple[Path, ...] | None = None):  # -> 
     entry = synth_index(roots).get(task_id)
     if entry is None:
         return None
-    record = read_record(entry)
-    digest = hashlib.sha256(record.model_dump_json().encode()).hexdigest()[:12]
-    folder = cache_root() / "synth" / record.app / digest / record.id
+    suite = suite_folder(entry.app, entry.store.parents[2])
+    if suite is None:
+        raise TaskFormatError(
+            f"generated task {task_id} needs the regression suite of {entry.app} "
+            f"({entry.store.parents[2] / 'regression' / entry.app / 'tests'})"
+        )
+    line = _read_line(entry)
+    digest = hashlib.sha256(line + _suite_stamp(suite)).hexdigest()[:12]
+    folder = cache_root() / "synth" / entry.app / digest / task_id
     if not (folder / "task.toml").is_file():
-        suite = suite_folder(record.app, entry.store.parents[2])
-        if suite is None:
-            raise TaskFormatError(
-                f"generated task {task_id} needs the regression suite of {record.app} "
-                f"({entry.store.parents[2] / 'regression' / record.app / 'tests'})"
-            )
-        _lay_out(record, suite, folder)
+        _lay_out(SynthRecord.model_validate_json(line), suite, folder)
     return load_task_dir(folder)
 
 
@@ -255,6 +278,4 @@ def _lay_out(record: SynthRecord, suite: Path, folder: Path) -> None:
             pass
     finally:
         if tmp.exists():
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)

@@ -14,7 +14,6 @@ from swelancer_env.factory.run import make, write_tasks
 from swelancer_env.grading.canary import CANARY
 from swelancer_env.grading.coverage import record
 from swelancer_env.tasks.loader import load_app, load_task
-from swelancer_env.tasks.synth import synth_index
 from swelancer_env.validation import validate_task
 
 pytestmark = pytest.mark.browser
@@ -197,10 +196,8 @@ def byo_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SWELANCER_TASKS_DIR", str(root))
     monkeypatch.setenv("SWELANCER_CACHE", str(tmp_path / "cache"))
     load_app.cache_clear()  # type: ignore[attr-defined]
-    synth_index.cache_clear()
     yield root
     load_app.cache_clear()  # type: ignore[attr-defined]
-    synth_index.cache_clear()
 
 
 def test_the_factory_makes_validated_tasks_of_an_app_of_ones_own(byo_root: Path) -> None:

@@ -43,9 +43,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "regression" / "desk").symlink_to(SUITE)
     monkeypatch.setenv("SWELANCER_TASKS_DIR", str(tmp_path))
     monkeypatch.setenv("SWELANCER_CACHE", str(tmp_path / "cache"))
-    synth_index.cache_clear()
     yield tmp_path
-    synth_index.cache_clear()
 
 
 def test_hidden_tests_import_only_the_chosen_tests_of_the_suite() -> None:
