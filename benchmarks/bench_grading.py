@@ -4,7 +4,7 @@
 Run (after ``bash .ci/setup``; Docker needs ``DOCKER_HOST``)::
 
     python benchmarks/bench_grading.py [--backend local|docker] [--repeat 1] [--tasks ID ...]
-        [--idle S] [--cold]
+        [--idle S] [--cold] [--no-settle]
 
 Grades every bundled IC task's gold fix ``--repeat`` times (after one warm-up grading that
 builds the starting states and, on Docker, starts the image once), and its starting state once.
@@ -15,7 +15,8 @@ grading, and where a passing grading's time goes (the Docker grader's phases).
 (or the last grading) and its submission: the grader's next pytest and Chromium (and, on
 Docker, its container) start meanwhile, as they do in the env. ``--idle 0`` grades back to back:
 each grading then waits for what the previous one's end started. ``--cold`` turns the warm start
-off (``warm_grading=False``): everything starts at the submission. ``--no-regression`` runs
+off (``warm_grading=False``): everything starts at the submission. ``--no-settle`` turns the
+settled-page early fail off (``settle_early=False``): a failing assertion waits its whole 5 s. ``--no-regression`` runs
 the hidden tests only (by default a passing grading also runs the app's regression tests that
 the gold diff's lines touch).
 """
@@ -45,6 +46,10 @@ def main() -> None:
     p.add_argument("--idle", type=float, default=0.0, help="seconds before each grading")
     p.add_argument("--cold", action="store_true", help="warm_grading=False")
     p.add_argument(
+        "--no-settle", action="store_true",
+        help="settle_early=False: a failing assertion waits Playwright's whole 5 s",
+    )  # fmt: skip
+    p.add_argument(
         "--no-regression", action="store_true",
         help="run the hidden tests only, not the app's regression tests the diff touches",
     )  # fmt: skip
@@ -54,7 +59,12 @@ def main() -> None:
         if args.tasks
         else [t for t in list_tasks() if t.variant == "ic_swe"]
     )
-    grader = make_backend({"type": args.backend, "warm_grading": not args.cold}).grader()
+    config = {
+        "type": args.backend,
+        "warm_grading": not args.cold,
+        "settle_early": not args.no_settle,
+    }
+    grader = make_backend(config).grader()
     grader.regression = not args.no_regression
     regression: dict[str, list[int]] = defaultdict(list)
     grader.grade(tasks[0], gold_diff(tasks[0]))  # warm-up: image, caches
@@ -93,7 +103,8 @@ def main() -> None:
         times = passing[app]
         worst, worst_id = slowest[app]
         print(
-            f"| {app} | {args.backend}{' (cold)' if args.cold else ''} | {args.idle:g} s | "
+            f"| {app} | {args.backend}{' (cold)' if args.cold else ''}"
+            f"{' (no settle)' if args.no_settle else ''} | {args.idle:g} s | "
             f"{len(failing[app])} | "
             f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
             f"{worst:.2f} s ({worst_id}) | {statistics.median(pytest_share[app]):.2f} s | "

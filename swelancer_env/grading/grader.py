@@ -24,6 +24,7 @@ import abc
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from swelancer_env.grading.junit import parse_junit
 from swelancer_env.grading.result import GradeResult
@@ -206,14 +207,27 @@ class Grader(abc.ABC):
         regression: bool = True,
         regression_budget_s: float = 2.5,
         regression_most: int = 4,
+        settle: bool = True,
     ):
         self.partial_credit = partial_credit
+        #: a failing assertion of the hidden tests stops waiting once the page has settled
+        #: (see ``swelancer_env.grading.plugin.SettlingExpect``); off: Playwright's full waits
+        self.settle = settle
         #: run, besides an IC task's hidden tests, the app's regression tests that ran a line
         #: the diff changes (at most ``regression_most``, about ``regression_budget_s`` of
         #: recorded time, the most targeted first)
         self.regression = regression
         self.regression_budget_s = regression_budget_s
         self.regression_most = regression_most
+
+    def run_settings(self, task: Task, extra_args: list[str]) -> dict[str, Any]:
+        """What the waiting pytest of the grading plugin is told to run with (one JSON line)."""
+        return {
+            "app_wait_s": task.limits.grading_timeout_s,
+            **task.clock.reading(),
+            "extra_args": extra_args,
+            "settle": self.settle,
+        }
 
     def regression_tests(self, task: Task, diff: str) -> tuple[Path | None, list[str]]:
         """The regression suite's folder and the tests of it this grading runs (none for a

@@ -53,6 +53,10 @@ class DockerConfig(BackendConfig):
             and Chromium waiting (from reset on, and after each grading); each serves one
             grading. Off: the container starts at the submission (about 0.5 s more per
             grading, and no idle container per env).
+        settle_early: a failing assertion of the hidden tests stops waiting once the page has
+            settled (nothing loading, no timer, frame or animation due before its timeout, no
+            change in the document for 0.5 s) instead of Playwright's whole 5 s; a passing one
+            is unchanged. Off: Playwright's own waits, as the benchmark's harness has them.
         regression_tests: run, besides an IC task's hidden tests, the app's regression tests
             that ran a line the submission changes (pass-to-pass: a fix that breaks something
             nearby fails); off: the hidden tests alone (the benchmark's own verdicts).
@@ -78,6 +82,7 @@ class DockerConfig(BackendConfig):
     hide: tuple[str, ...] = ()
     warm_grading: bool = True
     regression_tests: bool = True
+    settle_early: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"
 
     @field_validator("memory", "tmp_size")

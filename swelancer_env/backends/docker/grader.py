@@ -167,6 +167,7 @@ class DockerGrader(Grader):
         super().__init__(partial_credit=partial_credit)
         self.config = _config(config, options)
         self.regression = self.config.regression_tests
+        self.settle = self.config.settle_early
         self.run_id = run_id
         self.last_timings: dict[str, float] = {}
         self._starts: set[str] = set()  # starting states whose app was seen to start
@@ -273,8 +274,7 @@ class DockerGrader(Grader):
             result.regression_tests = regression
         launch.wait().put(GRADE_DIR, entries)
         limit = task.limits.grading_timeout_s
-        clock = task.clock.reading()
-        settings = {"app_wait_s": limit, **clock, "extra_args": regression_args(regression)}
+        settings = self.run_settings(task, regression_args(regression))
         tests.send((json.dumps(settings) + "\n").encode())
         timings["tests_in"] = round(time.perf_counter() - started, 3)
         # past the deadline pytest is left running: the container is removed with it

@@ -46,6 +46,7 @@ class LocalBackend(Backend):
             partial_credit=partial_credit,
             warm=self.config.warm_grading,
             regression=self.config.regression_tests,
+            settle=self.config.settle_early,
         )
 
     def user_tool(self, task: Task, sandbox: Sandbox) -> UserToolSession:

@@ -35,6 +35,10 @@ class LocalConfig(BackendConfig):
             reset on, and after each grading), so that a grading waits for the app and the
             tests alone; each serves one grading. Off: they start at the submission (about
             1 s more per grading, and no idle Python, Node and Chromium per env).
+        settle_early: a failing assertion of the hidden tests stops waiting once the page has
+            settled (nothing loading, no timer, frame or animation due before its timeout, no
+            change in the document for 0.5 s) instead of Playwright's whole 5 s; a passing one
+            is unchanged. Off: Playwright's own waits, as the benchmark's harness has them.
         regression_tests: run, besides an IC task's hidden tests, the app's regression tests
             that ran a line the submission changes (pass-to-pass: a fix that breaks something
             nearby fails); off: the hidden tests alone (the benchmark's own verdicts).
@@ -55,4 +59,5 @@ class LocalConfig(BackendConfig):
     chromium: str | None = None
     warm_grading: bool = True
     regression_tests: bool = True
+    settle_early: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"

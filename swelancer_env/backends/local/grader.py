@@ -38,6 +38,7 @@ import threading
 import time
 import weakref
 from pathlib import Path
+from typing import Any
 
 from swelancer_env.appserver import AppServer
 from swelancer_env.browser.discovery import find_chromium
@@ -93,15 +94,13 @@ class _PytestRun:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def go(self, task: Task, extra_args: list[str] | None = None) -> None:
-        """Run the tests now in ``run/tests`` (and ``extra_args``: the regression tests'
-        node ids), within ``task``'s grading time from now."""
+    def go(self, task: Task, settings: dict[str, Any]) -> None:
+        """Run the tests now in ``run/tests`` with ``settings`` (see
+        :meth:`Grader.run_settings`), within ``task``'s grading time from now."""
         proc = self.proc
         assert proc is not None and proc.stdin is not None
         self.timeout = task.limits.grading_timeout_s
         self.started = time.perf_counter()
-        clock = task.clock.reading()
-        settings = {"app_wait_s": self.timeout, **clock, "extra_args": extra_args or []}
         line = json.dumps(settings) + "\n"
         stdin, proc.stdin = proc.stdin, None  # communicate() must not touch it again
         with contextlib.suppress(BrokenPipeError):  # it died: finish() reports what it said
@@ -175,8 +174,9 @@ class LocalGrader(Grader):
         warm: bool = True,
         regression: bool = True,
         max_failures: int | None = None,
+        settle: bool = True,
     ):
-        super().__init__(partial_credit=partial_credit, regression=regression)
+        super().__init__(partial_credit=partial_credit, regression=regression, settle=settle)
         #: with partial credit: stop the run at that many tests not passed
         self.max_failures = max_failures
         self.chromium = chromium
@@ -230,7 +230,7 @@ class LocalGrader(Grader):
             result.regression_tests = regression
         # pytest, Playwright and Chromium are started (or start) while the app builds and
         # starts: the tests wait for its address in a file (written once it answers)
-        tests_run.go(task, regression_args(regression))
+        tests_run.go(task, self.run_settings(task, regression_args(regression)))
         link = tests_run.link
         try:
             server = AppServer(
