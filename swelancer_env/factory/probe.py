@@ -20,6 +20,7 @@ reason and kind are the factory's report on where each regression suite is blind
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -82,8 +83,20 @@ class Proof:
 
     @property
     def signature(self) -> tuple:
-        """What de-duplicates candidates: the tests broken and the first line each said."""
-        return tuple(sorted((t, self.failures.get(t, "")[:160]) for t in self.fail_to_pass))
+        """What de-duplicates candidates: the tests broken and the first line each said (how
+        long a wait lasted left out: a wait that stopped once the page had settled and one
+        that timed out are the same failure)."""
+
+        def said(test: str) -> str:
+            return _WAITED.sub("", self.failures.get(test, ""))[:160]
+
+        return tuple(sorted((t, said(t)) for t in self.fail_to_pass))
+
+
+#: how long a failed wait lasted, in a failure's first line (Playwright's, or the settled stop's)
+_WAITED = re.compile(
+    r"Timeout [\d.]+ms exceeded\.|stopped after [^:]*: the page had settled[^.]*\."
+)
 
 
 class Probe:

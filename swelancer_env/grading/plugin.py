@@ -554,10 +554,13 @@ class _SettlingAssertions:
         )
 
 
-def until_settled(page: Any, total_ms: float, attempt: Callable[[float], Any], fails: Any) -> Any:
+def until_settled(
+    page: Any, total_ms: float, attempt: Callable[[float], Any], fails: Any, call: str = ""
+) -> Any:
     """``attempt(slice_ms)`` again until it returns, for ``total_ms`` in all; an error of type
     ``fails`` is raised at the end of that time, or as soon as ``page`` has settled for
-    :data:`SETTLE_QUIET_S` (with a line saying so)."""
+    :data:`SETTLE_QUIET_S`, saying so (``call``: the ``Locator`` method the error names, in
+    place of the slice's own timeout)."""
     start = time.monotonic()
     deadline = start + total_ms / 1000
     while True:
@@ -569,12 +572,17 @@ def until_settled(page: Any, total_ms: float, attempt: Callable[[float], Any], f
             if left <= 0:
                 raise
             if settled_for(page, left) >= SETTLE_QUIET_S:
-                note = (
-                    f"(stopped after {time.monotonic() - start:.1f} s of {total_ms / 1000:g}: "
+                why = (
+                    f"stopped after {time.monotonic() - start:.1f} s of {total_ms / 1000:g}: "
                     f"the page had settled: nothing loading, no timer or animation due, no "
-                    f"change for {SETTLE_QUIET_S:g} s)"
+                    f"change for {SETTLE_QUIET_S:g} s"
                 )
-                text = f"{err.args[0] if err.args else ''}\n{note}"
+                text = str(err.args[0]) if err.args else ""
+                head = re.match(r"Locator\.\w+: Timeout [\d.]+ms exceeded\.", text)
+                if call and head:
+                    text = f"Locator.{call}: {why}." + text[head.end() :]
+                else:
+                    text = f"{text}\n({why})"
                 err.args = (text, *err.args[1:])
                 if hasattr(err, "_message"):  # Playwright's errors keep their text apart
                     err._message = text
@@ -619,19 +627,20 @@ def _settling_action(name: str, how: str, original: Callable[..., Any]) -> Calla
         if how == "read":
             return until_settled(
                 page, total_ms, lambda ms: original(self, *args, **kwargs, timeout=ms),
-                PlaywrightTimeout,
+                PlaywrightTimeout, name,
             )  # fmt: skip
         deadline = time.monotonic() + total_ms / 1000
         state = "attached" if how == "attached" else "visible"
         until_settled(
-            page, total_ms, lambda ms: self.wait_for(state=state, timeout=ms), PlaywrightTimeout
-        )
+            page, total_ms, lambda ms: self.wait_for(state=state, timeout=ms), PlaywrightTimeout,
+            name,
+        )  # fmt: skip
         left_ms = lambda: max(1.0, (deadline - time.monotonic()) * 1000)  # noqa: E731
         if how == "trial" and not _enabled(self):  # a disabled button: dry runs until it is not
             until_settled(
                 page, left_ms(),
                 lambda ms: original(self, *args, **kwargs, trial=True, timeout=ms),
-                PlaywrightTimeout,
+                PlaywrightTimeout, name,
             )  # fmt: skip
         return original(self, *args, **kwargs, timeout=left_ms())
 

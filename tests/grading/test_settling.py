@@ -3,6 +3,7 @@ what a timer, a request, a script still loading or an interval would bring still
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -169,8 +170,11 @@ def test_an_action_on_what_never_comes_stops_once_the_page_has_settled(page) -> 
         lambda: page.locator("#missing").wait_for(),
     ):
         start = time.monotonic()
-        with pytest.raises(PlaywrightTimeout, match="the page had settled"):
+        with pytest.raises(PlaywrightTimeout, match="the page had settled") as raised:
             act()
+        assert re.match(
+            r"Locator\.(click|fill|inner_text|wait_for): stopped after", raised.value.message
+        )
         assert time.monotonic() - start < 2.5
     assert page.locator("#clicked").count() == 0
 
