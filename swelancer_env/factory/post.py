@@ -213,6 +213,9 @@ class _Reader:
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.call(stmt.value, env, depth)
+        elif isinstance(stmt, ast.Assert):  # assert ok(api.patch(...))["name"] == "x"
+            for call in _outermost_calls(stmt.test):
+                self.call(call, env, depth)
         elif isinstance(stmt, ast.For):
             try:  # a loop over literal cases: its first few, one after the other
                 items = list(self.value(stmt.iter, env))[:3]
@@ -248,6 +251,10 @@ class _Reader:
                 out.steps.append(Step(f"Sign in to the API as {email}",
                                       f"{var} = _Api(user); {var}.login({email!r})"))  # fmt: skip
                 return ("api", var)
+            if isinstance(func, ast.Name) and func.id not in ("expect", "login"):
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    for inner in _outermost_calls(arg):  # error_of(api.patch(...), 403)
+                        self.call(inner, env, depth)
             if isinstance(func, ast.Name):
                 if func.id == "expect" and node.args:
                     root, calls = self.chain(node.args[0], env)
@@ -339,6 +346,14 @@ class _Reader:
         return None
 
 
+def _outermost_calls(node: ast.AST) -> list[ast.Call]:
+    """The calls in an expression that no other call of it contains, in source order."""
+    if isinstance(node, ast.Call):
+        return [node]
+    found = [c for child in ast.iter_child_nodes(node) for c in _outermost_calls(child)]
+    return sorted(found, key=lambda c: (c.lineno, c.col_offset))
+
+
 def _fixtures(conftest: str) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
     """What a suite's ``conftest.py`` gives the reader: its constants, its fixtures that make
     a signed-in API client from an email (their inner function calls ``.login``), and its
@@ -397,18 +412,35 @@ def read_test(source: str, name: str, conftest: str = "") -> Reading:
 # -- what went wrong ----------------------------------------------------------------------------
 
 
+def looked_for(message: str) -> str:
+    """The element a failed check waited for, in words ("" when the message does not say)."""
+    m = re.search(r"\[waiting for (.+?)\]", message)
+    if not m:
+        return ""
+    chain = []
+    for method, inner in re.findall(r"(\w+)\(((?:[^()]|\([^()]*\))*)\)", m.group(1)):
+        args = re.findall(r'^\s*"((?:[^"\\]|\\.)*)"', inner)
+        name = re.search(r'name="((?:[^"\\]|\\.)*)"', inner)
+        chain.append((method, args, {"name": name.group(1)} if name else {}))
+    target = _target(chain)
+    return "" if target == "the page" else target
+
+
 def observed(message: str) -> str:
     """What a failed check saw, in words, without what it expected (the value asserted)."""
-    m = re.search(r"Actual value:\s*(.+?)(?:\s+Call log:|$)", message)
+    element = looked_for(message)
+    m = re.search(r"Actual value:\s*(.+?)(?:\s+Call log:|\s+\[waiting for|$)", message)
     if m:
         actual = m.group(1).strip()
         if actual.startswith("None") or not actual:
-            return "the element never shows up"
+            return f"{element} never shows up" if element else "the element never shows up"
         if "to have count" in message:
             return f"the page has {actual} of them"
         if re.search(r"to be (visible|hidden|enabled|disabled|checked|focused)", message):
-            return f"the element is {actual}"
-        return f"it shows “{actual[:160]}”"
+            return f"{element or 'the element'} is {actual}"
+        return f"{element} shows “{actual[:160]}”" if element else f"it shows “{actual[:160]}”"
+    if element and ("Timeout" in message or "stopped after" in message):
+        return f"{element} never becomes usable (it waits and nothing happens)"
     if "Timeout" in message and "waiting for" in message:
         return "the page never gets there (it waits and nothing happens)"
     m = re.search(r"(answered|got) (\d{3})", message)

@@ -258,8 +258,11 @@ class Probe:
 
 
 def _first_line(message: str) -> str:
+    """A failure's first lines, and the element it waited for (Playwright's call log names it)."""
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-    return " ".join(lines[:3])[:400]
+    head = " ".join(lines[:3])[:400]
+    m = re.search(r"waiting for ((?:get_by_\w+|locator)\(.*)", message)
+    return f"{head} [waiting for {m.group(1).strip()[:200]}]" if m else head
 
 
 def _start_or_infra(result: GradeResult) -> tuple[str, str]:

@@ -96,6 +96,22 @@ def test_api_steps_are_read_too() -> None:
     assert r.api
 
 
+def test_api_calls_inside_asserts_and_helpers_are_steps() -> None:
+    source = (
+        "def ok(resp):\n    status, body = resp\n    assert status == 200, body\n    return body\n\n"
+        "def test_rename(api):\n"
+        "    api.login('ben@board.test')\n"
+        "    assert ok(api.patch('/api/projects/WEB', {'name': 'Website'}))['name'] == 'Website'\n"
+        "    body = error_of(api.patch('/api/projects/WEB', {'archived': True}), 403)\n"
+    )
+    r = read_test(source, "test_rename")
+    assert [s.text for s in r.steps] == [
+        "Sign in to the API as ben@board.test",
+        "Send PATCH /api/projects/WEB with {'name': 'Website'}",
+        "Send PATCH /api/projects/WEB with {'archived': True}",
+    ]
+
+
 def test_a_post_says_what_the_user_saw_and_never_the_asserted_values(tmp_path: Path) -> None:
     suite = _suite(tmp_path)
     proof = _proof(
@@ -123,6 +139,11 @@ def test_observed_never_repeats_the_expected_value() -> None:
     assert observed("Locator expected to have count '0' Actual value: 2") == "the page has 2 of them"  # fmt: skip
     assert observed("Locator expected to be visible Actual value: None Error: element(s) not found") == "the element never shows up"  # fmt: skip
     assert observed("AssertionError: searching 'x' answered 500: {}") == "the server answers 500"
+    # the element a failed wait looked for (the probe keeps it from Playwright's call log)
+    waited = ' [waiting for get_by_test_id("tag-error")]'
+    assert observed("Locator expected to be visible Actual value: None" + waited) == "the “tag error” element never shows up"  # fmt: skip
+    assert observed("Locator expected to have text '15%' Actual value: 14%" + waited) == "the “tag error” element shows “14%”"  # fmt: skip
+    assert observed('Locator.click: Timeout 5000ms exceeded. [waiting for get_by_role("button", name="Save")]') == "the “Save” button never becomes usable (it waits and nothing happens)"  # fmt: skip
     assert "Z" not in observed("AssertionError: assert 'Z' == 'W'")
 
 
