@@ -2,8 +2,10 @@
 
 Observation (a ``spaces.Dict``, fixed shapes so that vector envs can batch it):
 
-- ``output``: ``Text`` up to ``MAX_OUTPUT_CHARS``: the issue on reset, then each action's result.
-  Characters outside ``TEXT_CHARSET`` are replaced by U+FFFD.
+- ``output``: ``Text`` up to ``MAX_OUTPUT_CHARS``: the issue on reset, then each action's result,
+  every character kept (any script, symbol, emoji and control character: ESC, BEL, CR); only
+  a lone surrogate, which no encoding can carry, becomes U+FFFD. ``TEXT_CHARSET`` is what
+  ``sample()`` draws from, not a limit.
 - ``exit_code``: ``Box(-1, 255, shape=(), int64)``: the shell command's exit code, 0 for a
   successful non-shell action, 1 for a failed one, -1 when a command was killed.
 - ``screenshot``: ``Box(0, 255, (H, W, 3), uint8)``: the last user tool screenshot, resized to
@@ -14,6 +16,7 @@ Actions: ``ActionSpace``, whose elements are action models, dicts or JSON string
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -51,14 +54,15 @@ def _charset() -> str:
 
 
 TEXT_CHARSET = _charset()
-_ALLOWED = frozenset(TEXT_CHARSET)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sanitize_text(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
-    """Make ``text`` a member of the output space: known characters, bounded length."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not _ALLOWED.issuperset(text):
-        text = "".join(c if c in _ALLOWED else "\ufffd" for c in text)
+    """Make ``text`` a member of the output space: every character kept but a lone surrogate
+    (U+FFFD instead: it cannot be encoded), the middle cut past ``limit`` characters."""
+    text = _SURROGATE.sub("\ufffd", text)
     if len(text) > limit:
         marker = f"\n[... {len(text) - limit + 200:,} characters cut ...]\n"
         keep = limit - len(marker)
@@ -74,6 +78,15 @@ class OutputText(spaces.Text):
 
     def __init__(self) -> None:
         super().__init__(max_length=MAX_OUTPUT_CHARS, min_length=0, charset=TEXT_CHARSET)
+
+    def contains(self, x: Any) -> bool:
+        """Any text up to ``max_length`` characters without a lone surrogate (the charset is
+        what ``sample()`` draws from: a space of every code point would hold a million)."""
+        return (
+            isinstance(x, str)
+            and self.min_length <= len(x) <= self.max_length
+            and _SURROGATE.search(x) is None
+        )
 
     def __repr__(self) -> str:
         return f"OutputText(max_length={self.max_length:,}, {len(self.character_set):,} characters)"
