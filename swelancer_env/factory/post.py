@@ -253,8 +253,8 @@ class _Reader:
                 return ("api", var)
             if isinstance(func, ast.Name) and func.id not in ("expect", "login"):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    for inner in _outermost_calls(arg):  # error_of(api.patch(...), 403)
-                        self.call(inner, env, depth)
+                    for nested in _outermost_calls(arg):  # error_of(api.patch(...), 403)
+                        self.call(nested, env, depth)
             if isinstance(func, ast.Name):
                 if func.id == "expect" and node.args:
                     root, calls = self.chain(node.args[0], env)

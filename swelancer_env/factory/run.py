@@ -29,7 +29,7 @@ from swelancer_env.factory.probe import Probe, Proof
 from swelancer_env.grading.coverage import Coverage
 from swelancer_env.grading.regression import suite_folder
 from swelancer_env.tasks.loader import load_app, tasks_root
-from swelancer_env.tasks.synth import SynthRecord, write_store
+from swelancer_env.tasks.synth import SynthRecord, read_store, write_store
 
 __all__ = ["FactoryRun", "journal_path", "make", "split_of", "write_tasks"]
 
@@ -160,15 +160,19 @@ def write_tasks(
 ) -> tuple[list[SynthRecord], dict[str, int]]:
     """The validated proofs as generated tasks (de-duplicated: of candidates that break the
     same tests the same way, the one with the fewest changed lines), written to the app's
-    store (replacing it); and how many were dropped as duplicates or split-less."""
+    store with the tasks already there that ``proofs`` does not have (a journal lost or started
+    anew adds to the store, it never empties it); and how many were dropped as duplicates or
+    split-less."""
     from swelancer_env.factory.post import rewrite, write_post
 
     suite = suite_folder(app, root)
     assert suite is not None
     store = (root or tasks_root()) / "synth" / app
+    proved = {p.candidate.id for p in proofs}
+    kept = [r for r in read_store(store) if r.id not in proved]
     ok = [p for p in proofs if p.status == "validated"]
     ok.sort(key=lambda p: (len(p.candidate.patch), p.candidate.id))
-    seen: set[tuple] = set()
+    seen: set[tuple] = {record_signature(r) for r in kept}
     dropped = {"duplicate": 0, "no_split": 0}
     records = []
     for p in ok:
@@ -192,8 +196,15 @@ def write_tasks(
             validation={"gradings": p.gradings, "seconds": p.seconds, "repeats": 3, "seed": seed},
             acceptable_paths=_acceptable_paths(app),
         ))  # fmt: skip
-    write_store(store, records)
-    return records, dropped
+    write_store(store, kept + records)
+    return kept + records, dropped
+
+
+def record_signature(record: SynthRecord) -> tuple:
+    """:attr:`Proof.signature` of the proof ``record`` was written from."""
+    proof = Proof(Candidate((), record.bug_patch, record.id), "validated")
+    proof.fail_to_pass, proof.failures = record.fail_to_pass, record.failures
+    return proof.signature
 
 
 def _acceptable_paths(app: str) -> list[str]:
