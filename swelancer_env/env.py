@@ -42,6 +42,13 @@ Obs = dict[str, Any]
 class SWELancerEnv(gym.Env[Obs, Any]):
     """A freelance software job: fix the app (IC SWE) or choose a proposal (SWE Manager).
 
+    A submission ends the episode with ``terminated=True`` and the reward it earned. When the
+    harness could not reach a verdict (an infrastructure error: the grader's browser or
+    container failed, never something the agent's code caused), the episode ends with
+    ``terminated=False``, ``truncated=True``, reward 0, ``info["infra_error"]`` saying why and
+    ``info["truncated_by"] == "infra_error"``: not a reward of 0 to learn from, an episode to
+    drop or retry. Vector envs and the server carry the same flags and info.
+
     Args:
         task_id: the task of every episode, unless ``reset(options={"task_id": ...})`` says
             otherwise.
@@ -285,7 +292,11 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         truncated = not terminated and (
             self._steps >= self._max_steps or elapsed >= self.task.limits.time_limit_s
         )
-        if truncated:
+        if "infra_error" in info:  # no verdict: the episode ends, but no reward was decided
+            terminated, truncated = False, True
+            info["truncated_by"] = "infra_error"
+            text += "\n[episode truncated: the harness could not grade it (infra_error); retry it]"
+        elif truncated:
             why = "step limit" if self._steps >= self._max_steps else "time limit"
             text += f"\n[episode truncated: {why} reached; nothing was submitted]"
             info["truncated_by"] = why

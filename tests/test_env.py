@@ -182,3 +182,28 @@ def test_an_empty_submission_fails_without_running_the_hidden_tests(mini_task: T
         assert "nothing was submitted" in str(obs["output"])
     finally:
         env.close()
+
+
+def test_an_infrastructure_error_truncates_the_episode_and_is_no_reward(
+    mini_task: Task, mini_root: Path
+) -> None:
+    """A grading without a verdict (here: the app's own start command is broken, which no
+    change of the agent's caused) ends the episode as truncated, not as a reward of 0."""
+    from swelancer_env.tasks.loader import load_app
+
+    app_toml = mini_root / "apps" / "mini" / "app.toml"
+    app_toml.write_text(app_toml.read_text().replace("python3 server.py", "python3 nothing.py"))
+    load_app.cache_clear()
+    env = SWELancerEnv(task_id="mini-greeting")
+    try:
+        env.reset()
+        env.step({"type": "shell", "command": "sed -i s/helo/hello/ greeting.py"})
+        obs, reward, terminated, truncated, info = env.step({"type": "submit"})
+        assert (terminated, truncated, reward) == (False, True, 0.0)
+        assert info["infra_error"] and info["truncated_by"] == "infra_error"
+        assert "retry it" in str(obs["output"])
+        with pytest.raises(EpisodeError):
+            env.step({"type": "submit"})
+    finally:
+        env.close()
+        load_app.cache_clear()
