@@ -578,7 +578,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "backend": args.backend,
         "observation": args.observation,
         "sandbox_options": _backend_options(args),
+        "reward_scale": args.reward_scale,
     }
+    if args.wall_time_limit is not None:
+        env_kwargs["wall_time_limit_s"] = args.wall_time_limit
     if args.chromium:
         env_kwargs["chromium"] = args.chromium
     if args.tools:
@@ -873,6 +876,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="close a session idle this many seconds (default 600)",
     )  # fmt: skip
     sv.add_argument("--observation", choices=["full", "text"], default="full")
+    sv.add_argument(
+        "--reward-scale", choices=["dollars", "binary", "fraction"], default="dollars",
+        help="a submission's reward: the dollars earned (default), 1/0, or earned / price",
+    )  # fmt: skip
+    sv.add_argument(
+        "--wall-time-limit", type=float, metavar="S",
+        help="also truncate an episode S wall-clock seconds after its reset (the task's time "
+        "limit counts the env's own time only)",
+    )  # fmt: skip
     sv.add_argument("--split", choices=SPLITS, help="resets that name no task draw from it")
     sv.add_argument("--tools", type=lambda v: [t for t in v.split(",") if t],
                     help="offer only these actions, comma-separated")  # fmt: skip

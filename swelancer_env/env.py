@@ -39,6 +39,10 @@ __all__ = ["SWELancerEnv"]
 Obs = dict[str, Any]
 
 
+#: the reward scales of ``SWELancerEnv(reward_scale=...)``
+REWARD_SCALES = ("dollars", "binary", "fraction")
+
+
 class SWELancerEnv(gym.Env[Obs, Any]):
     """A freelance software job: fix the app (IC SWE) or choose a proposal (SWE Manager).
 
@@ -78,6 +82,14 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             ``"diamond"`` (held out for reporting), or None for every task. The draw uses
             the env's seeded generator: ``reset(seed=s)`` gives the same task for the same
             ``s``.
+        reward_scale: the reward of a submission: ``"dollars"`` (what it earned: the job's
+            price, or with ``partial_credit`` the part of it), ``"binary"`` (1.0 if it passed,
+            else 0.0) or ``"fraction"`` (earned / price, in [0, 1]). ``info["grade"]`` keeps the
+            dollars whatever the scale.
+        wall_time_limit_s: also truncate once this much wall-clock time has passed since the
+            reset (default: none). The task's own time limit counts the env's time alone (its
+            commands, user tool runs and grading), not the time the policy takes between steps,
+            so that truncation does not depend on the sampler's speed.
         observation: ``"full"`` (text, exit code and the screenshot) or ``"text"`` (no
             screenshot in the observation: about 32 KB at most instead of 800 KB; the
             screenshot is then in ``info["screenshot"]`` on user tool steps, and always a
@@ -100,6 +112,8 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         tools: list[str] | tuple[str, ...] | None = None,
         split: str | None = None,
         observation: str = "full",
+        reward_scale: str = "dollars",
+        wall_time_limit_s: float | None = None,
     ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
@@ -123,6 +137,14 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self.info_timings = info_timings
         if observation not in ("full", "text"):
             raise ConfigError(f"observation={observation!r}: use 'full' or 'text'")
+        if reward_scale not in REWARD_SCALES:
+            raise ConfigError(
+                f"reward_scale={reward_scale!r}: use one of {', '.join(REWARD_SCALES)}"
+            )
+        if wall_time_limit_s is not None and not wall_time_limit_s > 0:
+            raise ConfigError(f"wall_time_limit_s={wall_time_limit_s!r}: give seconds > 0, or None")
+        self.reward_scale = reward_scale
+        self.wall_time_limit_s = wall_time_limit_s
         self.observation = observation
         self.split = split
         self._split_cache: list[str] | None = None  # the split's task ids, read from disk once
@@ -144,6 +166,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._user_tool: Any = None
         self._steps = 0
         self._started = 0.0
+        self._env_seconds = 0.0  # the env's own time in this episode's steps
         self._done = False
         self._log: list[str] = []
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
@@ -180,6 +203,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._steps = 0
         self._done = False
         self._started = time.monotonic()
+        self._env_seconds = 0.0
         self._screenshot = np.zeros((*self.screenshot_shape, 3), dtype=np.uint8)
         text = task_prompt(task, self._max_steps, self.offered_tools)
         if task.official is not None:
@@ -289,21 +313,34 @@ class SWELancerEnv(gym.Env[Obs, Any]):
             info["action"] = parsed.type
             text, code, reward, terminated = self._dispatch(parsed, info)
         elapsed = time.monotonic() - self._started
-        truncated = not terminated and (
-            self._steps >= self._max_steps or elapsed >= self.task.limits.time_limit_s
-        )
+        self._env_seconds += time.perf_counter() - started
+        limits = {  # the first reached, in this order
+            "step limit": self._steps >= self._max_steps,
+            "time limit": self._env_seconds >= self.task.limits.time_limit_s,
+            "wall time limit": self.wall_time_limit_s is not None
+            and elapsed >= self.wall_time_limit_s,
+        }
+        reached = next((why for why, hit in limits.items() if hit), None)
+        truncated = not terminated and reached is not None
+        if terminated and self.reward_scale != "dollars" and "grade" in info:
+            grade = info["grade"]
+            reward = (
+                float(bool(grade.get("passed")))
+                if self.reward_scale == "binary"
+                else float(grade.get("earned", 0.0)) / float(grade.get("price") or 1.0)
+            )
         if "infra_error" in info:  # no verdict: the episode ends, but no reward was decided
             terminated, truncated = False, True
             info["truncated_by"] = "infra_error"
             text += "\n[episode truncated: the harness could not grade it (infra_error); retry it]"
         elif truncated:
-            why = "step limit" if self._steps >= self._max_steps else "time limit"
-            text += f"\n[episode truncated: {why} reached; nothing was submitted]"
-            info["truncated_by"] = why
+            text += f"\n[episode truncated: {reached} reached; nothing was submitted]"
+            info["truncated_by"] = reached
         self._done = terminated or truncated
         timings = info.pop("timings", {})
         timings["step_s"] = time.perf_counter() - started
         timings["elapsed_s"] = elapsed
+        timings["env_s"] = self._env_seconds
         self.timings = timings
         if self.info_timings:
             info["timings"] = dict(timings)

@@ -126,7 +126,8 @@ def run_episode(
         task_id=task.id,
         variant=task.variant,
         price=task.price,
-        earned=float(reward) if infra_error is None else 0.0,
+        # the dollars, whatever the env's reward scale
+        earned=float(grade.get("earned", reward)) if infra_error is None else 0.0,
         passed=bool(grade.get("passed", False)) and infra_error is None,
         steps=steps,
         seconds=round(time.perf_counter() - started, 3),

@@ -207,3 +207,54 @@ def test_an_infrastructure_error_truncates_the_episode_and_is_no_reward(
     finally:
         env.close()
         load_app.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("scale", "partial", "fixed", "reward"),
+    [
+        ("dollars", False, True, 300.0),
+        ("binary", False, True, 1.0),
+        ("binary", False, False, 0.0),
+        ("fraction", True, False, 0.5),  # test_health passes, test_greeting fails
+        ("fraction", False, True, 1.0),
+    ],
+)
+def test_the_reward_scale(mini_task: Task, scale: str, partial: bool, fixed: bool, reward: float) -> None:  # fmt: skip
+    env = SWELancerEnv(task_id="mini-greeting", reward_scale=scale, partial_credit=partial)
+    try:
+        env.reset()
+        word = "hello" if fixed else "hallo"
+        env.step({"type": "shell", "command": f"sed -i s/helo/{word}/ greeting.py"})
+        _obs, got, terminated, _, info = env.step({"type": "submit"})
+        assert terminated and got == reward
+        assert info["grade"]["earned"] == (300.0 if fixed else 150.0 if partial else 0.0)
+    finally:
+        env.close()
+    with pytest.raises(ConfigError, match="reward_scale"):
+        SWELancerEnv(task_id="mini-greeting", reward_scale="cents")
+
+
+def test_the_time_limit_counts_the_envs_time_not_the_policys(mini_task: Task) -> None:
+    import time
+
+    toml = mini_task.folder / "task.toml"  # type: ignore[operator]
+    toml.write_text(toml.read_text() + "\n[limits]\ntime_limit_s = 3\n")
+    env = SWELancerEnv(task_id="mini-greeting")
+    try:
+        env.reset()
+        time.sleep(3.5)  # the policy thinking: not the env's time
+        _obs, _r, _term, truncated, _info = env.step({"type": "shell", "command": "true"})
+        assert not truncated
+        _obs, _r, _term, truncated, info = env.step({"type": "shell", "command": "sleep 3.2"})
+        assert truncated and info["truncated_by"] == "time limit"
+        assert env.timings["env_s"] >= 3.0
+    finally:
+        env.close()
+    env = SWELancerEnv(task_id="mini-greeting", wall_time_limit_s=1.0)
+    try:
+        env.reset()
+        time.sleep(1.2)
+        _obs, _r, _term, truncated, info = env.step({"type": "shell", "command": "true"})
+        assert truncated and info["truncated_by"] == "wall time limit"
+    finally:
+        env.close()

@@ -33,7 +33,11 @@ from swelancer_env.evaluation.records import EpisodeResult
 
 __all__ = ["EpisodeWatch", "classify", "watch"]
 
-_TRUNCATED_BY = {"step limit": "max_steps", "time limit": "time_limit"}
+_TRUNCATED_BY = {
+    "step limit": "max_steps",
+    "time limit": "time_limit",
+    "wall time limit": "wall_time_limit",
+}
 
 
 @dataclass

@@ -198,3 +198,21 @@ def test_serve_refuses_bad_settings(capsys: pytest.CaptureFixture[str], tmp_path
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 2 and "'docker' backend: chromium" in proc.stderr
+
+
+def test_the_servers_reward_scale_reaches_the_client() -> None:
+    s = Server("--max-sessions", "1", "--reward-scale", "binary")
+    try:
+        task = MANAGER[0]
+        env = RemoteEnv(s.url)
+        try:
+            env.reset(options={"task_id": task.id})
+            _obs, reward, terminated, truncated, info = env.step(
+                {"type": "choose_proposal", "proposal_id": task.correct_proposal}
+            )
+            assert (reward, terminated, truncated) == (1.0, True, False)
+            assert info["grade"]["earned"] == task.price  # the dollars stay in the grade
+        finally:
+            env.close()
+    finally:
+        assert s.stop() == 0
