@@ -18,6 +18,7 @@ import gymnasium as gym
 import numpy as np
 
 from swelancer_env import actions as A
+from swelancer_env.async_env import AsyncEnvMethods
 from swelancer_env.backends import DEFAULT_BACKEND, BackendConfig, make_backend
 from swelancer_env.errors import ConfigError, EpisodeError, SubmissionTooLarge
 from swelancer_env.grading.grader import Grader
@@ -43,7 +44,7 @@ Obs = dict[str, Any]
 REWARD_SCALES = ("dollars", "binary", "fraction")
 
 
-class SWELancerEnv(gym.Env[Obs, Any]):
+class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
     """A freelance software job: fix the app (IC SWE) or choose a proposal (SWE Manager).
 
     A submission ends the episode with ``terminated=True`` and the reward it earned. When the
@@ -255,6 +256,7 @@ class SWELancerEnv(gym.Env[Obs, Any]):
         self._end_episode()
         self._grader.close()
         self._closed = True
+        self._end_async_pool()
 
     def interrupt(self) -> None:
         """Cut a running ``step`` short from another thread (a server whose client left): the

@@ -30,6 +30,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from swelancer_env.async_env import AsyncEnvMethods
 from swelancer_env.errors import (
     ConfigError,
     EpisodeError,
@@ -68,7 +69,7 @@ _ERRORS: dict[str, type[Exception]] = {
 }
 
 
-class RemoteEnv(gym.Env[dict[str, Any], Any]):
+class RemoteEnv(AsyncEnvMethods, gym.Env[dict[str, Any], Any]):
     """One session on a server; its env is made there with the server's settings.
 
     Args:
@@ -181,6 +182,7 @@ class RemoteEnv(gym.Env[dict[str, Any], Any]):
         return self._call({"type": "state"})
 
     def close(self) -> None:
+        self._end_async_pool()
         if self._closed:
             return
         self._closed = True

@@ -1,0 +1,90 @@
+"""The async API: one event loop drives several episodes at once, each in order, locally and on
+the server, and leaves no thread behind."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from pathlib import Path
+
+from swelancer_env.env import SWELancerEnv
+from swelancer_env.tasks import list_tasks
+
+sys.path.insert(0, str(Path(__file__).parent / "serving"))
+from serve_kit import Server  # noqa: E402
+
+MANAGER = sorted((t for t in list_tasks() if t.variant == "swe_manager"), key=lambda t: t.id)
+NAP = 1.5  # seconds each episode's command sleeps
+
+
+def _env_threads() -> int:
+    return sum(t.name.startswith("swelancer-env") for t in threading.enumerate())
+
+
+async def _episode(env, task, n: int, naps: list) -> tuple[str, float, bool]:  # type: ignore[no-untyped-def]
+    await env.areset(options={"task_id": task.id})
+    await env.astep({"type": "shell", "command": f"echo {n} > mine.txt"})
+    start = time.monotonic()
+    obs, *_ = await env.astep({"type": "shell", "command": f"sleep {NAP}; cat mine.txt"})
+    naps.append((start, time.monotonic()))
+    _obs, reward, terminated, _, _info = await env.astep(
+        {"type": "choose_proposal", "proposal_id": task.correct_proposal}
+    )
+    return obs["output"].strip(), reward, terminated
+
+
+def test_one_loop_drives_several_episodes_at_once_each_in_order() -> None:
+    before = _env_threads()
+    envs = [SWELancerEnv() for _ in range(3)]
+    naps: list[tuple[float, float]] = []
+
+    async def main() -> list[tuple[str, float, bool]]:
+        try:
+            return await asyncio.gather(
+                *(_episode(env, MANAGER[n % len(MANAGER)], n, naps) for n, env in enumerate(envs))
+            )
+        finally:
+            await asyncio.gather(*(env.aclose() for env in envs))
+
+    results = asyncio.run(main())
+    for n, (text, reward, terminated) in enumerate(results):
+        assert text == str(n) and terminated and reward == MANAGER[n % len(MANAGER)].price
+    # the three naps ran at the same time: each began before any ended
+    assert max(start for start, _ in naps) < min(end for _, end in naps), naps
+    assert _env_threads() == before  # aclose ended each env's thread
+
+
+def test_a_sync_close_ends_the_envs_thread_too() -> None:
+    before = _env_threads()
+    env = SWELancerEnv()
+    asyncio.run(env.areset(options={"task_id": MANAGER[0].id}))
+    assert _env_threads() == before + 1
+    env.close()
+    time.sleep(0.2)
+    assert _env_threads() == before
+
+
+def test_the_server_client_has_the_async_api_too() -> None:
+    from swelancer_env.serving.client import RemoteEnv
+
+    s = Server("--max-sessions", "2")
+    try:
+        envs = [RemoteEnv(s.url) for _ in range(2)]
+        naps: list[tuple[float, float]] = []
+
+        async def main() -> list[tuple[str, float, bool]]:
+            try:
+                return await asyncio.gather(
+                    *(_episode(env, MANAGER[n], n, naps) for n, env in enumerate(envs))
+                )
+            finally:
+                await asyncio.gather(*(env.aclose() for env in envs))
+
+        results = asyncio.run(main())
+        assert [r[0] for r in results] == ["0", "1"]
+        assert [r[1] for r in results] == [MANAGER[0].price, MANAGER[1].price]
+        assert max(start for start, _ in naps) < min(end for _, end in naps), naps
+    finally:
+        assert s.stop() == 0
