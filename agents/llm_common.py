@@ -7,14 +7,25 @@ is expected; ``max_idle_replies`` of them in a row end the episode as the agent'
 :mod:`swelancer_env.llm.client` says: a context overflow or a refused prompt is the agent's
 failure, an endpoint that failed an infrastructure error, a refused key or model a config error
 that stops an evaluation. Out of model calls, the agent submits an IC job as it stands and
-leaves a manager job unanswered, with ``stop_reason = "max_turns"``."""
+leaves a manager job unanswered, with ``stop_reason = "max_turns"``.
+
+Context management (``context``): ``"trim"`` (the default) drops the oldest turns when the
+messages go over ``context_tokens`` (:func:`trim_context`), and the agents show one screenshot at
+a time, replacing older ones with a line of text. Both rewrite what the model saw before, so a
+turn's prompt is then no longer the previous prompt plus its completion plus the new observation.
+``"append_only"`` never rewrites an earlier message: messages are only appended, older
+screenshots stay, and when the messages go over ``context_tokens`` the episode ends before the
+call, as the agent's failure, with stop reason ``context_full`` (:class:`AgentStopped`), rather
+than with history rewritten. Use it with ``token_ids`` (tokens in, tokens out: the record of each
+call keeps the prompt's and the completion's token ids, see :mod:`swelancer_env.llm.client`), so
+that turn t's prompt ids start with turn t-1's prompt ids and completion ids."""
 
 from __future__ import annotations
 
 import base64
 import io
 import json
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,6 +70,16 @@ class LLMOptions(BaseModel):
     vision: bool = False
     logprobs: bool = False
     top_logprobs: int = Field(0, ge=0, le=20)
+    token_ids: bool = Field(
+        False,
+        description="ask the endpoint for the prompt's and completion's token ids (vLLM's "
+        "return_token_ids) and keep them in each call's record",
+    )
+    context: Literal["trim", "append_only"] = Field(
+        "trim",
+        description="trim: drop old turns over the budget; append_only: never rewrite earlier "
+        "turns, end the episode (stop reason context_full) when the budget is spent",
+    )
     max_retries: int = Field(4, ge=0)
     timeout: float = Field(300.0, gt=0)
     prices: str | None = None  # a price file; default: the built-in table
@@ -179,6 +200,7 @@ class LLMAgentBase:
             prices=prices,
             logprobs=self.options.logprobs,
             top_logprobs=self.options.top_logprobs,
+            token_ids=self.options.token_ids,
         )
         self.model = self.options.model
         self.messages: list[dict[str, Any]] = []
@@ -203,9 +225,21 @@ class LLMAgentBase:
 
         Raises:
             ModelCallError: the call gave no reply (it is recorded all the same).
+            AgentStopped: with ``context="append_only"``, the messages are over the budget
+                (stop reason ``context_full``); no call is made.
         """
+        if self.append_only:
+            used = estimate_tokens(self.messages)
+            if used > self.options.context_tokens:
+                raise AgentStopped(
+                    f"the conversation is over the context budget ({used} > "
+                    f"{self.options.context_tokens} estimated tokens) and context='append_only' "
+                    "never rewrites earlier turns; the episode ends as the agent's failure",
+                    "context_full",
+                )
         self.turns += 1
-        trim_context(self.messages, self.options.context_tokens)
+        if not self.append_only:
+            trim_context(self.messages, self.options.context_tokens)
         try:
             response, record = self.client.complete(
                 [dict(m) for m in self.messages],
@@ -222,6 +256,11 @@ class LLMAgentBase:
         if not response.choices:
             return None
         return response.choices[0].message
+
+    @property
+    def append_only(self) -> bool:
+        """Whether earlier messages are never rewritten (``context="append_only"``)."""
+        return self.options.context == "append_only"
 
     @property
     def out_of_turns(self) -> bool:

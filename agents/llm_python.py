@@ -102,10 +102,11 @@ class LLMPythonAgent(LLMAgentBase):
     def _next_reply(self) -> None:
         if self._outputs or self._screenshot:
             content: Any = "\n\n".join(self._outputs) or "(no output)"
-            if self._screenshot is not None:
-                for m in self.messages:  # one image at a time
+            if self._screenshot is not None and not self.append_only:
+                for m in self.messages:  # one image at a time (append_only: all kept)
                     if isinstance(m.get("content"), list):
                         m["content"] = m["content"][0]["text"]
+            if self._screenshot is not None:
                 content = [{"type": "text", "text": content}, self._screenshot]
             self.messages.append({"role": "user", "content": content})
             self._outputs, self._screenshot = [], None

@@ -143,7 +143,8 @@ class LLMToolAgent(LLMAgentBase):
     def _show_screenshot(self, part: dict[str, Any]) -> None:
         # tool results carry no images in chat completions: the screenshot comes as a user
         # message; older screenshots become a line of text, so one image is sent at a time
-        for m in self.messages:
+        # (not with context="append_only", which never rewrites an earlier message)
+        for m in [] if self.append_only else self.messages:
             if isinstance(m.get("content"), list):
                 m["content"] = "[an earlier user tool screenshot, no longer shown]"
         self.messages.append(

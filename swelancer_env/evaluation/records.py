@@ -56,6 +56,8 @@ STOP_REASONS: dict[str, str] = {
     "model_error": "the model endpoint failed (5xx, timeouts, connection) after the retries",
     "harness_error": "the harness failed (reset, a step, grading)",
     "config_error": "the endpoint refused the run's settings (key, model, base URL, quota)",
+    "context_full": "the conversation filled the context budget with context='append_only', "
+    "which never rewrites earlier turns",
 }
 
 
@@ -116,6 +118,14 @@ class ModelCall(BaseModel):
     cost: float | None = None
     #: per generated token ``{"token", "logprob", "top_logprobs"}`` when asked with --logprobs
     logprobs: list[dict[str, Any]] | None = None
+    #: the prompt's token ids as the endpoint tokenized it (asked with ``token_ids``); None when
+    #: not asked or the endpoint did not return them (never made up)
+    prompt_token_ids: list[int] | None = None
+    #: the ids of the whole completion (text and tool calls), as generated; None as above
+    completion_token_ids: list[int] | None = None
+    #: one logprob per id of ``completion_token_ids`` (asked with logprobs too); None when the
+    #: endpoint gave none or not one per completion token
+    completion_logprobs: list[float] | None = None
     #: why the call failed after the client's retries (then ``response`` is None)
     error: str | None = None
 

@@ -1,6 +1,13 @@
 """One model call over the ``openai`` client, recorded: messages as sent, the response, tokens,
 latency, cost and (when asked) per-token logprobs.
 
+Tokens in, tokens out: with ``token_ids=True`` each request carries vLLM's ``return_token_ids``
+(and SGLang's ``return_prompt_token_ids``; both ``true``) in the body, and the record keeps
+``prompt_token_ids`` (vLLM: the response's top-level ``prompt_token_ids``; SGLang: the choice's),
+``completion_token_ids`` (the choice's ``token_ids``: the whole completion, tool-call tokens
+included) and, with ``logprobs=True`` too, ``completion_logprobs`` (one per completion id). An
+endpoint that returns no ids leaves them None: nothing is made up.
+
 Rate limits (429), server errors (5xx), timeouts and dropped connections are retried with
 backoff by the ``openai`` client itself (``max_retries``). A call that still fails raises one of
 these, each with the call's ``record`` and the ``stop_reason`` of the episode it ends::
@@ -210,6 +217,31 @@ def _usage(response: Any) -> TokenUsage:
     )
 
 
+#: the request fields that ask for token ids: vLLM (>= 0.10.2) reads ``return_token_ids``
+#: (ChatCompletionRequest in vllm/entrypoints/openai/protocol.py), SGLang reads both
+#: (python/sglang/srt/entrypoints/openai/protocol.py); each server ignores what it does not know
+TOKEN_ID_REQUEST = {"return_token_ids": True, "return_prompt_token_ids": True}
+
+
+def _ids(value: Any) -> list[int] | None:
+    if isinstance(value, list) and all(type(v) is int for v in value):
+        return list(value)
+    return None
+
+
+def token_ids(dumped: dict[str, Any]) -> tuple[list[int] | None, list[int] | None]:
+    """``(prompt ids, completion ids)`` of a dumped chat completion, each None when absent.
+
+    vLLM puts ``prompt_token_ids`` on the response and ``token_ids`` on each choice; SGLang puts
+    both on the choice. Either shape is read."""
+    choices = dumped.get("choices") or []
+    choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+    prompt = _ids(dumped.get("prompt_token_ids"))
+    if prompt is None:
+        prompt = _ids(choice.get("prompt_token_ids"))
+    return prompt, _ids(choice.get("token_ids"))
+
+
 def _logprobs(response: Any) -> list[dict[str, Any]] | None:
     choice = response.choices[0] if getattr(response, "choices", None) else None
     lp = getattr(choice, "logprobs", None)
@@ -238,6 +270,8 @@ class ModelClient:
         timeout: seconds per request.
         prices: the price table (default: :data:`~swelancer_env.llm.prices.DEFAULT_PRICES`).
         logprobs: ask for per-token logprobs (``top_logprobs`` alternatives each) and keep them.
+        token_ids: ask for the prompt's and the completion's token ids (vLLM's
+            ``return_token_ids``, SGLang's too) and keep them (see the module's docstring).
     """
 
     def __init__(
@@ -251,6 +285,7 @@ class ModelClient:
         prices: PriceTable | None = None,
         logprobs: bool = False,
         top_logprobs: int = 0,
+        token_ids: bool = False,
     ):
         import openai
 
@@ -266,6 +301,7 @@ class ModelClient:
         self.prices = prices or PriceTable()
         self.logprobs = logprobs
         self.top_logprobs = top_logprobs
+        self.token_ids = token_ids
         self.client = openai.OpenAI(
             api_key=key,
             base_url=base_url,
@@ -290,9 +326,13 @@ class ModelClient:
             request["logprobs"] = True
             if self.top_logprobs:
                 request["top_logprobs"] = self.top_logprobs
+        extra = dict(TOKEN_ID_REQUEST) if self.token_ids else {}
+        sent: dict[str, Any] = dict(request)
+        if extra:  # fields the openai client does not know go in the body as they are
+            sent["extra_body"] = extra
         started = time.perf_counter()
         try:
-            response = self.client.chat.completions.create(**request)
+            response = self.client.chat.completions.create(**sent)
         except openai.APIError as e:
             kind, message = classify_api_error(
                 e,
@@ -303,7 +343,7 @@ class ModelClient:
             )
             record = ModelCall(
                 model=self.model,
-                request=redact_images(request),
+                request=redact_images({**request, **extra}),
                 latency_s=round(time.perf_counter() - started, 3),
                 cost=None,
                 error=message[:2000],
@@ -311,15 +351,28 @@ class ModelClient:
             raise kind(message, record) from e
         latency = time.perf_counter() - started
         usage = _usage(response)
+        dumped = response.model_dump(mode="json", exclude_none=True)
+        prompt_ids, completion_ids = token_ids(dumped) if self.token_ids else (None, None)
         record = ModelCall(
             model=self.model,
-            request=redact_images(request),
-            response=response.model_dump(mode="json", exclude_none=True),
+            request=redact_images({**request, **extra}),
+            response=dumped,
             usage=usage,
             latency_s=round(latency, 3),
             cost=self.prices.cost(self.model, usage),
             logprobs=_logprobs(response) if self.logprobs else None,
+            prompt_token_ids=prompt_ids,
+            completion_token_ids=completion_ids,
         )
+        if completion_ids is not None and record.logprobs is not None:
+            values = [e["logprob"] for e in record.logprobs]
+            if len(values) == len(completion_ids):  # one per completion token, or none
+                record.completion_logprobs = [float(v) for v in values]
+        if self.token_ids and record.response is not None:  # kept once, in the record's fields
+            record.response.pop("prompt_token_ids", None)
+            for choice in record.response.get("choices", []):
+                choice.pop("prompt_token_ids", None)
+                choice.pop("token_ids", None)
         if record.logprobs is not None and record.response is not None:
             for choice in record.response.get("choices", []):  # kept once, in `logprobs`
                 choice.pop("logprobs", None)

@@ -27,6 +27,25 @@ Example:
 From the command line, with a script file (see :func:`load_scripts` for its format)::
 
     python -m swelancer_env.llm.scripted_server --script replies.json --port 8765
+
+Token ids (tokens in, tokens out). Given a Hugging Face ``tokenizers`` file (``tokenizer=PATH``,
+``--tokenizer PATH``: a tokenizer.json), a request with vLLM's ``"return_token_ids": true`` (or
+SGLang's ``"return_prompt_token_ids": true``) gets vLLM's fields back: ``prompt_token_ids`` on
+the response, ``token_ids`` on the choice, usage counted from them, and with ``logprobs`` one
+logprob per completion token (``-((id % 10) + 1) / 20``: deterministic), tool-call tokens
+included. Both are tokenized with one fixed chat template (:data:`CHAT_TEMPLATE`)::
+
+    prompt     = for each message: "<|im_start|>" role "\n" body "<|im_end|>"
+                 then "<|im_start|>" "assistant\n"            (the generation prompt)
+    completion = body "<|im_end|>"
+    body       = the content's text (an image part is "<image>"), then for each tool call
+                 "<tool_call>" json.dumps({"name": name, "arguments": arguments}) "</tool_call>"
+                 (``arguments`` the JSON string as sent); a refusal's body is its text
+
+Each quoted piece is tokenized on its own and the ids joined, so message boundaries are token
+boundaries: an assistant message sent back as it came renders to exactly its completion's ids,
+and a conversation that only grows has prompts that only grow. Without a tokenizer, or without
+the request field, the server answers as it always did (no ids).
 """
 
 from __future__ import annotations
@@ -282,6 +301,60 @@ def _logprobs(text: str, top: int) -> list[dict[str, Any]]:
     return entries
 
 
+_START, _END = "<|im_start|>", "<|im_end|>"
+_CALL_OPEN, _CALL_CLOSE = "<tool_call>", "</tool_call>"
+_IMAGE = "<image>"
+#: the markers of the fixed chat template (see the module's docstring)
+CHAT_TEMPLATE: dict[str, str] = {
+    "start": _START,
+    "end": _END,
+    "tool_call_open": _CALL_OPEN,
+    "tool_call_close": _CALL_CLOSE,
+    "image": _IMAGE,
+}
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        out = []
+        for part in content:
+            if isinstance(part, dict) and part.get("type") == "image_url":
+                out.append(_IMAGE)
+            elif isinstance(part, dict) and isinstance(part.get("text"), str):
+                out.append(part["text"])
+        return "".join(out)
+    return ""
+
+
+def _body_pieces(content: Any, tool_calls: Any) -> list[str]:
+    """The body of a message in the chat template, as the pieces tokenized one by one."""
+    pieces = [_content_text(content)]
+    for call in tool_calls or []:
+        function = call.get("function", {}) if isinstance(call, dict) else {}
+        blob = json.dumps({"name": function.get("name"), "arguments": function.get("arguments")})
+        pieces.append(_CALL_OPEN + blob + _CALL_CLOSE)
+    return [p for p in pieces if p]
+
+
+def _prompt_pieces(messages: list[Any]) -> list[str]:
+    pieces: list[str] = []
+    for m in messages:
+        if not isinstance(m, dict):
+            continue
+        pieces += [_START, f"{m.get('role')}\n"]
+        pieces += _body_pieces(m.get("content"), m.get("tool_calls"))
+        pieces.append(_END)
+    return pieces + [_START, "assistant\n"]
+
+
+def completion_text(content: str | None, tool_calls: list[dict[str, Any]] | None) -> str:
+    """What a completion's ids decode to: its body and the end marker (tool calls in the
+    ``{"function": {"name", "arguments"}}`` shape of the API)."""
+    return "".join(_body_pieces(content, tool_calls)) + _END
+
+
 @dataclass
 class _Conversation:
     script: int
@@ -315,6 +388,8 @@ class ScriptedOpenAIServer:
         model: the model listed by ``GET /v1/models``.
         host: the loopback address to bind ("127.0.0.1" or "localhost"); nothing else is allowed.
         port: the port; 0 picks a free one.
+        tokenizer: a Hugging Face ``tokenizers`` file (tokenizer.json): requests asking for
+            token ids (vLLM's ``return_token_ids``) get them (see the module's docstring).
 
     Attributes:
         requests: (a property) a copy of the requests received so far, each a dict with ``path``,
@@ -334,6 +409,7 @@ class ScriptedOpenAIServer:
         model: str = "scripted-model",
         host: str = "127.0.0.1",
         port: int = 0,
+        tokenizer: str | os.PathLike[str] | None = None,
     ) -> None:
         if host not in _LOOPBACK:
             raise ConfigError(
@@ -342,6 +418,18 @@ class ScriptedOpenAIServer:
             )
         self.scripts = _as_scripts(scripts)
         self.model = model
+        self.tokenizer: Any = None
+        if tokenizer is not None:
+            try:
+                from tokenizers import Tokenizer
+            except ImportError as err:  # pragma: no cover - an optional dependency
+                raise ConfigError(
+                    "--tokenizer needs the `tokenizers` package: pip install tokenizers"
+                ) from err
+            try:
+                self.tokenizer = Tokenizer.from_file(str(tokenizer))
+            except Exception as err:
+                raise ConfigError(f"{tokenizer}: not a tokenizers file ({err})") from err
         self._address = (_LOOPBACK[host], port)
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
@@ -524,10 +612,18 @@ class ScriptedOpenAIServer:
             "finish_reason": "tool_calls" if tool_calls else "stop",
             "logprobs": None,
         }
+        wants_ids = (
+            body.get("return_token_ids") is True or body.get("return_prompt_token_ids") is True
+        )
+        ids = self._token_ids(reply, body, tool_calls) if wants_ids else None
         if body.get("logprobs") is True:
             top = body.get("top_logprobs")
             top = min(max(top, 0), 20) if isinstance(top, int) else 0
-            if reply.refusal is None:
+            if ids is not None:
+                entries = self._id_logprobs(ids[1], top)
+                key = "content" if reply.refusal is None else "refusal"
+                choice["logprobs"] = {"content": None, "refusal": None, key: entries}
+            elif reply.refusal is None:
                 choice["logprobs"] = {
                     "content": _logprobs(reply.content or "", top),
                     "refusal": None,
@@ -542,6 +638,9 @@ class ScriptedOpenAIServer:
             "completion_tokens_details": {"reasoning_tokens": 0},
             "prompt_tokens_details": {"cached_tokens": 0},
         }
+        if ids is not None:
+            usage["prompt_tokens"], usage["completion_tokens"] = len(ids[0]), len(ids[1])
+            choice["token_ids"] = ids[1]
         usage.update(reply.usage or {})
         if "total_tokens" not in (reply.usage or {}):
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -554,7 +653,54 @@ class ScriptedOpenAIServer:
             "choices": [choice],
             "usage": usage,
         }
+        if ids is not None:
+            completion["prompt_token_ids"] = ids[0]
         return _Answer(200, completion)
+
+    def _encode(self, pieces: list[str]) -> list[int]:
+        out: list[int] = []
+        for piece in pieces:
+            out += self.tokenizer.encode(piece, add_special_tokens=False).ids
+        return out
+
+    def _token_ids(
+        self, reply: Reply, body: dict[str, Any], tool_calls: list[dict[str, Any]]
+    ) -> tuple[list[int], list[int]] | None:
+        """``(prompt ids, completion ids)`` by the fixed chat template; None without a
+        tokenizer (then the answer has no ids, as an endpoint without the feature)."""
+        if self.tokenizer is None:
+            return None
+        prompt = self._encode(_prompt_pieces(body["messages"]))
+        text = reply.refusal if reply.refusal is not None else reply.content
+        completion = self._encode(_body_pieces(text, tool_calls) + [_END])
+        return prompt, completion
+
+    def _id_logprobs(self, ids: list[int], top: int) -> list[dict[str, Any]]:
+        """One entry per completion token: the token's text and ``-((id % 10) + 1) / 20``."""
+        entries = []
+        for token_id in ids:
+            token = self.tokenizer.decode([token_id], skip_special_tokens=False)
+            logprob = -((token_id % 10) + 1) / 20
+            alternatives = [
+                {"token": token, "logprob": logprob, "bytes": list(token.encode())},
+                *(
+                    {
+                        "token": f"<alt{k}>",
+                        "logprob": logprob - k,
+                        "bytes": list(f"<alt{k}>".encode()),
+                    }
+                    for k in range(1, top)
+                ),
+            ]
+            entries.append(
+                {
+                    "token": token,
+                    "logprob": logprob,
+                    "bytes": list(token.encode()),
+                    "top_logprobs": alternatives[:top],
+                }
+            )
+        return entries
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -610,6 +756,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--script", required=True, type=Path, help="a JSON file of scripts")
     parser.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
     parser.add_argument("--model", default="scripted-model", help="the model to list")
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        help="a tokenizers file (tokenizer.json): answer vLLM's return_token_ids with real ids",
+    )
     args = parser.parse_args(argv)
     try:
         scripts = load_scripts(args.script)
@@ -622,7 +773,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         done.set()
 
     signal.signal(signal.SIGTERM, on_signal)
-    with ScriptedOpenAIServer(scripts, model=args.model, port=args.port) as server:
+    try:
+        server = ScriptedOpenAIServer(
+            scripts, model=args.model, port=args.port, tokenizer=args.tokenizer
+        )
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with server:
         print(server.base_url, flush=True)
         try:
             while not done.wait(0.5):
