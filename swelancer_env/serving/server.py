@@ -5,8 +5,14 @@ messages ``{"type": "reset" | "step" | "state" | "close", "data": ...}``; every 
 one reply: ``{"type": "observation", "data": <payload>}`` (see :mod:`.wire`), ``{"type":
 "state", "data": {...}}`` or ``{"type": "error", "data": {"message": ..., "code": ...}}`` with
 OpenEnv's codes (``INVALID_JSON``, ``UNKNOWN_TYPE``, ``VALIDATION_ERROR``, ``EXECUTION_ERROR``,
-``CAPACITY_REACHED``, ``FACTORY_ERROR``, ``SESSION_ERROR``). ``GET /health``, ``/metadata`` and
-``/schema`` answer over HTTP.
+``CAPACITY_REACHED``, ``FACTORY_ERROR``, ``SESSION_ERROR``). ``GET /health``, ``/metadata``,
+``/schema`` and ``/openapi.json`` answer over HTTP.
+
+The HTTP routes of OpenEnv's contract are stateless, as OpenEnv's own: ``POST /reset`` takes a
+session slot, resets a fresh env, answers its first observation and closes it; ``POST /step``
+answers 409 (an HTTP request has no episode to step); ``GET /state`` answers the state of no
+episode; ``POST /mcp`` is MCP over JSON-RPC 2.0 (``initialize``, ``ping``, ``tools/list``; a
+``tools/call`` is refused: tools act on an episode, which lives on ``/ws``).
 
 The server answers only its own clients (:mod:`.gate`): a request from a web page (one with an
 ``Origin`` header) is refused unless ``allow_origins`` names its origin, and with a ``token``
@@ -44,11 +50,15 @@ from typing import Any
 from swelancer_env.errors import (
     ConfigError,
     EpisodeError,
-    InfrastructureError,
-    SWELancerError,
     TaskError,
 )
 from swelancer_env.serving.gate import Gate, check_origin_setting, check_token_setting
+from swelancer_env.serving.openapi import (
+    OBSERVATION_SCHEMA,
+    STATE_SCHEMA,
+    action_tools,
+    openapi_document,
+)
 from swelancer_env.serving.wire import (
     MAX_MESSAGE_BYTES,
     BadMessage,
@@ -102,6 +112,47 @@ class ServerConfig:
 
 def _error(message: str, code: str, **extra: Any) -> str:
     return json.dumps({"type": "error", "data": {"message": message, "code": code, **extra}})
+
+
+def _failure(e: BaseException) -> tuple[str, str, dict[str, Any]]:
+    """``(message, code, extra)`` of an env call that raised ``e``: what the caller can fix is a
+    VALIDATION_ERROR, the rest the harness's EXECUTION_ERROR."""
+    if isinstance(e, ConfigError | EpisodeError | TaskError | ValueError):
+        return str(e), "VALIDATION_ERROR", {"error": type(e).__name__}
+    return f"{type(e).__name__}: {e}", "EXECUTION_ERROR", {"error": type(e).__name__}
+
+
+def _reset_problem(data: Any) -> str | None:
+    """Why ``data`` is not reset's arguments, or None."""
+    if not isinstance(data, dict) or set(data) - set(RESET_KEYS):
+        extra = sorted(set(data) - set(RESET_KEYS)) if isinstance(data, dict) else data
+        return f"reset takes {', '.join(RESET_KEYS)}; not {str(extra)[:200]}"
+    seed = data.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        return f"reset's seed is an integer of 0 or more, or null; not {str(seed)[:100]!r}"
+    for key in ("task_id", "episode_id"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            return f"reset's {key} is a string or null; not {str(data[key])[:100]!r}"
+    return None
+
+
+#: HTTP statuses of the error codes, for the HTTP routes
+_HTTP_STATUS = {
+    "INVALID_JSON": 400,
+    "VALIDATION_ERROR": 422,
+    "SESSION_ERROR": 409,
+    "EXECUTION_ERROR": 500,
+    "CAPACITY_REACHED": 503,
+}
+#: MCP protocol versions this server speaks, newest first
+MCP_VERSIONS = ("2025-06-18", "2025-03-26", "2024-11-05")
+#: JSON-RPC 2.0 error codes
+_PARSE_ERROR, _INVALID_REQUEST, _METHOD_NOT_FOUND, _NO_EPISODE = -32700, -32600, -32601, -32000
+#: why HTTP cannot step (POST /step, tools/call)
+NO_EPISODE_OVER_HTTP = (
+    "HTTP requests are stateless, as OpenEnv's; open a session on /ws (RemoteEnv, OpenEnv's "
+    "client) to step an episode"
+)
 
 
 class _Capacity(Exception):
@@ -274,10 +325,12 @@ def _step(session: _Session, action: Any) -> dict[str, Any]:
 
 
 def build_app(config: ServerConfig) -> Any:
-    """The Starlette app (``/health``, ``/metadata``, ``/schema``, ``/ws``)."""
+    """The Starlette app (``/health``, ``/metadata``, ``/schema``, ``/openapi.json``, ``/ws``;
+    OpenEnv's stateless ``/reset``, ``/step``, ``/state`` and ``/mcp``) behind the :class:`Gate`."""
     try:
         from starlette.applications import Starlette
-        from starlette.responses import JSONResponse
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse, Response
         from starlette.routing import Route, WebSocketRoute
         from starlette.websockets import WebSocket, WebSocketDisconnect
     except ImportError:
@@ -292,6 +345,9 @@ def build_app(config: ServerConfig) -> Any:
     probe_shape = list(probe.screenshot_shape)
     observation = probe.observation
     probe.close()
+    tools = config.env_kwargs.get("tools")
+    document = openapi_document(tools)
+    mcp_tools = action_tools(tools)
 
     async def health(request: Any) -> Any:
         return JSONResponse(
@@ -321,9 +377,92 @@ def build_app(config: ServerConfig) -> Any:
                 "action": {
                     "ic_swe": tool_schemas("ic_swe"),
                     "swe_manager": tool_schemas("swe_manager"),
-                }
+                },
+                "observation": OBSERVATION_SCHEMA,
+                "state": STATE_SCHEMA,
             }
         )
+
+    async def openapi(request: Any) -> Any:
+        return JSONResponse(document)
+
+    async def body(request: Request) -> Any:
+        """The request's JSON body (None when empty); read no further than the message limit,
+        so that a huge body is refused before it is held whole. BadMessage when unreadable."""
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > config.max_message_bytes:
+                raise BadMessage(
+                    f"the request has over {config.max_message_bytes:,} bytes, this server's "
+                    "limit (serve --max-message-bytes); send less in one request"
+                )
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        if not raw.strip():
+            return None
+        return await read(raw)
+
+    def http_error(message: str, code: str, **extra: Any) -> Any:
+        return JSONResponse(
+            {"type": "error", "data": {"message": message, "code": code, **extra}},
+            status_code=_HTTP_STATUS.get(code, 500),
+        )
+
+    async def reset_http(request: Request) -> Any:
+        """OpenEnv's stateless reset: a fresh env in a slot of its own, reset, then closed."""
+        try:
+            data = await body(request)
+        except BadMessage as e:
+            return http_error(str(e), "INVALID_JSON")
+        data = {} if data is None else data
+        problem = _reset_problem(data)
+        if problem is not None:
+            return http_error(problem, "VALIDATION_ERROR")
+        try:
+            session = manager.open()
+        except _Capacity as e:
+            return http_error(str(e), "CAPACITY_REACHED", active_sessions=len(manager.sessions),
+                              max_sessions=config.max_sessions)  # fmt: skip
+        try:
+            payload = await run(session, _reset, session, config, data)
+        except Exception as e:  # noqa: BLE001 - told to the client, with its code
+            message, code, extra = _failure(e)
+            return http_error(message, code, **extra)
+        finally:  # the env goes before the answer: the slot is free when the client reads it
+            await asyncio.get_running_loop().run_in_executor(None, manager.close, session)
+        return JSONResponse(payload)
+
+    async def step_http(request: Request) -> Any:
+        return http_error(f"POST /step has no episode to step: {NO_EPISODE_OVER_HTTP}",
+                          "SESSION_ERROR")  # fmt: skip
+
+    async def state_http(request: Request) -> Any:
+        """The state of no episode: an HTTP request has none (episodes are on /ws)."""
+        return JSONResponse(
+            {"episode_id": None, "step_count": 0, "session_id": None, "task_id": None,
+             "done": False}
+        )  # fmt: skip
+
+    async def mcp(request: Request) -> Any:
+        """MCP over JSON-RPC 2.0. A body that is not a request still gets HTTP 200 with a
+        JSON-RPC error (OpenEnv's validator posts ``{}``); a notification gets 202."""
+        try:
+            message = await body(request)
+        except BadMessage as e:
+            return JSONResponse(_rpc_error(None, _PARSE_ERROR, f"Parse error: {e}"))
+        if isinstance(message, list):
+            return JSONResponse(_rpc_error(None, _INVALID_REQUEST,
+                                           "Invalid Request: batches are not supported; send "
+                                           "one JSON-RPC request per POST"))  # fmt: skip
+        problem = _rpc_problem(message)
+        if problem is not None:
+            rid = message.get("id") if isinstance(message, dict) else None
+            rid = rid if isinstance(rid, str | int) and not isinstance(rid, bool) else None
+            return JSONResponse(_rpc_error(rid, _INVALID_REQUEST, f"Invalid Request: {problem}"))
+        if "id" not in message:  # a notification (e.g. notifications/initialized): no answer
+            return Response(status_code=202)
+        return JSONResponse(_rpc_answer(message, mcp_tools))
 
     async def run(session: _Session, fn: Any, *args: Any) -> Any:
         if session.closed:
@@ -334,7 +473,7 @@ def build_app(config: ServerConfig) -> Any:
         finally:
             session.last_active = time.monotonic()
 
-    async def read(session: _Session, raw: str | bytes) -> Any:
+    async def read(raw: str | bytes) -> Any:
         """The message's JSON value; BadMessage when it is not one the server reads."""
         if len(raw) <= _INLINE_PARSE:
             return parse_message(raw, config.max_message_bytes)
@@ -342,7 +481,7 @@ def build_app(config: ServerConfig) -> Any:
 
     async def handle(session: _Session, raw: str | bytes) -> str | None:
         try:
-            message = await read(session, raw)
+            message = await read(raw)
         except BadMessage as e:
             log.info("session %s: %s", session.id[:8], e)  # the client's mistake: told, no trace
             return _error(str(e), "INVALID_JSON")
@@ -351,12 +490,9 @@ def build_app(config: ServerConfig) -> Any:
         kind, data = message.get("type", ""), message.get("data") or {}
         try:
             if kind == "reset":
-                if not isinstance(data, dict) or set(data) - set(RESET_KEYS):
-                    extra = sorted(set(data) - set(RESET_KEYS)) if isinstance(data, dict) else data
-                    return _error(
-                        f"reset takes {', '.join(RESET_KEYS)}; not {str(extra)[:200]}",
-                        "VALIDATION_ERROR",
-                    )
+                problem = _reset_problem(data)
+                if problem is not None:
+                    return _error(problem, "VALIDATION_ERROR")
                 payload = await run(session, _reset, session, config, data)
                 return json.dumps({"type": "observation", "data": payload})
             if kind == "step":
@@ -370,10 +506,9 @@ def build_app(config: ServerConfig) -> Any:
                 f"Unknown message type: {str(kind)[:100]!r}; use reset, step, state or close",
                 "UNKNOWN_TYPE",
             )
-        except (ConfigError, EpisodeError, TaskError, ValueError) as e:
-            return _error(str(e), "VALIDATION_ERROR", error=type(e).__name__)
-        except (InfrastructureError, SWELancerError, Exception) as e:  # noqa: BLE001
-            return _error(f"{type(e).__name__}: {e}", "EXECUTION_ERROR", error=type(e).__name__)
+        except Exception as e:  # noqa: BLE001 - told to the client, with its code
+            message, code, extra = _failure(e)
+            return _error(message, code, **extra)
 
     async def receive(websocket: WebSocket, inbox: asyncio.Queue[str | bytes]) -> None:
         """Read the client's messages into ``inbox`` until it goes away (then return), also
@@ -466,12 +601,68 @@ def build_app(config: ServerConfig) -> Any:
             Route("/health", health),
             Route("/metadata", metadata),
             Route("/schema", schema),
+            Route("/openapi.json", openapi),
+            Route("/reset", reset_http, methods=["POST"]),
+            Route("/step", step_http, methods=["POST"]),
+            Route("/state", state_http),
+            Route("/mcp", mcp, methods=["POST"]),
             WebSocketRoute("/ws", ws_endpoint),
         ],
         lifespan=lifespan,
     )
     inner.state.sessions = manager
     return Gate(inner, config.allow_origins, config.token)
+
+
+def _rpc_error(rid: Any, code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": rid}
+
+
+def _rpc_problem(message: Any) -> str | None:
+    """Why ``message`` is not a JSON-RPC 2.0 request (or notification), or None."""
+    if not isinstance(message, dict):
+        return 'a JSON-RPC request is an object: {"jsonrpc": "2.0", "method": ..., "id": ...}'
+    if message.get("jsonrpc") != "2.0":
+        return '"jsonrpc" must be "2.0"'
+    if not isinstance(message.get("method"), str):
+        return '"method" must be a string (initialize, ping, tools/list, tools/call)'
+    rid = message.get("id")
+    if "id" in message and (isinstance(rid, bool) or not isinstance(rid, str | int | None)):
+        return '"id" must be a string, an integer or null'
+    if "params" in message and not isinstance(message["params"], dict | list):
+        return '"params" must be an object'
+    return None
+
+
+def _rpc_answer(message: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answer to one MCP request over stateless HTTP: no method here acts on an episode."""
+    from swelancer_env import __version__
+
+    rid, method = message["id"], message["method"]
+    given = message.get("params")
+    params: dict[str, Any] = given if isinstance(given, dict) else {}
+    if method == "initialize":
+        asked = params.get("protocolVersion")
+        version = asked if asked in MCP_VERSIONS else MCP_VERSIONS[0]
+        result: dict[str, Any] = {
+            "protocolVersion": version,
+            "serverInfo": {"name": "swelancer-env", "version": __version__},
+            "capabilities": {"tools": {"listChanged": False}},
+            "instructions": "Lists the env's actions as tools; they act on an episode, which "
+            "lives in a session on /ws.",
+        }
+    elif method == "ping":
+        result = {}
+    elif method == "tools/list":
+        result = {"tools": tools}
+    elif method == "tools/call":
+        name = params.get("name")
+        return _rpc_error(rid, _NO_EPISODE, f"tools/call {str(name)[:100]!r}: tools act on an "
+                          f"episode and an HTTP request has none: {NO_EPISODE_OVER_HTTP}")  # fmt: skip
+    else:
+        return _rpc_error(rid, _METHOD_NOT_FOUND, f"Method not found: {method[:100]!r}; this "
+                          "server answers initialize, ping, tools/list and tools/call")  # fmt: skip
+    return {"jsonrpc": "2.0", "result": result, "id": rid}
 
 
 def serve(
