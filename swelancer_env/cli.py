@@ -606,6 +606,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_proxy(args: argparse.Namespace) -> int:
+    import signal
+
+    from swelancer_env.llm.proxy import TokenProxy
+
+    if not args.upstream.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"--upstream {args.upstream!r}: give the endpoint's base URL, e.g. http://127.0.0.1:8000/v1"
+        )
+    proxy = TokenProxy(args.upstream, args.log, host=args.host, port=args.port,
+                       logprobs=not args.no_logprobs)  # fmt: skip
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"proxy: {proxy.base_url} -> {args.upstream}, calls logged to {args.log}", flush=True)
+    try:
+        proxy.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proxy.close()
+    return 0
+
+
 def cmd_janitor(args: argparse.Namespace) -> int:
     from swelancer_env.backends.docker.sandbox import janitor
     from swelancer_env.sandbox.limits import remove_stale_groups
@@ -904,6 +926,22 @@ def build_parser() -> argparse.ArgumentParser:
         "one over twice this size closes the connection",
     )  # fmt: skip
     sv.set_defaults(func=cmd_serve)
+
+    px = sub.add_parser(
+        "proxy",
+        help="an OpenAI-compatible proxy that records each chat completion with its token ids",
+        description="Sits between any agent and an endpoint that returns token ids (vLLM, "
+        "SGLang): point the agent's base_url at it. Each chat completion is forwarded with the "
+        "token-id fields (and logprobs) asked for, answered back as it came, and logged as one "
+        "JSON line: the request, prompt and completion token ids, one logprob per completion "
+        "token, usage, latency, status.",
+    )  # fmt: skip
+    px.add_argument("--upstream", required=True, help="the endpoint's base URL (…/v1)")
+    px.add_argument("--log", required=True, help="the JSONL file calls are appended to")
+    px.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    px.add_argument("--port", type=int, default=8900, help="port (default 8900; 0: any free)")
+    px.add_argument("--no-logprobs", action="store_true", help="do not ask for logprobs")
+    px.set_defaults(func=cmd_proxy)
 
     j = sub.add_parser(
         "janitor",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from tokenizers import Tokenizer
 
 from swelancer_env.cli import main
 from swelancer_env.evaluation.records import EpisodeResult, ModelCall, StepRecord
@@ -25,28 +25,6 @@ from swelancer_env.llm.scripted_server import ScriptedOpenAIServer, completion_t
 from swelancer_env.tasks import load_task
 
 MANAGER_TASK = "tally-mgr-blank-merchant"
-README = Path(__file__).resolve().parents[2] / "README.md"
-SPECIALS = ["<|im_start|>", "<|im_end|>"]
-
-
-@pytest.fixture(scope="module")
-def tokenizer_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A byte-level BPE tokenizer trained on the README (a few kB of text), as tokenizer.json."""
-    text = README.read_text(encoding="utf-8")[:40_000]
-    assert len(text) > 3_000
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=600,
-        special_tokens=SPECIALS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    tok.train_from_iterator(text.splitlines(), trainer=trainer)
-    path = tmp_path_factory.mktemp("tok") / "tokenizer.json"
-    tok.save(str(path))
-    return path
 
 
 @pytest.fixture
