@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -116,6 +117,8 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
         reward_scale: str = "dollars",
         wall_time_limit_s: float | None = None,
     ):
+        #: the settings this env was made with (:meth:`fork` makes its copies with them)
+        self._settings = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(
                 f"render_mode {render_mode!r} is not supported; use one of "
@@ -265,6 +268,51 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
         sandbox = self.sandbox
         if sandbox is not None:
             sandbox.interrupt()
+
+    def fork(self, n: int = 1) -> list[SWELancerEnv]:
+        """``n`` independent copies of this episode as it stands, for group rollouts (GRPO)
+        from the same point: each a new env with this one's settings, the same task, a fresh
+        sandbox on the same backend whose tree holds this episode's change (every file as a
+        submission would carry it: the harness's diff, applied onto the task's starting state,
+        so nothing of the agent's tree is copied but its content), the same step count and env
+        time; the shell starts anew (its history, variables and background processes are not
+        carried), as does the user tool. Close each copy when done.
+
+        Raises:
+            EpisodeError: no episode, or it has ended.
+            SubmissionTooLarge: the change is over the task's diff limits.
+        """
+        if self.sandbox is None or self.task is None or self._done:
+            raise EpisodeError("fork() needs an episode under way: reset() first, before it ends")
+        if n < 1:
+            raise ConfigError(f"fork(n={n!r}): n is 1 or more")
+        task = self.task
+        diff = self.sandbox.diff(None, (task.limits.max_diff_bytes, task.limits.max_diff_files))
+        copies: list[SWELancerEnv] = []
+        try:
+            for _ in range(n):
+                twin = SWELancerEnv(**self._settings)
+                copies.append(twin)
+                twin._adopt(self, diff)
+        except BaseException:
+            for twin in copies:
+                twin.close()
+            raise
+        return copies
+
+    def _adopt(self, source: SWELancerEnv, diff: str) -> None:
+        """Become a copy of ``source``'s episode, its tree holding ``diff``."""
+        task = source.task
+        assert task is not None
+        self.task, self._offered = task, list(source._offered)
+        self.sandbox = self.backend_impl.sandbox(task)
+        self.sandbox.adopt(diff)
+        self._grader.warm_up(task)
+        self._steps, self._done, self._closed = source._steps, False, False
+        self._started, self._env_seconds = source._started, source._env_seconds
+        self._screenshot = source._screenshot.copy()
+        self._log = [*source._log, f"$ forked at step {source._steps}"]
+        self.np_random = copy.deepcopy(source.np_random)  # the same state, drawn apart
 
     def _end_episode(self) -> None:
         if self._user_tool is not None:

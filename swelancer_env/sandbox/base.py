@@ -76,6 +76,20 @@ class Sandbox(abc.ABC):
             SubmissionTooLarge: over ``limits`` (size in bytes, files changed).
         """
 
+    def adopt(self, diff: str) -> None:
+        """Put another episode's change (``diff``, as :meth:`diff` gives it) on this sandbox's
+        fresh tree, before the agent's first command (what :meth:`SWELancerEnv.fork` does).
+
+        Raises:
+            SandboxError: the diff does not apply.
+        """
+        from swelancer_env.errors import SandboxError
+        from swelancer_env.sandbox.worktree import apply_patch
+
+        error = apply_patch(self.tree, diff)
+        if error:
+            raise SandboxError(f"the episode's change did not apply to the fork's tree: {error}")
+
     def interrupt(self) -> None:
         """Kill the command the shell runs now (not the shell), so that a step running it
         returns at once, as after its timeout. Safe from any thread: it reads ``/proc`` (or

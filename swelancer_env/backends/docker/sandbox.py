@@ -372,6 +372,13 @@ class DockerSandbox(Sandbox):
             raise SubmissionTooLarge(problem)
         return diff_tree(self.tree, self.private_git, paths, limits, self.quota.limits)
 
+    def adopt(self, diff: str) -> None:
+        """As :meth:`Sandbox.adopt`; what it wrote is handed to the shell's user, as the rest
+        of the tree."""
+        super().adopt(diff)
+        if os.geteuid() == 0:
+            _chown_tree(self.tree, self._uid)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _oom_count(self) -> int:
