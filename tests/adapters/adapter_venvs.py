@@ -1,0 +1,94 @@
+"""Venvs with an RL framework and this project, for the adapter tests: cached across runs under
+~/.cache/swelancer-env/<name>-venv-<version>, built aside and renamed into place (as
+tests/serving/serve_kit.py does for OpenEnv). The tests run their scripts there by subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+VERIFIERS_VERSION = "0.3.1"
+SKYRL_GYM_VERSION = "0.4.0"
+
+
+def _cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
+
+
+def _usable(venv: Path, check: str) -> bool:
+    python = venv / "bin" / "python"
+    if not python.exists():
+        return False
+    # the framework imports, and swelancer_env is this checkout's (an editable install)
+    code = f"{check}\nimport swelancer_env, sys; print(swelancer_env.__file__)"
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
+    return proc.returncode == 0 and proc.stdout.strip().startswith(str(ROOT))
+
+
+def framework_venv(name: str, requirement: str, version: str, check: str) -> Path:
+    """A venv with ``requirement`` (from PyPI) and this project (``pip install -e``), cached as
+    ``<name>-venv-<version>``; ``check``: Python that must run in it. Fails the test, with pip's
+    message, when it cannot be built (no PyPI)."""
+    cache = _cache()
+    venv = cache / f"{name}-venv-{version}"
+    if _usable(venv, check):
+        return venv
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, capture_output=True)
+        pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
+               "--disable-pip-version-check"]  # fmt: skip
+        # one resolve: the framework's requirements and this project's together
+        args = [requirement, "-e", str(ROOT)]
+        proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
+                        pytrace=False)  # fmt: skip
+        shutil.rmtree(venv, ignore_errors=True)
+        try:
+            tmp.rename(venv)
+        except OSError:  # another run got there first
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if not _usable(venv, check):
+        pytest.fail(f"the venv {venv} was built but `{check}` fails in it", pytrace=False)
+    return venv
+
+
+def verifiers_venv() -> Path:
+    return framework_venv(
+        "verifiers", f"verifiers=={VERIFIERS_VERSION}", VERIFIERS_VERSION, "import verifiers"
+    )
+
+
+def skyrl_venv() -> Path:
+    return framework_venv(
+        "skyrl-gym", f"skyrl-gym=={SKYRL_GYM_VERSION}", SKYRL_GYM_VERSION, "import skyrl_gym"
+    )
+
+
+def run_script(venv: Path, script: str, *args: str, timeout: float = 600) -> str:
+    """Run ``script`` (Python source) with the venv's interpreter; its stdout, or a failed test
+    with its output."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script, *args],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.fail(
+            f"the script failed ({proc.returncode}):\n--- stdout\n{proc.stdout[-4000:]}\n"
+            f"--- stderr\n{proc.stderr[-6000:]}",
+            pytrace=False,
+        )
+    return proc.stdout
