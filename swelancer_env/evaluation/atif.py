@@ -85,6 +85,8 @@ class _Metrics(_Atif):
     completion_tokens: int | None = None
     cached_tokens: int | None = None
     cost_usd: float | None = None
+    prompt_token_ids: list[int] | None = None
+    completion_token_ids: list[int] | None = None
     logprobs: list[float] | None = None
     extra: dict[str, Any] | None = None
 
@@ -237,11 +239,27 @@ def _metrics(calls: list[ModelCall]) -> _Metrics | None:
         extra["logprob_tokens"] = tokens
     if None in costs:
         extra["cost_unknown_for"] = sorted({c.model for c in calls if c.cost is None})
+    # token ids (tokens in, tokens out): ATIF's fields hold one call's; a step of several calls
+    # keeps each call's in extra
+    prompt_ids = completion_ids = None
+    with_ids = [c for c in calls if c.completion_token_ids is not None]
+    if len(calls) == 1 and with_ids:
+        prompt_ids, completion_ids = calls[0].prompt_token_ids, calls[0].completion_token_ids
+        if calls[0].completion_logprobs is not None:  # one per completion id
+            logprobs = list(calls[0].completion_logprobs)
+    elif with_ids:
+        extra["calls_token_ids"] = [
+            {"prompt_token_ids": c.prompt_token_ids, "completion_token_ids": c.completion_token_ids,
+             "logprobs": c.completion_logprobs}
+            for c in calls
+        ]  # fmt: skip
     return _Metrics(
         prompt_tokens=sum(c.usage.prompt for c in calls),
         completion_tokens=sum(c.usage.completion for c in calls),
         cached_tokens=sum(c.usage.cached for c in calls),
         cost_usd=None if None in costs else sum(c for c in costs if c is not None),
+        prompt_token_ids=prompt_ids,
+        completion_token_ids=completion_ids,
         logprobs=logprobs or None,
         extra=extra,
     )

@@ -127,6 +127,22 @@ def test_an_episode_records_token_ids_with_the_prefix_property(
     assert tok.decode(calls[-1].prompt_token_ids or [], skip_special_tokens=False).endswith(
         "<|im_start|>assistant\n"
     )
+    # the ATIF export carries them in its metrics' own fields, one call per agent step
+    from swelancer_env.evaluation.atif import trajectory_to_atif
+
+    assert result.trajectory is not None
+    doc = trajectory_to_atif(out / result.trajectory)
+    exported: list[tuple] = []  # (prompt ids, completion ids, logprobs) of each call, in order
+    for step in doc["steps"]:
+        m = step.get("metrics") or {}
+        if "completion_token_ids" in m:  # a step of one call: ATIF's own fields
+            exported.append((m["prompt_token_ids"], m["completion_token_ids"], m["logprobs"]))
+        for c in (m.get("extra") or {}).get("calls_token_ids", []):  # a step of several
+            exported.append((c["prompt_token_ids"], c["completion_token_ids"], c["logprobs"]))
+    assert exported == [
+        (c.prompt_token_ids, c.completion_token_ids, c.completion_logprobs) for c in calls
+    ]
+    assert any("completion_token_ids" in (s.get("metrics") or {}) for s in doc["steps"])
 
 
 def test_append_only_stops_the_episode_when_the_budget_is_spent(
