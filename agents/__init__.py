@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
+import sys
 from typing import Any
 
 from swelancer_env.errors import ConfigError
@@ -34,6 +36,10 @@ def agent_class(spec: str) -> type:
             "class as package.module:Class"
         )
     module_name, _, cls_name = target.partition(":")
+    if spec not in AGENTS and os.getcwd() not in sys.path and "" not in sys.path:
+        # the current folder is importable, as ``python -m`` makes it: an agent of one's own
+        # is found from its folder without PYTHONPATH (the console script's path lacks it)
+        sys.path.append(os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as e:
