@@ -9,9 +9,7 @@ __all__ = ["task_prompt"]
 _IC = """\
 You are a freelance software engineer. You took this job for ${price:,.0f}:
 
-# {title}
-
-{issue}
+{heading}{issue}
 
 The app's code is your shell's working directory (`pwd` shows it; file edits take paths relative
 to it): a git repository at the state the reporter saw. Find the cause and change the code so
@@ -25,9 +23,7 @@ _MANAGER = """\
 You are the engineering manager for a freelance job worth ${price:,.0f}. Read the issue and the
 freelancers' proposals, and choose the one that best fixes it.
 
-# {title}
-
-{issue}
+{heading}{issue}
 
 The app's code is your shell's working directory, at the state the reporter saw. Actions:
 {actions}. End with `choose_proposal` and a proposal id: you earn the ${price:,.0f} if your
@@ -72,10 +68,12 @@ def task_prompt(task: Task, max_steps: int, tools: list[str] | None = None) -> s
     tools = offered_tools(
         task.variant, None if tools is None else [t for t in tools if t in _ACTIONS]
     )
+    issue = task.issue.strip()
     fields = {
         "price": task.price,
-        "title": task.title,
-        "issue": task.issue.strip(),
+        # the title once: an issue that opens with its own heading keeps it, alone
+        "heading": "" if issue.startswith("# ") else f"# {task.title}\n\n",
+        "issue": issue,
         "max_steps": max_steps,
         "paths": ", ".join(task.acceptable_paths),
         "actions": _actions(tools),
