@@ -401,8 +401,9 @@ SETTLE_SLICE_MS = 250
 #: the page's side of "settled" (an init script): ``__swelancerSettle(horizonMs)`` is how long
 #: nothing has changed in the document, or -1 while something may still change it before the
 #: horizon: a timer or an interval due by then, an animation frame or idle callback asked for,
-#: a running animation or transition, a document still loading. Network traffic is counted by
-#: the harness (:class:`_Traffic`), which sees every request, scripts and images included.
+#: a running animation or transition, a document still loading, a fetch or XHR of the page's
+#: own still open. All network traffic is counted by the harness too (:class:`_Traffic`), which
+#: sees every request, scripts and images included, but learns of one a moment after it starts.
 SETTLE_JS = """(() => {
   if (window.__swelancerSettle) return;
   const w = window, clock = () => performance.now();
@@ -441,10 +442,35 @@ SETTLE_JS = """(() => {
     };
     w.cancelIdleCallback = function (id) { idles.delete(id); return cic.call(w, id); };
   }
+  // requests the page's code made, seen as it makes them (the harness's count of the traffic
+  // learns of a request a moment later)
+  let fetching = 0;
+  const settle = () => { fetching--; touch(); };
+  const realFetch = w.fetch;
+  if (realFetch) {
+    w.fetch = function (...args) {
+      fetching++;
+      touch();
+      try {
+        const p = realFetch.apply(this, args);
+        p.then(settle, settle);
+        return p;
+      } catch (e) { settle(); throw e; }
+    };
+  }
+  const send = w.XMLHttpRequest && w.XMLHttpRequest.prototype.send;
+  if (send) {
+    w.XMLHttpRequest.prototype.send = function (...args) {
+      fetching++;
+      touch();
+      this.addEventListener('loadend', settle, {once: true});
+      try { return send.apply(this, args); } catch (e) { settle(); throw e; }
+    };
+  }
   new MutationObserver(touch).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   w.__swelancerSettle = (horizon) => {
     const until = clock() + horizon;
-    if (document.readyState !== 'complete' || frames.size || idles.size) return -1;
+    if (document.readyState !== 'complete' || frames.size || idles.size || fetching > 0) return -1;
     for (const due of timers.values()) if (due <= until) return -1;
     for (const every of intervals.values()) if (every <= horizon) return -1;
     if (document.getAnimations && document.getAnimations().some((a) => a.playState === 'running')) return -1;
