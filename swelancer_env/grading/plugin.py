@@ -458,6 +458,21 @@ SETTLE_JS = """(() => {
       } catch (e) { settle(); throw e; }
     };
   }
+  // and reading an answer's body (the fetch settles at its headers; the page waits for more)
+  const R = w.Response && w.Response.prototype;
+  for (const name of ['json', 'text', 'arrayBuffer', 'blob', 'formData']) {
+    const read = R && R[name];
+    if (!read) continue;
+    R[name] = function (...args) {
+      fetching++;
+      touch();
+      try {
+        const p = read.apply(this, args);
+        p.then(settle, settle);
+        return p;
+      } catch (e) { settle(); throw e; }
+    };
+  }
   const send = w.XMLHttpRequest && w.XMLHttpRequest.prototype.send;
   if (send) {
     w.XMLHttpRequest.prototype.send = function (...args) {

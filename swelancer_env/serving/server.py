@@ -273,8 +273,13 @@ class SessionManager:
             self.closing.pop(session.id, None)
 
     def close_all(self) -> None:
+        """Close every env before the server exits: the live sessions' at once, and those
+        still closing (a client that left just before) waited for, so that none is cut off
+        halfway and leaves its folders behind."""
         for session in list(self.sessions.values()):
             self.close(session, force=True)
+        for session in list(self.closing.values()):
+            _close_env(session)  # waits for a close under way (its lock); closing twice is safe
 
 
 def _interrupt(env: Any) -> None:
