@@ -402,7 +402,8 @@ SETTLE_SLICE_MS = 250
 #: nothing has changed in the document, or -1 while something may still change it before the
 #: horizon: a timer or an interval due by then, an animation frame or idle callback asked for,
 #: a running animation or transition, a document still loading, a fetch or XHR of the page's
-#: own still open. All network traffic is counted by the harness too (:class:`_Traffic`), which
+#: own still open (or its answer still being read), a MessageChannel message not yet handled
+#: (React schedules its renders and effects so). All network traffic is counted by the harness too (:class:`_Traffic`), which
 #: sees every request, scripts and images included, but learns of one a moment after it starts.
 SETTLE_JS = """(() => {
   if (window.__swelancerSettle) return;
@@ -482,10 +483,24 @@ SETTLE_JS = """(() => {
       try { return send.apply(this, args); } catch (e) { settle(); throw e; }
     };
   }
+  // work a page schedules through a MessageChannel (React's scheduler: renders and effects)
+  let posted = 0;
+  const MC = w.MessageChannel;
+  if (MC) {
+    w.MessageChannel = function () {
+      const channel = new MC();
+      for (const [from, to] of [[channel.port1, channel.port2], [channel.port2, channel.port1]]) {
+        const post = from.postMessage;
+        from.postMessage = function (...args) { posted++; return post.apply(this, args); };
+        to.addEventListener('message', () => { posted = Math.max(0, posted - 1); touch(); });
+      }
+      return channel;
+    };
+  }
   new MutationObserver(touch).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   w.__swelancerSettle = (horizon) => {
     const until = clock() + horizon;
-    if (document.readyState !== 'complete' || frames.size || idles.size || fetching > 0) return -1;
+    if (document.readyState !== 'complete' || frames.size || idles.size || fetching > 0 || posted > 0) return -1;
     for (const due of timers.values()) if (due <= until) return -1;
     for (const every of intervals.values()) if (every <= horizon) return -1;
     if (document.getAnimations && document.getAnimations().some((a) => a.playState === 'running')) return -1;
@@ -604,6 +619,7 @@ def until_settled(
     place of the slice's own timeout)."""
     start = time.monotonic()
     deadline = start + total_ms / 1000
+    seen = 0  # checks in a row that found the page settled
     while True:
         left = deadline - time.monotonic()
         try:
@@ -612,7 +628,10 @@ def until_settled(
             left = deadline - time.monotonic()
             if left <= 0:
                 raise
-            if settled_for(page, left) >= SETTLE_QUIET_S:
+            # settled twice in a row, a try apart: a page its machine starved of CPU looks
+            # quiet until it runs again, and then what it had queued shows before the second
+            seen = seen + 1 if settled_for(page, left) >= SETTLE_QUIET_S else 0
+            if seen >= 2:
                 why = (
                     f"stopped after {time.monotonic() - start:.1f} s of {total_ms / 1000:g}: "
                     f"the page had settled: nothing loading, no timer or animation due, no "
