@@ -87,10 +87,13 @@ class Proof:
         long a wait lasted left out: a wait that stopped once the page had settled and one
         that timed out are the same failure)."""
 
-        def said(test: str) -> str:
-            return _WAITED.sub("", self.failures.get(test, ""))[:160]
+        return failure_signature(self.fail_to_pass, self.failures)
 
-        return tuple(sorted((t, said(t)) for t in self.fail_to_pass))
+
+def failure_signature(fail_to_pass: list[str], failures: dict[str, str]) -> tuple:
+    """The tests broken and the first line each said, without how long a wait lasted (what
+    de-duplicates a proof, or a task written from one)."""
+    return tuple(sorted((t, _WAITED.sub("", failures.get(t, ""))[:160]) for t in fail_to_pass))
 
 
 #: how long a failed wait lasted, in a failure's first line (Playwright's, or the settled stop's)

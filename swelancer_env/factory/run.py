@@ -25,7 +25,7 @@ from pathlib import Path
 from swelancer_env.errors import ConfigError
 from swelancer_env.factory.journal import Journal
 from swelancer_env.factory.mutations import Candidate, combine, find_mutations, sample
-from swelancer_env.factory.probe import Probe, Proof
+from swelancer_env.factory.probe import Probe, Proof, failure_signature
 from swelancer_env.grading.coverage import Coverage
 from swelancer_env.grading.regression import suite_folder
 from swelancer_env.tasks.loader import load_app, tasks_root
@@ -202,9 +202,7 @@ def write_tasks(
 
 def record_signature(record: SynthRecord) -> tuple:
     """:attr:`Proof.signature` of the proof ``record`` was written from."""
-    proof = Proof(Candidate((), record.bug_patch, record.id), "validated")
-    proof.fail_to_pass, proof.failures = record.fail_to_pass, record.failures
-    return proof.signature
+    return failure_signature(record.fail_to_pass, record.failures)
 
 
 def _acceptable_paths(app: str) -> list[str]:
