@@ -35,20 +35,23 @@ async def _episode(env, task, n: int, naps: list) -> tuple[str, float, bool]:  #
     return obs["output"].strip(), reward, terminated
 
 
+async def _all_at_once(envs: list) -> tuple[list, list[tuple[float, float]]]:  # type: ignore[type-arg]
+    """Episode n of env n (task ``MANAGER[n]``), all from one loop; each env closed after.
+    Their results, and when each one's nap began and ended."""
+    naps: list[tuple[float, float]] = []
+    try:
+        results = await asyncio.gather(
+            *(_episode(env, MANAGER[n % len(MANAGER)], n, naps) for n, env in enumerate(envs))
+        )
+    finally:
+        await asyncio.gather(*(env.aclose() for env in envs))
+    return list(results), naps
+
+
 def test_one_loop_drives_several_episodes_at_once_each_in_order() -> None:
     before = _env_threads()
     envs = [SWELancerEnv() for _ in range(3)]
-    naps: list[tuple[float, float]] = []
-
-    async def main() -> list[tuple[str, float, bool]]:
-        try:
-            return await asyncio.gather(
-                *(_episode(env, MANAGER[n % len(MANAGER)], n, naps) for n, env in enumerate(envs))
-            )
-        finally:
-            await asyncio.gather(*(env.aclose() for env in envs))
-
-    results = asyncio.run(main())
+    results, naps = asyncio.run(_all_at_once(envs))
     for n, (text, reward, terminated) in enumerate(results):
         assert text == str(n) and terminated and reward == MANAGER[n % len(MANAGER)].price
     # the three naps ran at the same time: each began before any ended
@@ -72,17 +75,7 @@ def test_the_server_client_has_the_async_api_too() -> None:
     s = Server("--max-sessions", "2")
     try:
         envs = [RemoteEnv(s.url) for _ in range(2)]
-        naps: list[tuple[float, float]] = []
-
-        async def main() -> list[tuple[str, float, bool]]:
-            try:
-                return await asyncio.gather(
-                    *(_episode(env, MANAGER[n], n, naps) for n, env in enumerate(envs))
-                )
-            finally:
-                await asyncio.gather(*(env.aclose() for env in envs))
-
-        results = asyncio.run(main())
+        results, naps = asyncio.run(_all_at_once(envs))
         assert [r[0] for r in results] == ["0", "1"]
         assert [r[1] for r in results] == [MANAGER[0].price, MANAGER[1].price]
         assert max(start for start, _ in naps) < min(end for _, end in naps), naps
