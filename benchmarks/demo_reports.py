@@ -18,6 +18,7 @@ from swelancer_agents.oracle import edit_actions
 from swelancer_env.evaluation.evaluate import EvalConfig, evaluate
 from swelancer_env.evaluation.report import write_compare, write_report
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
+from swelancer_env.prompt import job_heading
 from swelancer_env.tasks import list_tasks, load_task
 
 IC, MANAGER = "tally-split-avatars", "tally-mgr-blank-merchant"
@@ -31,7 +32,7 @@ def llm_scripts() -> list[dict]:
     ]
     shell = {"name": "shell", "arguments": {"command": "git grep -n avatar -- server | head"}}
     return [
-        {"match": ic.title, "replies": [
+        {"match": job_heading(ic), "replies": [
             {"tool_calls": [{"name": "shell", "arguments": '{"command": "ls'}]},  # not JSON
             {"status": 429},
             {"tool_calls": [shell, {"name": "user_tool", "arguments": {}}]},
@@ -40,7 +41,7 @@ def llm_scripts() -> list[dict]:
             {"tool_calls": [{"name": "user_tool", "arguments": {}}]},
             {"tool_calls": [{"name": "submit", "arguments": {}}]},
         ]},
-        {"match": manager.title, "replies": [
+        {"match": job_heading(manager), "replies": [
             {"refusal": "I cannot help with that."},
             {"tool_calls": [{"name": "view", "arguments": {"path": "server"}}]},
             {"tool_calls": [{"name": "choose_proposal",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from swelancer_env.tasks.model import Task
 
-__all__ = ["task_prompt"]
+__all__ = ["job_heading", "task_prompt"]
 
 _IC = """\
 You are a freelance software engineer. You took this job for ${price:,.0f}:
@@ -56,6 +56,12 @@ def _actions(tools: list[str]) -> str:
             ", ".join(_ACTIONS[e] for e in edits) + " (file edits)"
         ]
     return ", ".join(parts) if parts else "none but the one that ends the job"
+
+
+def job_heading(task: Task) -> str:
+    """The job's one heading in the prompt: the issue's own first heading, else the task's title."""
+    first = task.issue.strip().splitlines()[0] if task.issue.strip() else ""
+    return first[2:].strip() if first.startswith("# ") else task.title
 
 
 def task_prompt(task: Task, max_steps: int, tools: list[str] | None = None) -> str:

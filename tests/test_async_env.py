@@ -16,36 +16,43 @@ sys.path.insert(0, str(Path(__file__).parent / "serving"))
 from serve_kit import Server  # noqa: E402
 
 MANAGER = sorted((t for t in list_tasks() if t.variant == "swe_manager"), key=lambda t: t.id)
-NAP = 1.5  # seconds each episode's command sleeps
+NAP = 4  # seconds each episode's command sleeps: room for a busy machine's thread scheduling
 
 
 def _env_threads() -> int:
     return sum(t.name.startswith("swelancer-env") for t in threading.enumerate())
 
 
-async def _episode(env, task, n: int, naps: list) -> tuple[str, float, bool]:  # type: ignore[no-untyped-def]
-    await env.areset(options={"task_id": task.id})
-    await env.astep({"type": "shell", "command": f"echo {n} > mine.txt"})
-    start = time.monotonic()
-    obs, *_ = await env.astep({"type": "shell", "command": f"sleep {NAP}; cat mine.txt"})
-    naps.append((start, time.monotonic()))
-    _obs, reward, terminated, _, _info = await env.astep(
-        {"type": "choose_proposal", "proposal_id": task.correct_proposal}
-    )
-    return obs["output"].strip(), reward, terminated
-
-
 async def _all_at_once(envs: list) -> tuple[list, list[tuple[float, float]]]:  # type: ignore[type-arg]
-    """Episode n of env n (task ``MANAGER[n]``), all from one loop; each env closed after.
+    """Episode n of env n (task ``MANAGER[n]``), all from one loop, phase by phase so that the
+    naps are asked for together however slow the resets were; each env closed after.
     Their results, and when each one's nap began and ended."""
+    tasks = [MANAGER[n % len(MANAGER)] for n in range(len(envs))]
     naps: list[tuple[float, float]] = []
-    try:
-        results = await asyncio.gather(
-            *(_episode(env, MANAGER[n % len(MANAGER)], n, naps) for n, env in enumerate(envs))
+
+    async def nap(env, n: int) -> str:  # type: ignore[no-untyped-def]
+        start = time.monotonic()
+        obs, *_ = await env.astep({"type": "shell", "command": f"sleep {NAP}; cat mine.txt"})
+        naps.append((start, time.monotonic()))
+        return str(obs["output"]).strip()
+
+    async def setup(env, n: int) -> None:  # type: ignore[no-untyped-def]
+        await env.areset(options={"task_id": tasks[n].id})
+        await env.astep({"type": "shell", "command": f"echo {n} > mine.txt"})
+
+    async def choose(env, n: int) -> tuple[float, bool]:  # type: ignore[no-untyped-def]
+        _obs, reward, terminated, _, _info = await env.astep(
+            {"type": "choose_proposal", "proposal_id": tasks[n].correct_proposal}
         )
+        return reward, terminated
+
+    try:
+        await asyncio.gather(*(setup(env, n) for n, env in enumerate(envs)))
+        texts = await asyncio.gather(*(nap(env, n) for n, env in enumerate(envs)))
+        ends = await asyncio.gather(*(choose(env, n) for n, env in enumerate(envs)))
     finally:
         await asyncio.gather(*(env.aclose() for env in envs))
-    return list(results), naps
+    return [(text, *end) for text, end in zip(texts, ends, strict=True)], naps
 
 
 def test_one_loop_drives_several_episodes_at_once_each_in_order() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from swelancer_env.prompt import task_prompt
+from swelancer_env.prompt import job_heading, task_prompt
 from swelancer_env.tasks import list_tasks
 
 
@@ -11,6 +11,6 @@ def test_every_bundled_tasks_prompt_has_one_title() -> None:
         text = task_prompt(task, 100)
         job = text.split("The app's code", 1)[0]
         headings = [line for line in job.splitlines() if line.startswith("# ")]
-        assert len(headings) == 1, (task.id, headings)
+        assert headings == [f"# {job_heading(task)}"], (task.id, headings)
         if not task.issue.lstrip().startswith("# "):
-            assert headings == [f"# {task.title}"]
+            assert job_heading(task) == task.title

@@ -10,6 +10,7 @@ import json
 import pytest
 from adapter_venvs import run_script, skyrl_venv
 
+from swelancer_env.prompt import job_heading
 from swelancer_env.tasks import load_task
 
 pytestmark = [pytest.mark.slow]
@@ -69,7 +70,7 @@ def test_skyrl_make_and_step_a_manager_task() -> None:
 
     init = result["init"]
     assert init["roles"] == ["system", "user"]  # the dataset's user turn became the task's issue
-    assert task.title in init["text"] and "<tool_call>" in init["text"]
+    assert job_heading(task) in init["text"] and "<tool_call>" in init["text"]
     assert init["meta"]["task_id"] == MANAGER_TASK and init["meta"]["price"] == task.price
 
     malformed, shell, choose = result["right"]

@@ -12,6 +12,7 @@ import pytest
 from adapter_venvs import run_script, verifiers_venv
 
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
+from swelancer_env.prompt import job_heading
 from swelancer_env.tasks import load_task
 
 pytestmark = [pytest.mark.slow]
@@ -60,14 +61,14 @@ def _scripts() -> list[dict[str, object]]:
     wrong_id = next(p.id for p in wrong.proposals if p.id != wrong.correct_proposal)
     return [
         {  # a look around, a reply with no tool call, then the right proposal
-            "match": right.title,
+            "match": job_heading(right),
             "replies": [
                 {"tool_calls": [_call("shell", {"command": "git log --oneline | head -1"})]},
                 {"content": "Proposal 4 looks best."},
                 {"tool_calls": [_call("choose_proposal", {"proposal_id": right.correct_proposal})]},
             ],
         },
-        {"match": wrong.title, "replies": [{"tool_calls": [_call("choose_proposal", {"proposal_id": wrong_id})]}]},
+        {"match": job_heading(wrong), "replies": [{"tool_calls": [_call("choose_proposal", {"proposal_id": wrong_id})]}]},
     ]  # fmt: skip
 
 

@@ -3,7 +3,7 @@ stop reason, pass@k over every graded episode, a run that stops on a config erro
 errors in a row, and ``--resume`` running the infra errors again.
 
 The model is the scripted server over real HTTP; the tasks are manager tasks (graded without a
-browser), one script per task (matched on its title)."""
+browser), one script per task (matched on its heading)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from swelancer_env.evaluation.records import EpisodeResult
 from swelancer_env.evaluation.results import drop_results, read_results
 from swelancer_env.evaluation.summary import summarize
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
+from swelancer_env.prompt import job_heading
 from swelancer_env.tasks import list_tasks, load_task
 
 MANAGER = sorted(t.id for t in list_tasks() if t.variant == "swe_manager")
@@ -41,7 +42,7 @@ def _choose(task_id: str) -> dict[str, Any]:
 
 
 def _script(task_id: str, *replies: dict[str, Any]) -> dict[str, Any]:
-    return {"match": load_task(task_id).title, "replies": list(replies)}
+    return {"match": job_heading(load_task(task_id)), "replies": list(replies)}
 
 
 def _eval(server: ScriptedOpenAIServer, out: Path, tasks: list[str], *extra: str) -> int:
@@ -60,8 +61,11 @@ def _results(out: Path) -> dict[str, EpisodeResult]:
 
 
 def _requests(server: ScriptedOpenAIServer, task_id: str) -> int:
-    title = load_task(task_id).title
-    return sum(title in json.dumps(r["body"]["messages"][:2]) for r in server.requests)
+    heading = job_heading(load_task(task_id))
+    return sum(
+        any(heading in str(m.get("content")) for m in r["body"]["messages"][:2])
+        for r in server.requests
+    )
 
 
 def test_a_context_overflow_is_the_agents_failure(tmp_path: Path) -> None:
