@@ -6,8 +6,18 @@ is expected; ``max_idle_replies`` of them in a row end the episode as the agent'
 (:class:`AgentStopped`, stop reason ``refusal`` or ``no_action``). A model error ends it as
 :mod:`swelancer_env.llm.client` says: a context overflow or a refused prompt is the agent's
 failure, an endpoint that failed an infrastructure error, a refused key or model a config error
-that stops an evaluation. Out of model calls, the agent submits an IC job as it stands and
-leaves a manager job unanswered, with ``stop_reason = "max_turns"``.
+that stops an evaluation.
+
+Limits per episode: out of model calls (``max_turns``), of tokens (``max_episode_tokens``,
+prompt and completion summed over the episode's calls) or of dollars (``max_episode_cost``),
+the agent makes no further call: it submits an IC job as it stands and leaves a manager job
+unanswered, with ``stop_reason`` ``max_turns``, ``token_limit`` or ``cost_limit``. The token and
+cost limits are checked before each call, so one call may go past them (``max_tokens`` bounds a
+call's completion). A reply longer than ``max_reply_chars`` (its text and tool call arguments)
+is not acted on: the conversation keeps it cut to that size and the model is asked for a
+shorter one; such replies count as replies without an action (stop reason ``reply_too_long``
+when ``max_idle_replies`` of them come in a row). With ``context="append_only"``, which never
+rewrites what the model said, the first one ends the episode (``reply_too_long``).
 
 Context management (``context``): ``"trim"`` (the default) drops the oldest turns when the
 messages go over ``context_tokens`` (:func:`trim_context`), and the agents show one screenshot at
@@ -64,6 +74,25 @@ class LLMOptions(BaseModel):
         "before the episode ends as the agent's failure",
     )
     max_tokens: int | None = Field(None, ge=1, description="completion tokens per call")
+    max_episode_tokens: int | None = Field(
+        None,
+        ge=1,
+        description="prompt and completion tokens per episode, summed over its calls: no call "
+        "is made once they are spent (stop reason token_limit)",
+    )
+    max_episode_cost: float | None = Field(
+        None,
+        gt=0,
+        description="dollars per episode, from the price table: no call is made once they are "
+        "spent (stop reason cost_limit); the model needs a price",
+    )
+    max_reply_chars: int | None = Field(
+        None,
+        ge=100,
+        description="characters of one reply (text and tool call arguments): a longer one is "
+        "not acted on, and is kept cut to this size (append_only: the episode ends, stop reason "
+        "reply_too_long)",
+    )
     context_tokens: int = Field(
         100_000, ge=2_000, description="budget for the messages sent (estimated)"
     )
@@ -206,11 +235,16 @@ class LLMAgentBase:
         self.messages: list[dict[str, Any]] = []
         self.turns = 0
         self.stop_reason: str | None = None
+        #: tokens (prompt and completion) and dollars of this episode's calls so far
+        self.episode_tokens = 0
+        self.episode_cost = 0.0
         self._calls: list[ModelCall] = []
         self._idle: list[tuple[str, str]] = []  # the replies in a row without an action
 
     def _new_episode(self) -> None:
         self.turns = 0
+        self.episode_tokens = 0
+        self.episode_cost = 0.0
         self.stop_reason = None
         self._calls.clear()
         self._idle.clear()
@@ -250,9 +284,9 @@ class LLMAgentBase:
                 **params,
             )
         except ModelCallError as e:
-            self._calls.append(e.record)
+            self._count(e.record)
             raise
-        self._calls.append(record)
+        self._count(record)
         if not response.choices:
             return None
         return response.choices[0].message
@@ -262,17 +296,72 @@ class LLMAgentBase:
         """Whether earlier messages are never rewritten (``context="append_only"``)."""
         return self.options.context == "append_only"
 
+    def _count(self, record: ModelCall) -> None:
+        """Keep ``record`` for the runner and add its tokens and dollars to the episode's."""
+        from swelancer_env.errors import ConfigError
+
+        self._calls.append(record)
+        self.episode_tokens += record.usage.total
+        if self.options.max_episode_cost is not None and record.cost is None and record.usage.total:
+            raise ConfigError(
+                f"max_episode_cost (--max-cost-per-episode) needs the price of model "
+                f"{self.model!r}, and the price table has none: give one with --prices FILE"
+            )
+        self.episode_cost += record.cost or 0.0
+
+    def limit_reached(self) -> str | None:
+        """The episode's limit that is spent (``max_turns``, ``token_limit``, ``cost_limit``),
+        or None while the agent may call the model again."""
+        o = self.options
+        if self.turns >= o.max_turns:
+            return "max_turns"
+        if o.max_episode_tokens is not None and self.episode_tokens >= o.max_episode_tokens:
+            return "token_limit"
+        if o.max_episode_cost is not None and self.episode_cost >= o.max_episode_cost:
+            return "cost_limit"
+        return None
+
     @property
     def out_of_turns(self) -> bool:
-        return self.turns >= self.options.max_turns
+        return self.limit_reached() is not None
 
     def _out_of_turns(self, ic: bool) -> Any:
-        """The last action when out of model calls: an IC job is submitted as it stands; a
-        manager job ends unanswered rather than with a guess."""
+        """The last action when a limit is spent (model calls, tokens, dollars): an IC job is
+        submitted as it stands; a manager job ends unanswered rather than with a guess."""
         from swelancer_env.actions import SubmitAction
 
-        self.stop_reason = "max_turns"
+        self.stop_reason = self.limit_reached() or "max_turns"
         return SubmitAction() if ic else None
+
+    def _cut_if_too_long(self, message: Any) -> bool:
+        """If ``message`` is over ``max_reply_chars``: keep it cut to the limit, ask for a
+        shorter one and return True (the reply is not acted on). With
+        ``context="append_only"`` an over-long reply ends the episode (:class:`AgentStopped`,
+        ``reply_too_long``)."""
+        cap = self.options.max_reply_chars
+        text = message.content or ""
+        arguments = "".join(c.function.arguments or "" for c in message.tool_calls or [])
+        size = len(text) + len(arguments)
+        if cap is None or size <= cap:
+            return False
+        if self.append_only:
+            raise AgentStopped(
+                f"a reply of {size:,} characters is over max_reply_chars ({cap:,}), and "
+                "context='append_only' never cuts what the model said; the episode ends as the "
+                "agent's failure",
+                "reply_too_long",
+            )
+        kept = (text + arguments)[:cap] + f"\n[... cut: {size - cap:,} more characters]"
+        self.messages.append({"role": "assistant", "content": kept})
+        self._idle_reply("reply_too_long", f"a reply of {size:,} characters")
+        self._say(
+            f"Your reply was {size:,} characters, over the limit of {cap:,}; nothing in it was "
+            "run. Reply again, shorter."
+        )
+        return True
+
+    def _say(self, text: str) -> None:
+        self.messages.append({"role": "user", "content": text})
 
     def _acted(self) -> None:
         self._idle.clear()

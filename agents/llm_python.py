@@ -114,6 +114,8 @@ class LLMPythonAgent(LLMAgentBase):
         if message is None:
             self._idle_reply("no_action", "an empty reply")
             return self._say("The reply was empty.")
+        if self._cut_if_too_long(message):
+            return None
         self.messages.append({"role": "assistant", "content": message.content or ""})
         if getattr(message, "refusal", None):
             self._idle_reply("refusal", f"a refusal, {message.refusal.strip()[:200]!r}")
@@ -152,6 +154,3 @@ class LLMPythonAgent(LLMAgentBase):
         if chosen is None:
             return self._say(f"Name one proposal after DONE, for example: DONE {ids[0]}.")
         self._queue.append(ChooseProposalAction(proposal_id=chosen))
-
-    def _say(self, text: str) -> None:
-        self.messages.append({"role": "user", "content": text})

@@ -85,6 +85,8 @@ class LLMToolAgent(LLMAgentBase):
             self._idle_reply("no_action", "an empty reply")
             self._say("The reply was empty. Call one of the tools.")
             return
+        if self._cut_if_too_long(message):
+            return
         entry: dict[str, Any] = {"role": "assistant", "content": message.content}
         calls = list(message.tool_calls or [])
         if calls:
@@ -136,9 +138,6 @@ class LLMToolAgent(LLMAgentBase):
 
     def _tool_result(self, call_id: str, text: str) -> None:
         self.messages.append({"role": "tool", "tool_call_id": call_id, "content": text})
-
-    def _say(self, text: str) -> None:
-        self.messages.append({"role": "user", "content": text})
 
     def _show_screenshot(self, part: dict[str, Any]) -> None:
         # tool results carry no images in chat completions: the screenshot comes as a user

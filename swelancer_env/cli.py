@@ -284,7 +284,7 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.agent in ("llm", "llm-python"):
         options.update(given)
     elif given:
-        flags = ", ".join("--" + k.replace("_", "-") for k in given)
+        flags = ", ".join(_FLAG_OF.get(k, "--" + k.replace("_", "-")) for k in given)
         raise SWELancerError(f"{flags}: only the llm and llm-python agents take these")
     options.update(_key_values(getattr(args, "agent_option", None), "--agent-option"))
     return options
@@ -300,12 +300,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: pass it with --executor ray")
     if args.server and (
-        args.backend != "local" or args.chromium or args.tools or args.backend_option
+        args.backend != "local"
+        or args.chromium
+        or args.tools
+        or args.backend_option
+        or args.max_steps
+        or args.time_limit
+        or args.wall_time_limit
     ):
         raise ConfigError(
-            "with --server the server's settings apply: give --backend, --chromium and --tools "
-            "to `swelancer-env serve`"
+            "with --server the server's settings apply: give --backend, --chromium, --tools "
+            "and the env's limits (--wall-time-limit) to `swelancer-env serve`"
         )
+    for flag, value in (
+        ("--max-steps", args.max_steps),
+        ("--time-limit", args.time_limit),
+        ("--wall-time-limit", args.wall_time_limit),
+    ):
+        if value is not None and not value > 0:
+            raise ConfigError(f"{flag} {value}: give a number above 0, or leave it out")
     make_agent(args.agent, **options)  # bad options fail now, before anything runs
     _use_expensify_repo(args.expensify_repo)
     config = EvalConfig(
@@ -314,6 +327,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         attempts=args.attempts, source=args.source,
         workers=args.workers, seed=args.seed, backend=args.backend, chromium=args.chromium,
         tools=args.tools, retries=args.retries, label=args.label or "",
+        max_steps=args.max_steps, time_limit=args.time_limit,
+        wall_time_limit=args.wall_time_limit,
         stop_after_infra_errors=args.stop_after_infra_errors,
         executor=args.executor, ray_address=args.address, server=args.server,
         backend_options=_backend_options(args),
@@ -647,9 +662,14 @@ def cmd_janitor(args: argparse.Namespace) -> int:
 
 _LLM_FLAGS = (
     "model", "base_url", "api_key_env", "reasoning_effort", "temperature", "max_turns",
-    "max_tokens", "context_tokens", "vision", "logprobs", "top_logprobs", "prices",
-    "max_retries", "timeout",
+    "max_tokens", "max_episode_tokens", "max_episode_cost", "max_reply_chars",
+    "context_tokens", "vision", "logprobs", "top_logprobs", "prices", "max_retries", "timeout",
 )  # fmt: skip
+#: the flags whose option name is not the flag's
+_FLAG_OF = {
+    "max_episode_tokens": "--max-tokens-per-episode",
+    "max_episode_cost": "--max-cost-per-episode",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -717,6 +737,22 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--max-turns", type=int, help="model calls per episode (default 50)")
         g.add_argument("--max-tokens", type=int, help="completion tokens per call")
         g.add_argument(
+            "--max-tokens-per-episode", type=int, dest="max_episode_tokens", metavar="N",
+            help="prompt and completion tokens per episode, summed over its calls: then no "
+            "further call (an IC job is submitted as it stands; stop reason token_limit)",
+        )  # fmt: skip
+        g.add_argument(
+            "--max-cost-per-episode", type=float, dest="max_episode_cost", metavar="USD",
+            help="dollars per episode, from the price table: then no further call (stop "
+            "reason cost_limit)",
+        )  # fmt: skip
+        g.add_argument(
+            "--max-reply-chars", type=int, dest="max_reply_chars", metavar="N",
+            help="characters of one reply: a longer one is not run, is kept cut to N and the "
+            "model asked again (stop reason reply_too_long after --agent-option "
+            "max_idle_replies of them in a row)",
+        )  # fmt: skip
+        g.add_argument(
             "--context-tokens", type=int,
             help="budget of the messages sent (default 100000); older turns are trimmed, the "
             "system prompt and the issue kept",
@@ -780,6 +816,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true",
         help="keep the results already in --out: run the missing episodes and those that ended "
         "in an infra or config error, and no other",
+    )  # fmt: skip
+    e.add_argument(
+        "--max-steps", type=int, metavar="N",
+        help="env steps per episode (default: the task's); stop reason max_steps",
+    )  # fmt: skip
+    e.add_argument(
+        "--time-limit", type=float, metavar="S",
+        help="seconds of the env's own time per episode (commands, user tool, grading; not the "
+        "agent's thinking; default: the task's); stop reason time_limit",
+    )  # fmt: skip
+    e.add_argument(
+        "--wall-time-limit", type=float, metavar="S",
+        help="wall-clock seconds per episode from its reset (default none); stop reason "
+        "wall_time_limit",
     )  # fmt: skip
     e.add_argument("--retries", type=int, default=1, help="reruns after an infrastructure error")
     e.add_argument(

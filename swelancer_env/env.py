@@ -88,6 +88,8 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
             price, or with ``partial_credit`` the part of it), ``"binary"`` (1.0 if it passed,
             else 0.0) or ``"fraction"`` (earned / price, in [0, 1]). ``info["grade"]`` keeps the
             dollars whatever the scale.
+        time_limit_s: overrides the task's time limit: seconds of the env's own time (its
+            commands, user tool runs and grading) per episode.
         wall_time_limit_s: also truncate once this much wall-clock time has passed since the
             reset (default: none). The task's own time limit counts the env's time alone (its
             commands, user tool runs and grading), not the time the policy takes between steps,
@@ -116,6 +118,7 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
         observation: str = "full",
         reward_scale: str = "dollars",
         wall_time_limit_s: float | None = None,
+        time_limit_s: float | None = None,
     ):
         #: the settings this env was made with (:meth:`fork` makes its copies with them)
         self._settings = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
@@ -147,6 +150,9 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
             )
         if wall_time_limit_s is not None and not wall_time_limit_s > 0:
             raise ConfigError(f"wall_time_limit_s={wall_time_limit_s!r}: give seconds > 0, or None")
+        if time_limit_s is not None and not time_limit_s > 0:
+            raise ConfigError(f"time_limit_s={time_limit_s!r}: give seconds > 0, or None")
+        self.time_limit_s = time_limit_s
         self.reward_scale = reward_scale
         self.wall_time_limit_s = wall_time_limit_s
         self.observation = observation
@@ -366,7 +372,7 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
         self._env_seconds += time.perf_counter() - started
         limits = {  # the first reached, in this order
             "step limit": self._steps >= self._max_steps,
-            "time limit": self._env_seconds >= self.task.limits.time_limit_s,
+            "time limit": self._env_seconds >= (self.time_limit_s or self.task.limits.time_limit_s),
             "wall time limit": self.wall_time_limit_s is not None
             and elapsed >= self.wall_time_limit_s,
         }

@@ -18,7 +18,6 @@ missing episodes and those that ended in an infra or config error, and no other.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import sys
@@ -27,12 +26,17 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from swelancer_env.errors import ConfigError, SWELancerError
 from swelancer_env.evaluation.atomic import write_json_atomic
+from swelancer_env.evaluation.episode import (
+    EvalConfig,
+    env_kwargs,
+    episode_seed,
+    make_env,
+    run_task_episode,
+)
 from swelancer_env.evaluation.records import NOT_GRADED, EpisodeResult, RunInfo
 from swelancer_env.evaluation.results import append_result, drop_results, read_results, repair
 from swelancer_env.evaluation.summary import summarize
@@ -59,47 +63,6 @@ class RunStopped(SWELancerError, RuntimeError):
         self.summary: dict[str, Any] | None = None
 
 
-class EvalConfig(BaseModel):
-    """What ``evaluate`` runs; it is saved as the run folder's ``run.json``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    agent: str
-    agent_options: dict[str, Any] = Field(default_factory=dict)
-    tasks: list[str]
-    #: where the tasks come from: ``bundled`` or ``official`` (the fetched Diamond CSV)
-    source: Literal["bundled", "official"] = "bundled"
-    attempts: int = Field(1, ge=1)
-    workers: int = Field(1, ge=1)
-    seed: int = 0
-    backend: str = "local"
-    #: the backend's settings (``--backend-option``), laid over its defaults
-    backend_options: dict[str, Any] = Field(default_factory=dict)
-    chromium: str | None = None
-    tools: list[str] | None = None
-    retries: int = Field(1, ge=0, description="reruns of an episode after an infra error")
-    stop_after_infra_errors: int = Field(
-        5,
-        ge=0,
-        description="infra errors in a row (after their reruns) that stop the run; 0: never",
-    )
-    label: str = ""
-    #: where episodes run: ``process`` (this process, or a pool of ``workers`` processes) or
-    #: ``ray`` (Ray tasks, at most ``workers`` at once)
-    executor: Literal["process", "ray"] = "process"
-    #: the Ray cluster to connect to (``ray://head:10001``, ``auto``); None: a local one
-    ray_address: str | None = None
-    #: a ``swelancer-env serve`` server whose sessions run the episodes (then ``backend``,
-    #: ``chromium`` and ``tools`` are the server's)
-    server: str | None = None
-
-
-def episode_seed(seed: int, task_id: str, attempt: int) -> int:
-    """A seed of its own for each episode (31 bits), the same however the run is scheduled."""
-    digest = hashlib.sha256(f"{seed}/{task_id}/{attempt}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") >> 1
-
-
 # -- one worker: an env of its own, reused across its episodes --------------------------------
 
 _ENV: Any = None
@@ -119,7 +82,7 @@ def _on_term(*_: Any) -> None:
         os._exit(143)
 
 
-def _worker_init(env_kwargs: dict[str, Any]) -> None:
+def _worker_init(kwargs: dict[str, Any]) -> None:
     global _ENV
     if sys.platform == "linux":  # die with the parent (killed or not), closing the env
         import ctypes
@@ -127,67 +90,18 @@ def _worker_init(env_kwargs: dict[str, Any]) -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    _ENV = make_env(env_kwargs)
+    _ENV = make_env(kwargs)
     import atexit
 
     atexit.register(_ENV.close)
 
 
-def _run_one(
-    config: EvalConfig, out: str, task_id: str, attempt: int, env: Any = None
-) -> EpisodeResult:
-    """One episode in ``env`` (default: this worker's), rerun after an infra error."""
-    from swelancer_agents import make_agent
-    from swelancer_env.evaluation.outcomes import classify, watch
-    from swelancer_env.evaluation.trajectory import TrajectoryWriter
-    from swelancer_env.runner import run_episode
-
-    seed = episode_seed(config.seed, task_id, attempt)
-    result: EpisodeResult | None = None
-    for _ in range(1 + config.retries):
-        agent = make_agent(config.agent, **{**config.agent_options, "seed": seed})
-        writer = TrajectoryWriter(Path(out), task_id, attempt)
-        watched, seen = watch(agent)
-        result = run_episode(
-            _ENV if env is None else env,
-            watched,
-            task_id,
-            on_step=seen.on_step,
-            attempt=attempt,
-            seed=seed,
-            trajectory=writer,
-        )
-        result = classify(result, seen)
-        if result.outcome != "infra_error":  # a config error is the same on every try
-            break
-    assert result is not None
-    rel = writer.path.relative_to(out).as_posix()
-    return result.model_copy(update={"trajectory": rel})
+def _in_worker(config: EvalConfig, out: str, task_id: str, attempt: int) -> EpisodeResult:
+    """A pool job: one episode in this worker's env."""
+    return run_task_episode(config, out, task_id, attempt, _ENV)
 
 
 # -- the run ------------------------------------------------------------------------------------
-
-
-def _env_kwargs(config: EvalConfig) -> dict[str, Any]:
-    if config.server:
-        return {"server": config.server}
-    return {
-        "backend": config.backend,
-        "chromium": config.chromium,
-        "tools": config.tools,
-        "sandbox_options": config.backend_options,
-    }
-
-
-def make_env(env_kwargs: dict[str, Any]) -> Any:
-    """An env from :func:`_env_kwargs`: a local one, or a session on a server."""
-    if env_kwargs.get("server"):
-        from swelancer_env.serving.client import RemoteEnv
-
-        return RemoteEnv(env_kwargs["server"])
-    from swelancer_env.env import SWELancerEnv
-
-    return SWELancerEnv(**env_kwargs)
 
 
 def _check_resume(out: Path, config: EvalConfig, resume: bool, done: int) -> None:
@@ -347,10 +261,10 @@ def _worker_env_in_process(
     finished: Callable[[EpisodeResult], None],
 ) -> None:
     global _ENV
-    _ENV = make_env(_env_kwargs(config))
+    _ENV = make_env(env_kwargs(config))
     try:
         for task_id, attempt in jobs:
-            finished(_run_one(config, str(out), task_id, attempt))
+            finished(run_task_episode(config, out, task_id, attempt, _ENV))
     finally:
         _ENV.close()
         _ENV = None
@@ -370,7 +284,7 @@ def _worker_pool(
         max_workers=workers,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(_env_kwargs(config),),
+        initargs=(env_kwargs(config),),
     ) as pool:
         # at most `workers` episodes handed out at once: a stopped run starts no other
         queue = deque(jobs)
@@ -378,7 +292,7 @@ def _worker_pool(
 
         def fill() -> None:
             while queue and len(pending) < workers:
-                pending.add(pool.submit(_run_one, config, str(out), *queue.popleft()))
+                pending.add(pool.submit(_in_worker, config, str(out), *queue.popleft()))
 
         try:
             fill()

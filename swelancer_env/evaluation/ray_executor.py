@@ -1,7 +1,7 @@
 """Episodes as Ray tasks: ``swelancer-env eval --executor ray [--address ADDR]``.
 
 Each episode is one Ray task that makes an env of its own, runs the same per-episode code as
-the process pool (:func:`swelancer_env.evaluation.evaluate._run_one`: a fresh agent with the
+the process pool (:func:`swelancer_env.evaluation.episode.run_task_episode`: a fresh agent with the
 episode's seed, its trajectory written into the run folder) and returns its
 :class:`~swelancer_env.evaluation.records.EpisodeResult` as a dict. The driver (the process
 that called ``evaluate``) alone writes ``results.jsonl`` and ``summary.json``, as each task
@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from swelancer_env.errors import ConfigError
-from swelancer_env.evaluation.evaluate import (
+from swelancer_env.evaluation.episode import (
     EvalConfig,
-    _env_kwargs,
-    _run_one,
+    env_kwargs,
     episode_seed,
     make_env,
+    run_task_episode,
 )
 from swelancer_env.evaluation.records import EpisodeResult
 
@@ -49,9 +49,9 @@ TRIES = 2
 def _episode(config: dict[str, Any], out: str, task_id: str, attempt: int) -> dict[str, Any]:
     """The Ray task: one episode in an env of its own."""
     cfg = EvalConfig.model_validate(config)
-    env = make_env(_env_kwargs(cfg))
+    env = make_env(env_kwargs(cfg))
     try:
-        return _run_one(cfg, out, task_id, attempt, env=env).model_dump(mode="json")
+        return run_task_episode(cfg, out, task_id, attempt, env).model_dump(mode="json")
     finally:
         env.close()
 

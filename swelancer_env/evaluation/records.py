@@ -44,6 +44,12 @@ NOT_GRADED: frozenset[str] = frozenset({"infra_error", "config_error"})
 STOP_REASONS: dict[str, str] = {
     "submitted": "the agent submitted (or chose a proposal) and the work was graded",
     "max_turns": "the agent ran out of model calls (an IC job is then submitted as it stands)",
+    "token_limit": "the agent spent its tokens per episode (--max-tokens-per-episode; an IC job "
+    "is then submitted as it stands)",
+    "cost_limit": "the agent spent its dollars per episode (--max-cost-per-episode; an IC job is "
+    "then submitted as it stands)",
+    "reply_too_long": "the model's replies were over --max-reply-chars, in replies in a row "
+    "(with context='append_only': the first one)",
     "max_steps": "the env's step limit truncated the episode",
     "time_limit": "the env's time limit (its own time: commands, user tool, grading) truncated the episode",
     "wall_time_limit": "the env's wall-clock limit (wall_time_limit_s) truncated the episode",
