@@ -32,8 +32,10 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _money(x: float) -> str:
-    return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
+def _money(x: float | None) -> str:
+    from swelancer_env.evaluation.money import money
+
+    return money(x)
 
 
 def _selected_tasks(
@@ -224,30 +226,50 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
 
+def _shown_ks(attempts: int) -> list[int]:
+    """The k of pass@k the summary table shows: every one up to 5 attempts, else a few."""
+    if attempts <= 5:
+        return list(range(1, attempts + 1))
+    return sorted({1, 2, 3, 5, 10, 20, 50, 100, attempts} & set(range(1, attempts + 1)))
+
+
+def _ci(g: dict[str, Any], key: str, money: bool = False) -> str:
+    """``key``'s 95% interval in ``g`` as ``[low-high]``; ``-`` when there is none."""
+    ci = (g.get("intervals") or {}).get(key)
+    if not ci:
+        return "-"
+    if money:
+        return f"[{_money(ci['low'])}-{_money(ci['high'])}]"
+    return f"[{100 * ci['low']:.0f}-{100 * ci['high']:.0f}%]"
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
-    k = summary["overall"]["attempts"]
+    ks = _shown_ks(summary["overall"]["attempts"])
     groups = [*sorted(summary["variants"].items()), ("all", summary["overall"])]
-    header = ["variant", "tasks", "pass@1", "strict"] + ([f"pass@{k}"] if k > 1 else [])
-    header += ["earned", "available", "tokens", "cost", "net", "agent err", "infra", "config"]
+    header = ["variant", "tasks", "pass@1", "95% CI", "strict"] + [f"pass@{k}" for k in ks[1:]]
+    header += ["earned", "95% CI", "available", "tokens", "cost", "net", "agent err", "infra",
+               "config"]  # fmt: skip
     rows = []
     for name, g in groups:
         cost = "unknown" if g["cost"] is None else f"${g['cost']:,.4f}"
         net = "unknown" if g["net"] is None else _money(g["net"])
         outcomes = g.get("outcomes") or {}
         rows.append(
-            [name, g["tasks"], _pct(g.get("pass@1")), _pct(g.get("pass@1_strict"))]
-            + ([_pct(g.get(f"pass@{k}"))] if k > 1 else [])
-            + [_money(g["earned"]), _money(g["available"]), f"{g['tokens']['total']:,}", cost,
-               net, outcomes.get("agent_error", 0), g["infra_errors"],
-               outcomes.get("config_error", 0)]
+            [name, g["tasks"], _pct(g.get("pass@1")), _ci(g, "pass@1"),
+             _pct(g.get("pass@1_strict"))]
+            + [_pct(g.get(f"pass@{k}")) for k in ks[1:]]
+            + [_money(g["earned"]), _ci(g, "earned", money=True), _money(g["available"]),
+               f"{g['tokens']['total']:,}", cost, net, outcomes.get("agent_error", 0),
+               g["infra_errors"], outcomes.get("config_error", 0)]
         )  # fmt: skip
     print(_table(rows, header))
     print("(strict: pass@1 with infra and config errors counted as failures; the other figures "
-          "leave them out, and count agent errors as failures)")  # fmt: skip
+          "leave them out, and count agent errors as failures; 95% CI: a bootstrap over the "
+          "tasks)")  # fmt: skip
     reasons = summary["overall"].get("stop_reasons") or {}
     if reasons:
         print("ended by: " + ", ".join(f"{why} {n}" for why, n in reasons.items()))
-    if k > 1:
+    if len(ks) > 1:
         print("(earned, cost and net: one attempt per task, on average over the attempts)")
 
 
@@ -378,9 +400,29 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from swelancer_env.evaluation.report import write_compare
+    from swelancer_env.evaluation.report import load_runs, paired_differences, write_compare
 
-    print(write_compare([Path(d) for d in args.dirs], Path(args.out)))
+    path = write_compare([Path(d) for d in args.dirs], Path(args.out))
+    rows = []
+    for d in paired_differences(load_runs([Path(x) for x in args.dirs])):
+        p, e = d["pass@1"], d["earned"]
+        if not p["tasks"]:
+            rows.append([d["b"], d["a"], 0, "-", "-", "-", "-", "-", "no shared task"])
+            continue
+        verdict = "within the noise" if p["within_noise"] else (
+            "better" if p["difference"] > 0 else "worse")  # fmt: skip
+        rows.append([
+            d["b"], d["a"], p["tasks"], f"{100 * p['difference']:+.1f} pts",
+            f"[{100 * p['low']:+.1f}, {100 * p['high']:+.1f}]", f"{p['p_value']:.3f}",
+            _money(e["difference"] * e["tasks"]), f"{e['p_value']:.3f}", verdict,
+        ])  # fmt: skip
+    if rows:
+        header = ["run", "against", "tasks", "pass@1 diff", "95% CI", "p", "earned diff", "p",
+                  "verdict"]  # fmt: skip
+        print(_table(rows, header))
+        print("(paired over the tasks both runs graded; 95% CI: a bootstrap over those tasks; "
+              "p: a two-sided sign-flip test)")  # fmt: skip
+    print(path)
     return 0
 
 

@@ -31,6 +31,8 @@ from typing import Any
 
 from swelancer_env.errors import ConfigError
 from swelancer_env.evaluation.atomic import write_text_atomic
+from swelancer_env.evaluation.money import cost as _cost
+from swelancer_env.evaluation.money import money as _money
 from swelancer_env.evaluation.records import (
     EpisodeResult,
     ModelCall,
@@ -40,7 +42,7 @@ from swelancer_env.evaluation.records import (
 )
 from swelancer_env.evaluation.summary import summarize
 
-__all__ = ["write_compare", "write_report"]
+__all__ = ["load_run", "load_runs", "paired_differences", "write_compare", "write_report"]
 
 _EXTRA = "the report needs the \"report\" extra: pip install 'swelancer-env[report]'"
 VARIANT_NAMES = {"ic_swe": "IC SWE", "swe_manager": "SWE Manager", "overall": "overall"}
@@ -110,7 +112,7 @@ class _Run:
     tasks: dict[str, _Task] = field(default_factory=dict)
 
 
-def _load_run(run_dir: Path) -> _Run:
+def load_run(run_dir: Path) -> _Run:
     run_dir = Path(run_dir)
     path = run_dir / "results.jsonl"
     if not path.is_file():
@@ -482,19 +484,6 @@ class _Plots:
 # ---------------------------------------------------------------- formatting
 
 
-def _money(v: float | None) -> str:
-    if v is None:
-        return "—"
-    sign, v = ("−" if v < 0 else ""), abs(v)
-    return sign + (f"${v:,.0f}" if v >= 1000 or float(v).is_integer() else f"${v:,.2f}")
-
-
-def _cost(v: float | None) -> str:
-    if v is None:
-        return "unknown"
-    return f"${v:,.4f}" if 0 < abs(v) < 1 else f"${v:,.2f}"
-
-
 def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
@@ -554,7 +543,7 @@ def write_report(
     """
     env = _env()
     plots = _Plots()
-    run = _load_run(Path(run_dir))
+    run = load_run(Path(run_dir))
     out = Path(out) if out is not None else run.folder / "report.html"
     summary = run.summary
     variants = summary.get("variants", {})
@@ -626,18 +615,37 @@ def write_report(
     return write_text_atomic(out, html)
 
 
-def write_compare(run_dirs: list[Path], out: Path) -> Path:
-    """Write one page putting runs side by side: figures, plots and a task-by-run matrix.
+def paired_differences(runs: list[_Run]) -> list[dict[str, Any]]:
+    """Each run after the first against the first, on the tasks both graded: pass@1 and
+    dollars earned per task (:func:`~swelancer_env.evaluation.stats.paired`)."""
+    from swelancer_env.evaluation.stats import paired, per_task
+
+    if len(runs) < 2:
+        return []
+    base_pass, base_earned = per_task(runs[0].results)
+    rows = []
+    for other in runs[1:]:
+        passes, earned = per_task(other.results)
+        rows.append(
+            {
+                "a": runs[0].label,
+                "b": other.label,
+                "pass@1": paired(base_pass, passes),
+                "earned": paired(base_earned, earned),
+            }
+        )
+    return rows
+
+
+def load_runs(run_dirs: list[Path]) -> list[_Run]:
+    """The runs in ``run_dirs``, each with a label of its own (by folder, then by position).
 
     Raises:
-        ConfigError: no run given, a folder holds no ``results.jsonl``, or Jinja2 or matplotlib
-            is missing.
+        ConfigError: no run given, or a folder holds no ``results.jsonl``.
     """
     if not run_dirs:
         raise ConfigError("compare needs at least one run folder (each written by `eval --out`).")
-    env = _env()
-    plots = _Plots()
-    runs = [_load_run(Path(d)) for d in run_dirs]
+    runs = [load_run(Path(d)) for d in run_dirs]
     counts = Counter(r.label for r in runs)
     for r in runs:  # two runs with one label: tell them apart by folder
         if counts[r.label] > 1:
@@ -646,6 +654,19 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
     for i, r in enumerate(runs):  # and by position when the folder names agree too
         if counts[r.label] > 1:
             r.label = f"{r.label} #{i + 1}"
+    return runs
+
+
+def write_compare(run_dirs: list[Path], out: Path) -> Path:
+    """Write one page putting runs side by side: figures, plots and a task-by-run matrix.
+
+    Raises:
+        ConfigError: no run given, a folder holds no ``results.jsonl``, or Jinja2 or matplotlib
+            is missing.
+    """
+    env = _env()
+    plots = _Plots()
+    runs = load_runs(run_dirs)
     variants = _variant_order(
         {v for r in runs for v in r.summary.get("variants", {})}
         | {t.variant for r in runs for t in r.tasks.values()}
@@ -687,6 +708,7 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
         }
     html = env.get_template("compare.html.j2").render(
         runs=runs,
+        differences=paired_differences(runs),
         columns=columns,
         group=group,
         task_ids=task_ids,

@@ -20,6 +20,9 @@ Per group (``overall``, each variant, each price band) it gives:
 - ``tokens`` (summed over every episode) and ``cost`` (dollars per attempt per task, as
   ``earned``; ``cost_total`` over every episode; None when some model had no price),
 - ``net`` = ``earned - cost`` and ``earned_per_dollar`` = ``earned / cost``,
+- ``intervals``: for each ``pass@k`` and ``earned``, its standard error and a bootstrap 95%
+  interval resampled over the tasks (``{"stderr", "low", "high"}``; :mod:`.stats`), None
+  when nothing was graded,
 - ``infra_errors``: episodes the harness or the model endpoint failed (outcome
   ``infra_error``). They, and config errors (a key the endpoint refused, no such model), are
   counted apart and left out of every other figure but ``pass@1_strict``, as they say nothing
@@ -35,6 +38,7 @@ from typing import Any
 
 from swelancer_env.evaluation.passk import pass_at_k
 from swelancer_env.evaluation.records import OUTCOMES, EpisodeResult, TokenUsage
+from swelancer_env.evaluation.stats import interval
 
 __all__ = ["PRICE_BANDS", "price_band", "summarize"]
 
@@ -74,11 +78,13 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
         "episodes": len(results),
         "attempts": most,
     }
+    intervals: dict[str, Any] = {}
     for k in range(1, max(most, 1) + 1):  # pass@1 always: None when nothing was graded
         values = [
             pass_at_k(len(v), sum(r.passed for r in v), k) for v in by_task.values() if len(v) >= k
         ]
         out[f"pass@{k}"] = round(fmean(values), 6) if values else None
+        intervals[f"pass@{k}"] = interval(values)
     strict = [sum(r.passed for r in v) / len(v) for v in every.values()]
     out["pass@1_strict"] = round(fmean(strict), 6) if strict else None
     outcomes = Counter(r.outcome for r in results)
@@ -87,7 +93,9 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
     tokens = sum((r.tokens for r in graded), TokenUsage())
     costs = [r.cost for r in graded]
     known_cost = all(c is not None for c in costs)
-    earned = sum(fmean(r.earned for r in v) for v in by_task.values())
+    per_task_earned = [fmean(r.earned for r in v) for v in by_task.values()]
+    earned = sum(per_task_earned)
+    intervals["earned"] = interval(per_task_earned, total=True)
     cost = sum(fmean(r.cost or 0.0 for r in v) for v in by_task.values()) if known_cost else None
     out.update(
         {
@@ -103,6 +111,7 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
             "earned_per_dollar": (
                 round(earned / cost, 2) if cost is not None and cost > 0 else None
             ),
+            "intervals": intervals,
             "infra_errors": outcomes.get("infra_error", 0),
             # what the ungraded episodes' model calls cost all the same (None: some unpriced)
             "infra_cost": _cost_sum([r for r in results if not r.graded]),

@@ -257,8 +257,18 @@ def test_summary_table_in_the_papers_shape(runs: dict[str, Path]) -> None:
     assert list(rows) == ["IC SWE", "SWE Manager", "overall"]
     # columns: name, tasks, pass@1, strict pass@1, pass@3, earned / available, tokens, cost,
     # net, per $, infra; strict: the infra error of tally-pick-proposal counted as a failure
-    assert rows["overall"][1:6] == ["4", "41.7%", "33.3%", "33.3%", "$2,333 / $4,050 (57.6%)"]
-    assert rows["IC SWE"][2] == "33.3%" and rows["SWE Manager"][2] == "50.0%"
+    # pass@1 and earned with their bootstrap 95% intervals over the tasks
+    summary = json.loads((runs["a"] / "summary.json").read_text())["overall"]["intervals"]
+    p1, earned = summary["pass@1"], summary["earned"]
+    assert rows["overall"][1:6] == [
+        "4",
+        f"41.7% [{100 * p1['low']:.1f}%, {100 * p1['high']:.1f}%]",
+        "33.3%",
+        "33.3%",
+        f"$2,333.33 / $4,050 (57.6%) [${earned['low']:,.0f}, ${earned['high']:,.0f}]",
+    ]
+    assert p1["low"] < 0.417 < p1["high"] and earned["low"] < 2333.33 < earned["high"]
+    assert rows["IC SWE"][2].startswith("33.3% [") and rows["SWE Manager"][2].startswith("50.0% [")
     assert rows["SWE Manager"][3] == "33.3%"
     assert rows["overall"][10] == "1" and rows["IC SWE"][10] == "0"
     assert rows["overall"][7] == "$0.1476"  # 0.0369 per attempt, four tasks
@@ -385,7 +395,7 @@ def test_report_renders_in_chromium(runs: dict[str, Path], browser: Any) -> None
     page, outside, errors = _open(browser, runs["report"])
     first = page.locator("#summary tbody tr th").all_inner_texts()
     assert first == ["IC SWE", "SWE Manager", "overall"]
-    assert page.locator("#summary tbody tr.total td").nth(1).inner_text() == "41.7%"
+    assert page.locator("#summary tbody tr.total td").nth(1).inner_text() == "41.7% [0.0%, 83.3%]"
     boxes = _svg_boxes(page)
     assert len(boxes) == 4 and all(b and b["width"] > 100 and b["height"] > 50 for b in boxes)
     # a task-table link opens its trajectory
