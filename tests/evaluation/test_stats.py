@@ -124,3 +124,36 @@ def test_compare_prints_and_shows_the_paired_differences(
 def test_money_reads_the_same_everywhere() -> None:
     assert money(1999.994) == "$1,999.99" and money(2000.0) == "$2,000"
     assert money(1999.996) == "$2,000" and money(-12.5) == "-$12.50" and money(None) == "-"
+
+
+def test_the_summary_intervals_match_a_bootstrap_done_here_from_results_jsonl(
+    tmp_path: Path,
+) -> None:
+    """An independent bootstrap (the standard library's random, 4,000 draws) of a run written to
+    disk agrees with the summary's to within the resampling noise."""
+    rng = random.Random(3)
+    outcomes = {f"t{i:02d}": [rng.random() < 0.35 + 0.01 * i for _ in range(2)] for i in range(40)}
+    _write_run(tmp_path / "run", outcomes, "run")
+    lines = (tmp_path / "run" / "results.jsonl").read_text().splitlines()
+    results = [EpisodeResult.model_validate_json(line) for line in lines]
+    by_task: dict[str, list[EpisodeResult]] = {}
+    for r in results:
+        by_task.setdefault(r.task_id, []).append(r)
+    pass1 = [sum(r.passed for r in rs) / len(rs) for rs in by_task.values()]
+    earned = [sum(r.earned for r in rs) / len(rs) for rs in by_task.values()]
+
+    def bootstrap(values: list[float], total: bool) -> tuple[float, float]:
+        draw = random.Random(11)
+        stats = sorted(
+            (sum(draw.choice(values) for _ in values) / (1 if total else len(values)))
+            for _ in range(4_000)
+        )
+        return stats[int(0.025 * 4_000)], stats[int(0.975 * 4_000) - 1]
+
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())["overall"]["intervals"]
+    lo, hi = bootstrap(pass1, total=False)
+    assert summary["pass@1"]["low"] == pytest.approx(lo, abs=0.015)
+    assert summary["pass@1"]["high"] == pytest.approx(hi, abs=0.015)
+    lo, hi = bootstrap(earned, total=True)
+    assert summary["earned"]["low"] == pytest.approx(lo, abs=0.015 * 40 * 500)
+    assert summary["earned"]["high"] == pytest.approx(hi, abs=0.015 * 40 * 500)
