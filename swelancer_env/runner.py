@@ -15,6 +15,7 @@ from swelancer_env.evaluation.records import (
     ModelCall,
     StepRecord,
     TokenUsage,
+    TrajectoryEnd,
     TrajectoryHeader,
 )
 from swelancer_env.evaluation.results import append_result, read_results
@@ -63,6 +64,8 @@ def run_episode(
     steps, reward, terminated, truncated = 0, 0.0, False, False
     info: dict[str, Any] = {}
     infra_error = agent_error = None
+    gave_up = False
+    left: list[ModelCall] = []  # calls made before an act that gave up
     try:
         obs, info = env.reset(seed=seed, options={"task_id": task_id})
     except InfrastructureError as e:
@@ -89,7 +92,8 @@ def run_episode(
             step_calls = _pop_calls(agent)
             calls += step_calls
             if action is None:  # the agent gave up: the episode ends unsubmitted
-                truncated = True
+                truncated = gave_up = True
+                left = step_calls  # the end line keeps them
                 break
             obs, reward, terminated, truncated, info = env.step(action)
             steps += 1
@@ -113,8 +117,16 @@ def run_episode(
     except Exception as e:  # the agent's own bug: its failure, not the harness's
         agent_error = _first_line(e)
     finally:
-        calls += _pop_calls(agent)
+        tail = _pop_calls(agent)
+        calls += tail
         if trajectory is not None:
+            if trajectory.has_header:
+                trajectory.end(
+                    TrajectoryEnd(
+                        steps=steps, model_calls=[*left, *tail], agent_error=agent_error,
+                        infra_error=infra_error, gave_up=gave_up,
+                    )
+                )  # fmt: skip
             trajectory.close()
     grade = info.get("grade") or {}
     full = base.last_grade if terminated else None

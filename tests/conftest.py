@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -186,3 +188,61 @@ def _nothing_left_behind():
         from swelancer_env.tempdirs import force_rmtree
 
         force_rmtree(session_tmp)
+
+
+def _atif_disagreements(run: Path) -> list[str]:
+    """Where the ATIF export of the run folder ``run`` disagrees with its results.jsonl on an
+    episode's model calls, tokens or cost (an empty list when they agree)."""
+    import json
+
+    from swelancer_env.errors import ConfigError
+    from swelancer_env.evaluation.atif import export_run
+    from swelancer_env.evaluation.results import read_results
+
+    results = {(r.task_id, r.attempt): r for r in read_results(run / "results.jsonl")}
+    if not (run / "trajectories").is_dir():
+        return []
+    problems = []
+    out = Path(tempfile.mkdtemp(prefix="swelancer-test-atif-"))
+    try:
+        try:
+            exported = export_run(run, out)
+        except ConfigError:
+            return []  # a run the test broke on purpose: the export's own tests cover it
+        for path in exported:
+            doc = json.loads(path.read_text())
+            key = (doc["extra"]["task_id"], doc["extra"]["attempt"])
+            r = results.get(key)
+            if r is None or r.trajectory is None:
+                continue  # a trajectory of an episode rerun after an infra error
+            final = doc["final_metrics"]
+            mine = (final["extra"]["model_calls"], final.get("total_prompt_tokens", 0),
+                    final.get("total_completion_tokens", 0), final.get("total_cost_usd"))  # fmt: skip
+            theirs = (r.model_calls, r.tokens.prompt, r.tokens.completion, r.cost)
+            calls = sum(s.get("llm_call_count", 0) for s in doc["steps"])
+            cost_ok = (mine[3] is None) == (theirs[3] is None) and (
+                mine[3] is None or abs(mine[3] - theirs[3]) < 1e-6  # type: ignore[operator]
+            )
+            if mine[:3] != theirs[:3] or not cost_ok or calls != r.model_calls:
+                problems.append(
+                    f"{run} {key}: ATIF {mine} (steps' calls {calls}) != results {theirs}"
+                )
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def _atif_agrees_with_results(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """After every test that wrote an evaluation run under its tmp_path: the ATIF export of each
+    run agrees with its results.jsonl on calls, tokens and cost, episode by episode."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    root = request.getfixturevalue("tmp_path")  # now, so that it outlives this check
+    yield
+    runs = [
+        p.parent for p in Path(root).rglob("results.jsonl") if (p.parent / "trajectories").is_dir()
+    ]
+    problems = [p for run in runs for p in _atif_disagreements(run)]
+    assert not problems, "\n".join(problems)

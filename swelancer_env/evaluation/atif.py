@@ -39,7 +39,7 @@ from swelancer_env.evaluation.records import (
     TrajectoryHeader,
 )
 from swelancer_env.evaluation.results import read_results
-from swelancer_env.evaluation.trajectory import read_trajectory
+from swelancer_env.evaluation.trajectory import read_trajectory, read_trajectory_end
 
 __all__ = ["ATIF_VERSION", "export_run", "trajectory_to_atif"]
 
@@ -265,9 +265,10 @@ def _metrics(calls: list[ModelCall]) -> _Metrics | None:
     )
 
 
-def _observation(
+def _result(
     record: StepRecord, call: _ToolCall | None, traj_dir: Path, image_base: Path
-) -> _Observation:
+) -> _ObservationResult:
+    """One env step's observation (its text, and its screenshot as an image part)."""
     content: str | list[_ContentPart] = record.observation
     if record.screenshot:
         png = traj_dir / record.screenshot
@@ -280,20 +281,12 @@ def _observation(
         else:
             missing = f"[screenshot {record.screenshot}: file missing from the run folder]"
             content = f"{record.observation}\n{missing}"
-    result = _ObservationResult(source_call_id=call.tool_call_id if call else None, content=content)
-    return _Observation(results=[result])
+    return _ObservationResult(source_call_id=call.tool_call_id if call else None, content=content)
 
 
-def _agent_step(
-    step_id: int, record: StepRecord, model: str | None, traj_dir: Path, image_base: Path
-) -> _Step:
-    calls = record.model_calls
-    answered = [c for c in calls if c.response is not None]
-    messages = [_message(c) for c in answered]
-    call = _tool_call(record)
-    models = {c.model for c in calls}
-    effort = calls[-1].request.get("reasoning_effort") if calls else None
-    extra: dict[str, Any] = {
+def _env_step(record: StepRecord) -> dict[str, Any]:
+    """What the env said of one step, for the agent step's ``extra``."""
+    out: dict[str, Any] = {
         "step": record.step,
         "action_type": record.action_type,
         "exit_code": record.exit_code,
@@ -303,29 +296,139 @@ def _agent_step(
         "timings": record.timings,
     }
     if record.action_type is None:
-        extra["action"] = record.action  # what the agent sent, as it sent it
+        out["action"] = record.action  # what the agent sent, as it sent it
     if record.grade is not None:
-        extra["grade"] = record.grade
-    errors = [c.error for c in calls if c.error]
-    if errors:
-        extra["model_call_errors"] = errors
+        out["grade"] = record.grade
+    return out
+
+
+def _reply_calls(call: ModelCall | None) -> list[_ToolCall]:
+    """The tool calls of ``call``'s reply, as the model wrote them; arguments that are not a
+    JSON object are kept as ``{"raw_arguments": ...}`` and marked ``valid: False``."""
+    out = []
+    for i, tc in enumerate(_message(call).get("tool_calls") or [] if call else []):
+        if not isinstance(tc, dict):
+            continue
+        fn = tc.get("function") or {}
+        raw = fn.get("arguments")
+        try:
+            args = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError:
+            args = None
+        ok = isinstance(args, dict)
+        out.append(
+            _ToolCall(
+                tool_call_id=str(tc.get("id") or f"call_{i}"),
+                function_name=str(fn.get("name")),
+                arguments=args if ok else {"raw_arguments": raw},
+                extra=None if ok else {"valid": False},
+            )
+        )
+    return out
+
+
+def _sent_back(call: ModelCall | None, after: ModelCall | None) -> list[dict[str, Any]]:
+    """The messages the agent sent the model after ``call``'s reply (tool results, errors,
+    notes): what the next call's request adds after that reply; none when the next request
+    does not extend this one (the context was trimmed) or there is no next call."""
+    if call is None or after is None:
+        return []
+    sent = call.request.get("messages") or []
+    later = after.request.get("messages") or []
+    n = len(sent)
+    extends = len(later) > n and later[:1] == sent[:1] and later[n].get("role") == "assistant"
+    return [m for m in later[n + 1 :] if isinstance(m, dict)] if extends else []
+
+
+def _call_step(
+    step_id: int,
+    call: ModelCall | None,
+    records: list[StepRecord],
+    after: ModelCall | None,
+    model: str | None,
+    traj_dir: Path,
+    image_base: Path,
+) -> _Step:
+    """One agent step: one model call (its reply, the tool calls it made, the env's results of
+    the steps they ran and whatever else was sent back to the model), or, for an agent without
+    model calls, one env step."""
+    tool_calls = _reply_calls(call)
+    from_tools = bool(tool_calls)  # the actions came from the reply's tool calls
+    results: list[_ObservationResult] = []
+    used: set[str] = set()
+    for record in records:
+        name = record.action_type
+        if name is None and isinstance(record.action, dict):
+            name = record.action.get("type")
+        match = next(
+            (t for t in tool_calls if t.tool_call_id not in used and t.function_name == name),
+            None,
+        )
+        if match is None and not from_tools:
+            match = _tool_call(record)  # an action not from a tool call (code blocks, scripts)
+            if match is not None:
+                tool_calls.append(match)
+        if match is not None:
+            used.add(match.tool_call_id)
+            if record.action_type is None:  # the env refused it
+                match.extra = {"valid": False}
+        results.append(_result(record, match, traj_dir, image_base))
+    for m in _sent_back(call, after):
+        cid = m.get("tool_call_id")
+        if m.get("role") == "tool" and cid not in used:
+            results.append(_ObservationResult(source_call_id=cid, content=_text(m.get("content"))))
+            used.add(str(cid))
+        elif m.get("role") == "user":
+            results.append(_ObservationResult(content=_text(m.get("content"))))
+    message = _message(call) if call is not None else {}
+    effort = call.request.get("reasoning_effort") if call is not None else None
+    extra: dict[str, Any] = {"env_steps": [_env_step(r) for r in records]}
+    if len(records) == 1:  # the common case, flat
+        extra = _env_step(records[0])
+    if call is not None and call.error:
+        extra["model_call_error"] = call.error
+    if call is not None and call.retries:
+        extra["retries"] = call.retries
     return _Step(
         step_id=step_id,
         source="agent",
-        model_name=next(iter(models)) if len(models) == 1 and model not in models else None,
+        model_name=call.model if call is not None and call.model != model else None,
         reasoning_effort=effort if isinstance(effort, str | float) else None,
-        message=_joined([_text(m.get("content")) for m in messages]) or "",
+        message=_text(message.get("content")) or "",
         reasoning_content=(
-            _joined([_text(m.get("reasoning_content") or m.get("reasoning")) for m in messages])
-            if calls
+            _text(message.get("reasoning_content") or message.get("reasoning")) or None
+            if call is not None
             else None
         ),
-        tool_calls=[call] if call else None,
-        observation=_observation(record, call, traj_dir, image_base),
-        metrics=_metrics(calls),
-        llm_call_count=len(calls),
+        tool_calls=tool_calls or None,
+        observation=_Observation(results=results) if results else None,
+        metrics=_metrics([call]) if call is not None else None,
+        llm_call_count=1 if call is not None else 0,
         extra=extra,
     )
+
+
+def _groups(
+    records: list[StepRecord], tail: list[ModelCall]
+) -> list[tuple[ModelCall | None, list[StepRecord]]]:
+    """The episode as (model call, the env steps its reply ran): each call but the last before
+    a step ran none (its reply was malformed, empty or refused, and an error went back); a step
+    without calls continues the last reply while that reply has tool calls left, else stands
+    alone (an agent without model calls); ``tail``, the calls after the last step, ran none."""
+    groups: list[tuple[ModelCall | None, list[StepRecord]]] = []
+    for record in records:
+        if record.model_calls:
+            groups += [(c, []) for c in record.model_calls[:-1]]
+            groups.append((record.model_calls[-1], [record]))
+            continue
+        if groups:
+            call, ran = groups[-1]
+            if call is not None and len(_message(call).get("tool_calls") or []) > len(ran):
+                ran.append(record)
+                continue
+        groups.append((None, [record]))
+    groups += [(c, []) for c in tail]
+    return groups
 
 
 def _tool_definitions(header: TrajectoryHeader, steps: list[StepRecord]) -> list[dict[str, Any]]:
@@ -377,10 +480,16 @@ def _convert(
             message=header.observation,
         )
     )
-    for record in records:
-        steps.append(_agent_step(len(steps) + 1, record, header.model, path.parent, image_base))
+    end = read_trajectory_end(path)
+    tail = end.model_calls if end is not None else []
+    groups = _groups(records, tail)
+    calls = [c for c, _ in groups if c is not None]
+    for i, (call, ran) in enumerate(groups):
+        after = next((c for c, _ in groups[i + 1 :] if c is not None), None)
+        steps.append(
+            _call_step(len(steps) + 1, call, ran, after, header.model, path.parent, image_base)
+        )
 
-    calls = [c for r in records for c in r.model_calls]
     costs = [c.cost for c in calls]
     result = results.get((header.task_id, header.attempt))
     final_extra: dict[str, Any] = {
@@ -389,6 +498,8 @@ def _convert(
         "model_calls": len(calls),
         "env_steps": len(records),
     }
+    if end is not None and (end.agent_error or end.infra_error):
+        final_extra["ended_by_error"] = end.agent_error or end.infra_error
     if result is not None:
         final_extra.update(
             passed=result.passed,
@@ -399,7 +510,9 @@ def _convert(
         )
     notes = (
         f"Exported by swelancer-env from {path.name}: steps are the agent's system prompt (when "
-        "it had one), the task as posted, then one agent step per env step."
+        "it had one), the task as posted, then one agent step per model call (its reply, the "
+        "tool calls it made, the results of the env steps they ran and whatever else was sent "
+        "back to the model), or per env step for an agent without model calls."
     )
     if torn:
         notes += " The trajectory's last line was torn (the run crashed) and was skipped."

@@ -134,6 +134,10 @@ class ModelCall(BaseModel):
     completion_logprobs: list[float] | None = None
     #: why the call failed after the client's retries (then ``response`` is None)
     error: str | None = None
+    #: the HTTP attempts before the last one, which the client retried (a 429, a 5xx, a
+    #: timeout, a dropped connection): ``{"status", "error", "seconds", "wait_s"}`` each
+    #: (``status`` None when no response came; ``wait_s``: the pause before the next attempt)
+    retries: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class StepRecord(BaseModel):
@@ -156,6 +160,23 @@ class StepRecord(BaseModel):
     model_calls: list[ModelCall] = Field(default_factory=list)
     #: the agent-visible grade on the final step (``info["grade"]``)
     grade: dict[str, Any] | None = None
+
+
+class TrajectoryEnd(BaseModel):
+    """The last line of a trajectory file: how the episode ended, and the model calls made
+    after its last step (those that ended it without a step: out of turns or of budget, a
+    model error, a manager job left unanswered)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["end"] = "end"
+    steps: int
+    model_calls: list[ModelCall] = Field(default_factory=list)
+    #: the agent's exception, or the harness's, that ended the episode
+    agent_error: str | None = None
+    infra_error: str | None = None
+    #: the agent ended it without an action (its ``act`` returned None)
+    gave_up: bool = False
 
 
 class TrajectoryHeader(BaseModel):

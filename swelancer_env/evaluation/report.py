@@ -185,6 +185,8 @@ def _read_trajectory(path: Path) -> tuple[TrajectoryHeader | None, list[StepReco
         try:
             if i == 0:
                 header = TrajectoryHeader.model_validate_json(line)
+            elif line.startswith('{"kind":"end"'):
+                continue  # the end line: its calls are in the episode's result
             else:
                 steps.append(StepRecord.model_validate_json(line))
         except ValueError:

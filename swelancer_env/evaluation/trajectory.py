@@ -1,5 +1,11 @@
 """Writing one episode's trajectory: ``trajectories/<task>/<attempt>.jsonl`` and its PNGs.
 
+Line 1 is the header (:class:`~swelancer_env.evaluation.records.TrajectoryHeader`), then one
+line per env step (:class:`~swelancer_env.evaluation.records.StepRecord`, with the model calls
+made before it), and last the end (:class:`~swelancer_env.evaluation.records.TrajectoryEnd`,
+with the calls made after the last step), so that every model call is in the file. A file of
+an older version has no end line.
+
 The file is written as ``<attempt>.jsonl.partial`` and renamed when the episode ends, so a
 file without the suffix is whole; a resumed run writes a crashed episode's file anew.
 """
@@ -15,9 +21,9 @@ import numpy as np
 from pydantic import ValidationError
 
 from swelancer_env.errors import ConfigError
-from swelancer_env.evaluation.records import StepRecord, TrajectoryHeader
+from swelancer_env.evaluation.records import StepRecord, TrajectoryEnd, TrajectoryHeader
 
-__all__ = ["TrajectoryWriter", "read_trajectory", "trajectory_path"]
+__all__ = ["TrajectoryWriter", "read_trajectory", "read_trajectory_end", "trajectory_path"]
 
 _WHAT = "a trajectory file (DIR/trajectories/<task_id>/<attempt>.jsonl)"
 
@@ -34,10 +40,12 @@ class TrajectoryWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.path.with_name(self.path.name + ".partial")
         self.attempt = attempt
+        self.has_header = False
         self._f = self.partial.open("w", encoding="utf-8")
 
     def header(self, header: TrajectoryHeader) -> None:
         self._write(header.model_dump_json())
+        self.has_header = True
 
     def step(self, record: StepRecord, screenshot: np.ndarray | None = None) -> None:
         if screenshot is not None and np.any(screenshot):
@@ -49,6 +57,9 @@ class TrajectoryWriter:
             )
             record = record.model_copy(update={"screenshot": name})
         self._write(record.model_dump_json())
+
+    def end(self, end: TrajectoryEnd) -> None:
+        self._write(end.model_dump_json())
 
     def _write(self, line: str) -> None:
         self._f.write(line + "\n")
@@ -92,8 +103,27 @@ def read_trajectory(path: Path) -> tuple[TrajectoryHeader, list[StepRecord], int
                 "of a crashed run may be torn. Repair or delete the line."
             ) from None
     header = _parse(TrajectoryHeader, rows[0], path, "a trajectory header")
-    steps = [_parse(StepRecord, row, path, "a step record") for row in rows[1:]]
+    steps = [_parse(StepRecord, row, path, "a step record") for row in rows[1:] if not _is_end(row)]
     return header, steps, torn
+
+
+def _is_end(row: tuple[int, Any]) -> bool:
+    return isinstance(row[1], dict) and row[1].get("kind") == "end"
+
+
+def read_trajectory_end(path: Path) -> TrajectoryEnd | None:
+    """The end line of a trajectory file (the calls after its last step), or None when the
+    file has none (an older version, or a crash before the episode ended)."""
+    for line in reversed(Path(path).read_text(encoding="utf-8").splitlines()):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                return None
+            if isinstance(obj, dict) and obj.get("kind") == "end":
+                return TrajectoryEnd.model_validate(obj)
+            return None
+    return None
 
 
 def _parse(model: Any, row: tuple[int, Any], path: Path, what: str) -> Any:

@@ -9,7 +9,9 @@ included) and, with ``logprobs=True`` too, ``completion_logprobs`` (one per comp
 endpoint that returns no ids leaves them None: nothing is made up.
 
 Rate limits (429), server errors (5xx), timeouts and dropped connections are retried with
-backoff by the ``openai`` client itself (``max_retries``). A call that still fails raises one of
+backoff by the ``openai`` client itself (``max_retries``); each retried attempt is kept in the
+record's ``retries`` (its status, error, seconds and the wait after it), seen through the HTTP
+client's event hooks. A call that still fails raises one of
 these, each with the call's ``record`` and the ``stop_reason`` of the episode it ends::
 
     ModelCallError                     (SWELancerError)
@@ -302,12 +304,53 @@ class ModelClient:
         self.logprobs = logprobs
         self.top_logprobs = top_logprobs
         self.token_ids = token_ids
+        #: this call's HTTP attempts so far (the event hooks fill it)
+        self._attempts: list[dict[str, Any]] = []
         self.client = openai.OpenAI(
             api_key=key,
             base_url=base_url,
             max_retries=max_retries,
             timeout=timeout,
+            http_client=openai.DefaultHttpxClient(
+                event_hooks={"request": [self._on_request], "response": [self._on_response]}
+            ),
         )
+
+    def _on_request(self, request: Any) -> None:
+        self._attempts.append({"sent": time.perf_counter(), "done": None, "status": None})
+
+    def _on_response(self, response: Any) -> None:
+        if not self._attempts:
+            return
+        attempt = self._attempts[-1]
+        attempt["done"], attempt["status"] = time.perf_counter(), response.status_code
+        if response.status_code >= 400:
+            try:  # an error body is small; the client reads it again from the cache
+                response.read()
+                attempt["error"] = response.text[:500]
+            except Exception:  # noqa: BLE001 - the trace is best effort, the call goes on
+                attempt["error"] = None
+
+    def _retries(self) -> list[dict[str, Any]]:
+        """The attempts of the call just made that were retried (all but the last)."""
+        out = []
+        tried = self._attempts
+        for this, after in zip(tried, tried[1:], strict=False):
+            ended = this["done"] if this["done"] is not None else after["sent"]
+            out.append(
+                {
+                    "status": this["status"],
+                    "error": this.get("error")
+                    or (
+                        None
+                        if this["status"]
+                        else "no response (a timeout or a dropped connection)"
+                    ),
+                    "seconds": round(ended - this["sent"], 3),
+                    "wait_s": round(max(0.0, after["sent"] - ended), 3),
+                }
+            )
+        return out
 
     def complete(self, messages: list[dict[str, Any]], **params: Any) -> tuple[Any, ModelCall]:
         """One chat completion: ``(ChatCompletion, record)``. Parameters whose value is None
@@ -331,6 +374,7 @@ class ModelClient:
         if extra:  # fields the openai client does not know go in the body as they are
             sent["extra_body"] = extra
         started = time.perf_counter()
+        self._attempts = []
         try:
             response = self.client.chat.completions.create(**sent)
         except openai.APIError as e:
@@ -347,6 +391,7 @@ class ModelClient:
                 latency_s=round(time.perf_counter() - started, 3),
                 cost=None,
                 error=message[:2000],
+                retries=self._retries(),
             )
             raise kind(message, record) from e
         latency = time.perf_counter() - started
@@ -363,6 +408,7 @@ class ModelClient:
             logprobs=_logprobs(response) if self.logprobs else None,
             prompt_token_ids=prompt_ids,
             completion_token_ids=completion_ids,
+            retries=self._retries(),
         )
         if completion_ids is not None and record.logprobs is not None:
             values = [e["logprob"] for e in record.logprobs]

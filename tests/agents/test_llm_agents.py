@@ -14,7 +14,8 @@ import pytest
 
 from swelancer_agents.oracle import edit_actions
 from swelancer_env.cli import main
-from swelancer_env.evaluation.records import EpisodeResult, StepRecord, TrajectoryHeader
+from swelancer_env.evaluation.records import EpisodeResult, StepRecord
+from swelancer_env.evaluation.trajectory import read_trajectory
 from swelancer_env.grading.gold import gold_diff
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
 from swelancer_env.tasks import load_task
@@ -36,9 +37,9 @@ def _results(out: Path) -> list[EpisodeResult]:
 
 def _trajectory(out: Path, result: EpisodeResult) -> list[StepRecord]:
     assert result.trajectory is not None
-    lines = (out / result.trajectory).read_text().splitlines()
-    TrajectoryHeader.model_validate_json(lines[0])
-    return [StepRecord.model_validate_json(line) for line in lines[1:]]
+    _header, steps, torn = read_trajectory(out / result.trajectory)
+    assert torn is None
+    return steps
 
 
 @pytest.fixture

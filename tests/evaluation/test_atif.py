@@ -554,3 +554,79 @@ def test_export_validates_with_harbors_models(tmp_path: Path) -> None:
     assert (call["function_name"], call["arguments"]["command"]) == ("shell", "git grep -n avatar")
     assert doc["final_metrics"]["total_prompt_tokens"] == 4900
     assert doc["final_metrics"]["total_cost_usd"] == pytest.approx(0.007)
+
+
+# -- a real run: one agent step per model call, everything sent back included ----------------
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_a_real_run_exports_one_step_per_call_with_what_went_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from swelancer_env.cli import main
+    from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
+    from swelancer_env.tasks import list_tasks
+
+    monkeypatch.setenv("SCRIPTED_KEY", "test-key")
+    task = sorted((t for t in list_tasks() if t.variant == "swe_manager"), key=lambda t: t.id)[0]
+
+    def shell(arguments: object) -> dict[str, object]:
+        return {"name": "shell", "arguments": arguments}
+
+    replies = [
+        {"tool_calls": [shell('{"command": "ls')]},  # arguments that are not JSON
+        {"status": 429},  # retried by the client: the next call's record keeps it
+        {"content": "Let me think."},  # no tool call
+        {"tool_calls": [shell({"command": "echo one"}), shell({"command": "echo two"})]},
+        {"tool_calls": [{"name": "choose_proposal",
+                         "arguments": {"proposal_id": task.correct_proposal}}]},
+    ]  # fmt: skip
+    out = tmp_path / "run"
+    with ScriptedOpenAIServer(replies) as server:
+        code = main([
+            "eval", "--agent", "llm", "--model", "scripted-model", "--base-url", server.base_url,
+            "--api-key-env", "SCRIPTED_KEY", "--tasks", task.id, "--out", str(out),
+            "--no-progress", "--max-retries", "1",
+        ])  # fmt: skip
+    assert code == 0
+    [path] = export_run(out)
+    doc = json.loads(path.read_text())
+    agent = [s for s in doc["steps"] if s["source"] == "agent"]
+    assert len(agent) == 4 and all(s["llm_call_count"] == 1 for s in agent)  # one per call
+
+    bad, idle, two, choose = agent
+    [call] = bad["tool_calls"]
+    assert call["extra"] == {"valid": False} and call["arguments"] == {
+        "raw_arguments": '{"command": "ls'
+    }
+    [sent] = bad["observation"]["results"]  # the error the agent sent back
+    assert sent["source_call_id"] == call["tool_call_id"] and "not valid JSON" in sent["content"]
+
+    assert idle["message"] == "Let me think." and "tool_calls" not in idle
+    assert [r["status"] for r in idle["extra"]["retries"]] == [429]
+    assert "no tool call" in idle["observation"]["results"][0]["content"]
+
+    ids = [c["tool_call_id"] for c in two["tool_calls"]]
+    assert len(set(ids)) == 2
+    results = two["observation"]["results"]
+    assert [(r["source_call_id"], r["content"].strip()) for r in results] == [
+        (ids[0], "one"), (ids[1], "two")
+    ]  # fmt: skip
+    assert [s["step"] for s in two["extra"]["env_steps"]] == [1, 2]
+
+    assert choose["extra"]["grade"]["passed"] is True
+    [result] = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+    final = doc["final_metrics"]
+    assert final["extra"]["model_calls"] == result["model_calls"] == 4
+    assert final["total_prompt_tokens"] == result["tokens"]["prompt"]
+    assert final["total_completion_tokens"] == result["tokens"]["completion"]
+
+    # and Harbor's own models and validator take it
+    proc = subprocess.run(
+        [str(harbor_venv() / "bin" / "python"), "-c", VALIDATE, str(path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [row] = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert row["error"] is None and row["steps"] == len(doc["steps"])

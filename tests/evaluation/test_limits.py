@@ -12,6 +12,7 @@ import pytest
 
 from swelancer_env.cli import main
 from swelancer_env.evaluation.records import STOP_REASONS, EpisodeResult, StepRecord
+from swelancer_env.evaluation.trajectory import read_trajectory, read_trajectory_end
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer
 from swelancer_env.prompt import job_heading
 from swelancer_env.tasks import list_tasks, load_task
@@ -58,8 +59,8 @@ def _results(out: Path) -> dict[str, EpisodeResult]:
 
 def _steps(out: Path, result: EpisodeResult) -> list[StepRecord]:
     assert result.trajectory is not None
-    lines = (out / result.trajectory).read_text().splitlines()[1:]
-    return [StepRecord.model_validate_json(line) for line in lines]
+    _header, steps, _torn = read_trajectory(out / result.trajectory)
+    return steps
 
 
 def test_tokens_steps_and_long_replies_each_end_their_episode(tmp_path: Path) -> None:
@@ -92,6 +93,12 @@ def test_tokens_steps_and_long_replies_each_end_their_episode(tmp_path: Path) ->
     r = results[long]
     assert (r.outcome, r.stop_reason, r.model_calls) == ("agent_error", "reply_too_long", 3)
     assert "3 times in a row" in (r.agent_error or "")
+    # no step was taken: the three calls are in the trajectory's end line, none lost
+    assert _steps(out, r) == []
+    end = read_trajectory_end(out / (r.trajectory or ""))
+    assert (
+        end is not None and len(end.model_calls) == 3 and "AgentStopped" in (end.agent_error or "")
+    )
     # what the model is shown of its long reply is cut, and it is told why
     later = next(m for m in sent if any(job_heading(load_task(long)) in str(x) for x in m[:2])
                  and len(m) > 2)  # fmt: skip

@@ -100,9 +100,10 @@ def test_an_edited_observation_is_the_first_difference(trajectory: Path) -> None
 
 def test_an_edited_exit_code_or_reward_is_found(trajectory: Path) -> None:
     lines = trajectory.read_text(encoding="utf-8").splitlines()
-    last = StepRecord.model_validate_json(lines[-1])
+    at = max(i for i, line in enumerate(lines) if '"kind":"end"' not in line)  # the last step
+    last = StepRecord.model_validate_json(lines[at])
     last.reward = 1.0
-    lines[-1] = last.model_dump_json()
+    lines[at] = last.model_dump_json()
     trajectory.write_text("\n".join(lines) + "\n", encoding="utf-8")
     d = replay_trajectory(trajectory).first_difference
     assert d is not None and (d.step, d.field, d.recorded) == (6, "reward", 1.0)

@@ -18,7 +18,8 @@ import pytest
 from tokenizers import Tokenizer
 
 from swelancer_env.cli import main
-from swelancer_env.evaluation.records import EpisodeResult, ModelCall, StepRecord
+from swelancer_env.evaluation.records import EpisodeResult, ModelCall
+from swelancer_env.evaluation.trajectory import read_trajectory, read_trajectory_end
 from swelancer_env.llm import scripted_server
 from swelancer_env.llm.client import ModelClient, token_ids
 from swelancer_env.llm.scripted_server import ScriptedOpenAIServer, completion_text
@@ -41,9 +42,10 @@ def _calls(out: Path) -> tuple[EpisodeResult, list[ModelCall]]:
     [line] = (out / "results.jsonl").read_text().splitlines()
     result = EpisodeResult.model_validate_json(line)
     assert result.trajectory is not None
-    lines = (out / result.trajectory).read_text().splitlines()
-    steps = [StepRecord.model_validate_json(x) for x in lines[1:]]
-    return result, [c for s in steps for c in s.model_calls]
+    _header, steps, _torn = read_trajectory(out / result.trajectory)
+    end = read_trajectory_end(out / result.trajectory)
+    assert end is not None
+    return result, [c for s in steps for c in s.model_calls] + end.model_calls
 
 
 def _eval(server: ScriptedOpenAIServer, out: Path, *extra: str) -> int:
