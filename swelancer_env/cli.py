@@ -270,7 +270,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     if reasons:
         print("ended by: " + ", ".join(f"{why} {n}" for why, n in reasons.items()))
     if len(ks) > 1:
-        print("(earned, cost and net: one attempt per task, on average over the attempts)")
+        print("(earned, tokens, cost and net: one attempt per task, on average over the attempts)")
 
 
 def _key_values(items: list[str] | None, flag: str) -> dict[str, Any]:

@@ -17,8 +17,9 @@ Per group (``overall``, each variant, each price band) it gives:
   its graded attempts, summed), against ``available`` (the sum of the tasks' prices), so that
   ``earned / available`` is comparable to the benchmark's one-attempt figure whatever K is;
   ``earned_total``: every episode's earning, summed,
-- ``tokens`` (summed over every episode) and ``cost`` (dollars per attempt per task, as
-  ``earned``; ``cost_total`` over every episode; None when some model had no price),
+- ``tokens`` and ``cost``: per attempt per task, on the same basis as ``earned`` (each task's
+  mean over its graded attempts, summed; tokens rounded to whole ones), with ``tokens_total``
+  and ``cost_total`` over every graded episode (cost None when some model had no price),
 - ``net`` = ``earned - cost`` and ``earned_per_dollar`` = ``earned / cost``,
 - ``intervals``: for each ``pass@k`` and ``earned``, its standard error and a bootstrap 95%
   interval resampled over the tasks (``{"stderr", "low", "high"}``; :mod:`.stats`), None
@@ -90,7 +91,13 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
     outcomes = Counter(r.outcome for r in results)
     out["outcomes"] = {o: outcomes.get(o, 0) for o in OUTCOMES}
     out["stop_reasons"] = dict(sorted(Counter(r.stop_reason for r in results).items()))
-    tokens = sum((r.tokens for r in graded), TokenUsage())
+    tokens_total = sum((r.tokens for r in graded), TokenUsage())
+    tokens = TokenUsage(
+        **{
+            field: round(sum(fmean(getattr(r.tokens, field) for r in v) for v in by_task.values()))
+            for field in ("prompt", "completion", "reasoning", "cached")
+        }
+    )
     costs = [r.cost for r in graded]
     known_cost = all(c is not None for c in costs)
     per_task_earned = [fmean(r.earned for r in v) for v in by_task.values()]
@@ -104,6 +111,7 @@ def _group(results: list[EpisodeResult]) -> dict[str, Any]:
             "available": round(sum(prices.values()), 2),
             "earned_total": round(sum(r.earned for r in graded), 2),
             "tokens": {**tokens.model_dump(), "total": tokens.total},
+            "tokens_total": {**tokens_total.model_dump(), "total": tokens_total.total},
             "model_calls": sum(r.model_calls for r in graded),
             "cost": None if cost is None else round(cost, 6),
             "cost_total": round(sum(c or 0.0 for c in costs), 6) if known_cost else None,
