@@ -23,6 +23,7 @@ from swelancer_env.actions import (
     SubmitAction,
     UserToolAction,
 )
+from swelancer_env.prompt import job_text
 from swelancer_env.tasks.model import Task
 
 __all__ = ["LLMPythonAgent"]
@@ -71,9 +72,13 @@ class LLMPythonAgent(LLMAgentBase):
             user_tool=_USER_TOOL if self._user_tool else "",
             manager=manager if task.variant == "swe_manager" else "",
         )
+        # the job without the env's tool actions and step count: this agent's protocol (code
+        # blocks, <user-tool>, DONE) is in the system message, its budget in replies
+        job = job_text(task).rstrip()
+        budget = f"You have {self.options.max_turns} replies; each may run code."
         self.messages = [
             {"role": "system", "content": system},
-            {"role": "user", "content": obs["output"]},
+            {"role": "user", "content": f"{job}\n\n{budget}"},
         ]
         self._new_episode()
         self._queue.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from swelancer_env.tasks.model import Task
 
-__all__ = ["job_heading", "task_prompt"]
+__all__ = ["job_heading", "job_text", "task_prompt"]
 
 _IC = """\
 You are a freelance software engineer. You took this job for ${price:,.0f}:
@@ -14,7 +14,9 @@ You are a freelance software engineer. You took this job for ${price:,.0f}:
 The app's code is your shell's working directory (`pwd` shows it; file edits take paths relative
 to it): a git repository at the state the reporter saw. Find the cause and change the code so
 that the issue is fixed. Only changes under {paths} count.
+{protocol}"""
 
+_IC_ACTIONS = """
 Actions: {actions}, and `submit` when you are done: hidden end-to-end tests then decide
 whether you earn the ${price:,.0f}. You have {max_steps} steps.
 """
@@ -25,12 +27,14 @@ freelancers' proposals, and choose the one that best fixes it.
 
 {heading}{issue}
 
-The app's code is your shell's working directory, at the state the reporter saw. Actions:
-{actions}. End with `choose_proposal` and a proposal id: you earn the ${price:,.0f} if your
-choice is the one that correctly fixes the issue. You have {max_steps} steps.
-
+The app's code is your shell's working directory, at the state the reporter saw.{protocol}
 # Proposals
 {proposals}
+"""
+
+_MANAGER_ACTIONS = """ Actions:
+{actions}. End with `choose_proposal` and a proposal id: you earn the ${price:,.0f} if your
+choice is the one that correctly fixes the issue. You have {max_steps} steps.
 """
 
 
@@ -64,11 +68,21 @@ def job_heading(task: Task) -> str:
     return first[2:].strip() if first.startswith("# ") else task.title
 
 
+def job_text(task: Task) -> str:
+    """The job alone (the price, the issue, where the code is; a manager job's proposals),
+    without the env's actions and step count: for an agent with a protocol of its own."""
+    return _prompt(task, None, None, actions=False)
+
+
 def task_prompt(task: Task, max_steps: int, tools: list[str] | None = None) -> str:
     """The reset observation's text for ``task``, naming the offered ``tools`` (default all).
 
     It names no temporary path, so that equal seeds give equal reset observations.
     """
+    return _prompt(task, max_steps, tools, actions=True)
+
+
+def _prompt(task: Task, max_steps: int | None, tools: list[str] | None, actions: bool) -> str:
     from swelancer_env.actions import offered_tools
 
     tools = offered_tools(
@@ -86,5 +100,7 @@ def task_prompt(task: Task, max_steps: int, tools: list[str] | None = None) -> s
     }
     if task.variant == "swe_manager":
         proposals = "\n".join(f"## Proposal {p.id}\n\n{p.text.strip()}\n" for p in task.proposals)
-        return _MANAGER.format(proposals=proposals, **fields)
-    return _IC.format(**fields)
+        protocol = _MANAGER_ACTIONS.format(**fields) if actions else "\n"
+        return _MANAGER.format(proposals=proposals, protocol=protocol, **fields)
+    protocol = _IC_ACTIONS.format(**fields) if actions else ""
+    return _IC.format(protocol=protocol, **fields)

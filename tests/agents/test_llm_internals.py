@@ -731,3 +731,17 @@ def test_a_refused_key_is_a_config_error(manager: Task) -> None:
         with pytest.raises(ModelConfigError, match="set SCRIPTED_KEY"):
             agent.act(_obs(ISSUE), {})
     assert len(agent.pop_model_calls()) == 1
+
+
+def test_llm_python_is_told_its_own_protocol_not_the_envs(manager: Task, ic: Task) -> None:
+    from swelancer_env.prompt import job_heading, task_prompt
+
+    for task in (manager, ic):
+        with ScriptedOpenAIServer([{"content": "DONE"}]) as server:
+            agent = _start(LLMPythonAgent, server, task, max_turns=7)
+            agent.reset(task, _obs(task_prompt(task, 100)), _reset_info(task, None))
+            system, user = agent.messages[0]["content"], agent.messages[1]["content"]
+        assert "```python" in system and "DONE" in system
+        assert job_heading(task) in user and user.endswith("You have 7 replies; each may run code.")
+        for env_only in ("Actions:", "`shell` (a persistent", "100 steps", "`choose_proposal`", "`submit` when"):
+            assert env_only not in user and env_only not in system, env_only
