@@ -168,9 +168,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
 
+    # the human agent shows each observation itself, whole: not a second time here
+    echo = args.agent != "human"
+
     def on_step(
         n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]
     ) -> None:
+        if echo:
+            _print_step(n, action, obs)
+        if shots and "user_tool" in info:
+            for i, step in enumerate(info["user_tool"].get("steps", [])):
+                src = step.get("screenshot_host")
+                if src and Path(src).exists():
+                    shutil.copy(src, shots / f"step{n:03d}-{i:02d}.png")
+        if reward:
+            print(f"      reward: {_money(reward)}")
+        sys.stdout.flush()
+
+    def _print_step(n: int, action: Any, obs: dict[str, Any]) -> None:
         print(
             f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({env.timings.get('step_s', 0):.2f} s)"
         )
@@ -183,14 +198,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         for line in shown:
             print(f"      {line}")
-        if shots and "user_tool" in info:
-            for i, step in enumerate(info["user_tool"].get("steps", [])):
-                src = step.get("screenshot_host")
-                if src and Path(src).exists():
-                    shutil.copy(src, shots / f"step{n:03d}-{i:02d}.png")
-        if reward:
-            print(f"      reward: {_money(reward)}")
-        sys.stdout.flush()
 
     options = _agent_options(args)
     if args.actions:

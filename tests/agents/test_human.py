@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,17 @@ def test_screenshots_go_to_the_chosen_or_a_fresh_folder(
     assert (tmp_path / "shots" / "step000.png").is_file()
     assert (tmp_path / "human-screenshots" / TASK / "step000.png").is_file()
     assert (tmp_path / "human-screenshots" / f"{TASK}-2" / "step000.png").is_file()
+
+
+def test_swelancer_env_run_shows_each_observation_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from swelancer_env.cli import main
+
+    task = load_task(TASK)
+    typed = f"$ echo only-once-marker-$((6 * 7))\nchoose {task.correct_proposal}\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert main(["run", "--agent", "human", "--task", TASK]) == 0
+    out = capsys.readouterr().out
+    assert out.count("only-once-marker-42") == 1, out
+    assert out.count(task.title) <= 1 and "reward: $500" in out

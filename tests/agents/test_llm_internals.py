@@ -743,5 +743,11 @@ def test_llm_python_is_told_its_own_protocol_not_the_envs(manager: Task, ic: Tas
             system, user = agent.messages[0]["content"], agent.messages[1]["content"]
         assert "```python" in system and "DONE" in system
         assert job_heading(task) in user and user.endswith("You have 7 replies; each may run code.")
-        for env_only in ("Actions:", "`shell` (a persistent", "100 steps", "`choose_proposal`", "`submit` when"):
+        for env_only in (
+            "Actions:",
+            "`shell` (a persistent",
+            "100 steps",
+            "`choose_proposal`",
+            "`submit` when",
+        ):
             assert env_only not in user and env_only not in system, env_only
