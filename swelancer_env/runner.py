@@ -154,4 +154,9 @@ def run_episode(
         model_calls=len(calls),
         cost=None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 8),
         failed_tests=failed,
+        failure_messages=(
+            {t.name: t.message.strip()[:800] for t in full.tests if t.outcome != "passed"}
+            if full is not None
+            else {}
+        ),
     )

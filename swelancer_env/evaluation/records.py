@@ -233,6 +233,9 @@ class EpisodeResult(BaseModel):
     cost: float | None = 0.0
     #: hidden tests that did not pass (for the researcher; the agent never sees their names)
     failed_tests: list[str] = Field(default_factory=list)
+    #: each failed hidden test's message (its first 800 characters): for the researcher only,
+    #: the agent never sees the run folder
+    failure_messages: dict[str, str] = Field(default_factory=dict)
     #: the trajectory file, relative to the run folder
     trajectory: str | None = None
 

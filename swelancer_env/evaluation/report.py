@@ -85,7 +85,8 @@ class _Task:
 
     @property
     def tokens(self) -> int:
-        return sum(r.tokens.total for r in self.graded)
+        """Mean tokens per graded attempt (the basis of ``cost`` and ``earned``)."""
+        return round(fmean(r.tokens.total for r in self.graded)) if self.graded else 0
 
     @property
     def cost(self) -> float | None:
@@ -99,6 +100,15 @@ class _Task:
     def failed_tests(self) -> list[tuple[str, int]]:
         counts = Counter(t for r in self.graded for t in r.failed_tests)
         return sorted(counts.items())
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """A message of each failed test (the first attempt's that has one)."""
+        out: dict[str, str] = {}
+        for r in self.graded:
+            for name, message in r.failure_messages.items():
+                out.setdefault(name, message)
+        return out
 
 
 @dataclass(eq=False)
@@ -554,11 +564,13 @@ def write_report(
     bands = list(summary.get("price_bands", {}).items())
     tasks = sorted(run.tasks.values(), key=lambda t: (order.index(t.variant), t.task_id))
     episodes = [r for t in tasks for r in t.episodes]  # in the task table's order
-    views = (
-        list(_trajectory_views(run, episodes, out.parent, max_screenshots, max_chars))
-        if trajectories
-        else []
-    )
+    folder = out.parent / f"{out.stem}-trajectories"
+    links: dict[tuple[str, int], str] = {}
+    dates: list[str] = []
+    if trajectories:  # one page per trajectory, beside this one, read one at a time
+        links, dates = _write_trajectory_pages(
+            env, run, episodes, folder, out, max_screenshots, max_chars
+        )
     known = [t for t in tasks if t.cost is not None and t.earned is not None]
     k = summary["overall"].get("attempts", 1)
     counted = summary["overall"] if "outcomes" in summary["overall"] else None
@@ -581,7 +593,6 @@ def write_report(
             if known
             else None,
         }
-    dates = [t["header"].started_at for t in views if t.get("header")]
     official = None
     if run.info is not None and run.info.source == "official":
         from swelancer_env.official.reference import DIAMOND_SET, PAPER
@@ -610,11 +621,72 @@ def write_report(
         tasks=tasks,
         cost_unknown=len(tasks) - len(known),
         figures=figures,
-        trajectories=views,
+        links=links,
+        trajectory_folder=folder.name,
         show_trajectories=trajectories,
         generated=_now(),
     )
     return write_text_atomic(out, html)
+
+
+def _write_trajectory_pages(
+    env: Any,
+    run: _Run,
+    episodes: list[EpisodeResult],
+    folder: Path,
+    page: Path,
+    max_screenshots: int,
+    max_chars: int,
+) -> tuple[dict[tuple[str, int], str], list[str]]:
+    """Write one page per episode into ``folder`` (made aside and swapped in whole, so that a
+    page from an older report never mixes with these); the links to them from ``page``, and
+    when the episodes started."""
+    import shutil
+    import tempfile
+
+    page.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=page.parent, prefix=f".{folder.name}."))
+    links: dict[tuple[str, int], str] = {}
+    dates: list[str] = []
+    try:
+        template = env.get_template("trajectory.html.j2")
+        for view in _trajectory_views(run, episodes, folder, max_screenshots, max_chars):
+            r = view["result"]
+            name = f"{view['anchor']}.html"
+            view["correct_proposal"] = _correct_proposal(r)
+            chosen = [
+                s["record"].action.get("proposal_id")
+                for s in view.get("steps", [])
+                if isinstance(s["record"].action, dict)
+                and s["record"].action.get("type") == "choose_proposal"
+            ]
+            view["chosen_proposal"] = chosen[-1] if chosen else None
+            html = template.render(t=view, back=f"../{page.name}", generated=_now())
+            (staging / name).write_text(html, encoding="utf-8")
+            links[(r.task_id, r.attempt)] = f"{folder.name}/{name}"
+            if view.get("header"):
+                dates.append(view["header"].started_at)
+        old = page.parent / f".{folder.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return links, dates
+
+
+def _correct_proposal(r: EpisodeResult) -> str | None:
+    """A manager task's correct proposal, when the task can be loaded here."""
+    if r.variant != "swe_manager":
+        return None
+    try:
+        from swelancer_env.tasks import load_task
+
+        return load_task(r.task_id).correct_proposal
+    except Exception:  # noqa: BLE001 - a task of another checkout: nothing to show
+        return None
 
 
 def paired_differences(runs: list[_Run]) -> list[dict[str, Any]]:
