@@ -41,6 +41,7 @@ from swelancer_env.evaluation.records import (
     TrajectoryHeader,
 )
 from swelancer_env.evaluation.summary import summarize
+from swelancer_env.evaluation.trajectory import read_trajectory_end
 
 __all__ = ["load_run", "load_runs", "paired_differences", "write_compare", "write_report"]
 
@@ -328,6 +329,10 @@ def _trajectory_views(
                 }
             )
         reset_obs, reset_cut = _clip(header.observation, max_chars) if header else ("", 0)
+        try:
+            end = read_trajectory_end(path)
+        except (ValueError, OSError):
+            end = None
         yield {
             **view,
             "missing": False,
@@ -337,6 +342,8 @@ def _trajectory_views(
             "reset_cut": reset_cut,
             "steps": step_views,
             "bad_lines": bad,
+            "end_calls": [_call_view(c) for c in end.model_calls] if end else [],
+            "end_error": (end.agent_error or end.infra_error) if end else None,
         }
 
 

@@ -99,6 +99,12 @@ def test_tokens_steps_and_long_replies_each_end_their_episode(tmp_path: Path) ->
     assert (
         end is not None and len(end.model_calls) == 3 and "AgentStopped" in (end.agent_error or "")
     )
+    # and the report's page of that episode shows them
+    from swelancer_env.evaluation.report import write_report
+
+    report = write_report(out)
+    [page] = (report.parent / "report-trajectories").glob(f"traj-{long}-0.html")
+    assert "3 model call(s) with no step after them" in page.read_text()
     # what the model is shown of its long reply is cut, and it is told why
     later = next(m for m in sent if any(job_heading(load_task(long)) in str(x) for x in m[:2])
                  and len(m) > 2)  # fmt: skip
