@@ -15,6 +15,7 @@ import argparse
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -401,6 +402,20 @@ _MARKS = {"passed": "PASS", "failed": "fail", "agent_error": "AGENT",
 def cmd_report(args: argparse.Namespace) -> int:
     from swelancer_env.evaluation.report import write_report
 
+    if args.watch:
+        from swelancer_env.evaluation.live import LiveReport
+
+        if args.out:
+            raise ConfigError("--watch serves DIR/report.html: leave --out out")
+        live = LiveReport(Path(args.dir), port=args.port).start()
+        print(f"serving {live.url} (written anew as episodes end; Ctrl-C stops)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            live.stop()
+        return 0
     path = write_report(Path(args.dir), Path(args.out) if args.out else None)
     print(path)
     return 0
@@ -897,6 +912,12 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="one self-contained HTML page of a run")
     rp.add_argument("dir")
     rp.add_argument("--out", help="the HTML file (default DIR/report.html)")
+    rp.add_argument(
+        "--watch", action="store_true",
+        help="a live view: serve the report on 127.0.0.1 while the run goes on, written anew "
+        "as episodes end (the page reloads itself)",
+    )  # fmt: skip
+    rp.add_argument("--port", type=int, default=8765, help="with --watch (default 8765; 0: any)")
     rp.set_defaults(func=cmd_report)
 
     cp = sub.add_parser("compare", help="one HTML page putting runs side by side")

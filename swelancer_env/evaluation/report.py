@@ -544,8 +544,10 @@ def write_report(
     max_screenshots: int = 12,
     max_chars: int = 6000,
     trajectories: bool = True,
+    refresh_s: float | None = None,
 ) -> Path:
-    """Write one run's report: summary tables, plots, the tasks and every trajectory.
+    """Write one run's report: summary tables, plots, the tasks and every trajectory
+    (``refresh_s``: the page reloads itself that often, for a live view).
 
     Args:
         run_dir: a folder ``swelancer-env eval --out`` wrote.
@@ -631,6 +633,7 @@ def write_report(
         links=links,
         trajectory_folder=folder.name,
         show_trajectories=trajectories,
+        refresh_s=refresh_s,
         generated=_now(),
     )
     return write_text_atomic(out, html)
