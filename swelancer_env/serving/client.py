@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -83,7 +84,8 @@ class RemoteEnv(AsyncEnvMethods, gym.Env[dict[str, Any], Any]):
     metadata = {"render_modes": []}
 
     def __init__(self, url: str = "http://127.0.0.1:8000", task_id: str | None = None,
-                 timeout: float = 900.0, token: str | None = None) -> None:  # fmt: skip
+                 timeout: float = 900.0, token: str | None = None,
+                 session: str | None = None) -> None:  # fmt: skip
         from websockets.exceptions import InvalidHandshake, InvalidStatus
         from websockets.sync.client import connect
 
@@ -108,6 +110,9 @@ class RemoteEnv(AsyncEnvMethods, gym.Env[dict[str, Any], Any]):
         )
         self.action_space = ActionSpace()
         ws_url = "ws" + self.url[len("http") :] + "/ws"
+        if session is not None:  # a fork's copy, waiting on the server
+            ws_url += "?" + urllib.parse.urlencode({"session": session})
+        self._token = token
         self._stack = contextlib.ExitStack()
         try:
             self._ws = self._stack.enter_context(
@@ -180,6 +185,28 @@ class RemoteEnv(AsyncEnvMethods, gym.Env[dict[str, Any], Any]):
     def state(self) -> dict[str, Any]:
         """The session's state on the server: episode id, step count, task, done."""
         return self._call({"type": "state"})
+
+    def fork(self, n: int = 1) -> list[RemoteEnv]:
+        """``n`` copies of this episode as it stands, each a session of its own on the server
+        (see :meth:`SWELancerEnv.fork`): for group rollouts from the same point. Close each
+        copy when done.
+
+        Raises:
+            ServerAtCapacity: the server has no room for ``n`` more sessions.
+            RemoteError: no episode under way, or the copy failed.
+        """
+        forked = self._call({"type": "fork", "data": {"n": int(n)}})
+        copies: list[RemoteEnv] = []
+        try:
+            for sid in forked["sessions"]:
+                twin = RemoteEnv(self.url, self.task_id, self.timeout, self._token, session=sid)
+                twin.task, twin.last_grade = self.task, None
+                copies.append(twin)
+        except BaseException:
+            for twin in copies:
+                twin.close()
+            raise
+        return copies
 
     def close(self) -> None:
         self._end_async_pool()

@@ -1,12 +1,18 @@
 """``swelancer-env serve``: many concurrent episodes behind one port, in OpenEnv's protocol.
 
 Each WebSocket connection to ``/ws`` is a session with an env of its own, driven by JSON
-messages ``{"type": "reset" | "step" | "state" | "close", "data": ...}``; every request gets
+messages ``{"type": "reset" | "step" | "state" | "fork" | "close", "data": ...}``; every request gets
 one reply: ``{"type": "observation", "data": <payload>}`` (see :mod:`.wire`), ``{"type":
 "state", "data": {...}}`` or ``{"type": "error", "data": {"message": ..., "code": ...}}`` with
 OpenEnv's codes (``INVALID_JSON``, ``UNKNOWN_TYPE``, ``VALIDATION_ERROR``, ``EXECUTION_ERROR``,
 ``CAPACITY_REACHED``, ``FACTORY_ERROR``, ``SESSION_ERROR``). ``GET /health``, ``/metadata``,
 ``/schema`` and ``/openapi.json`` answer over HTTP.
+
+Group rollouts: ``{"type": "fork", "data": {"n": N}}`` copies the session's episode as it stands
+into N new sessions (:meth:`SWELancerEnv.fork`: the tree's change, the step count and env time;
+a fresh shell), each taking a slot, and answers ``{"type": "forked", "data": {"sessions":
+[id, ...]}}``. A client takes one over by connecting to ``/ws?session=<id>`` (the id, random, is
+the only way in); a copy nobody takes is closed after ``idle_timeout``.
 
 The HTTP routes of OpenEnv's contract are stateless, as OpenEnv's own: ``POST /reset`` takes a
 session slot, resets a fresh env, answers its first observation and closes it; ``POST /step``
@@ -117,6 +123,8 @@ def _error(message: str, code: str, **extra: Any) -> str:
 def _failure(e: BaseException) -> tuple[str, str, dict[str, Any]]:
     """``(message, code, extra)`` of an env call that raised ``e``: what the caller can fix is a
     VALIDATION_ERROR, the rest the harness's EXECUTION_ERROR."""
+    if isinstance(e, _Capacity):  # a fork with no room for its copies
+        return str(e), "CAPACITY_REACHED", {}
     if isinstance(e, ConfigError | EpisodeError | TaskError | ValueError):
         return str(e), "VALIDATION_ERROR", {"error": type(e).__name__}
     return f"{type(e).__name__}: {e}", "EXECUTION_ERROR", {"error": type(e).__name__}
@@ -180,6 +188,10 @@ class _Session:
     png: dict[str, Any] = field(default_factory=dict)
     #: held while the env is closed: a close from outside the call never overlaps another
     close_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: a fork's copy that no client has taken over yet (``/ws?session=<id>``)
+    parked: bool = False
+    #: a fork's copy whose env is being made (the reaper leaves it alone)
+    forming: bool = False
 
     @property
     def busy(self) -> bool:
@@ -211,23 +223,47 @@ class SessionManager:
         self._lock = threading.Lock()
 
     def open(self) -> _Session:
+        """A new session (a capacity error when the server is full)."""
+        return self.open_many(1)[0]
+
+    def open_many(self, n: int) -> list[_Session]:
+        """``n`` new sessions, all or none (a capacity error when there is no room for all)."""
         with self._lock:
             limit = self.config.max_sessions
-            if len(self.sessions) >= limit:
+            if len(self.sessions) + n > limit:
                 raise _Capacity(
-                    f"the server holds {len(self.sessions)} sessions, its maximum "
+                    f"the server holds {len(self.sessions)} sessions and its maximum is {limit} "
+                    f"(--max-sessions); {n} more do not fit; retry later"
+                    if n > 1
+                    else f"the server holds {len(self.sessions)} sessions, its maximum "
                     f"(--max-sessions {limit}); retry later"
                 )
-            if len(self.sessions) + len(self.closing) >= 2 * limit:
+            if len(self.sessions) + len(self.closing) + n > 2 * limit:
                 raise _Capacity(
                     f"{len(self.closing)} sessions whose clients left are still closing "
                     f"(--max-sessions {limit}); retry in a few seconds"
                 )
-            sid = uuid.uuid4().hex
-            session = _Session(
-                sid, ThreadPoolExecutor(1, thread_name_prefix=f"swl-session-{sid[:6]}")
-            )
-            self.sessions[sid] = session
+            opened = []
+            for _ in range(n):
+                sid = uuid.uuid4().hex
+                session = _Session(
+                    sid, ThreadPoolExecutor(1, thread_name_prefix=f"swl-session-{sid[:6]}")
+                )
+                self.sessions[sid] = session
+                opened.append(session)
+            return opened
+
+    def take(self, sid: str) -> _Session:
+        """The parked fork copy ``sid``, now a client's; a session error when there is none."""
+        with self._lock:
+            session = self.sessions.get(sid)
+            if session is None or not session.parked:
+                raise EpisodeError(
+                    "no forked session waits under that id (unknown, already taken, or closed "
+                    "after the idle timeout): fork again"
+                )
+            session.parked = False
+            session.last_active = time.monotonic()
             return session
 
     def close(self, session: _Session, force: bool = False) -> None:
@@ -318,6 +354,36 @@ def _reset(session: _Session, config: ServerConfig, data: dict[str, Any]) -> dic
     session.episode_id = str(data.get("episode_id") or uuid.uuid4().hex)
     session.steps, session.done, session.task_id = 0, False, info.get("task_id")
     return observation_payload(obs, 0.0, False, False, info, session.png)
+
+
+#: copies one fork message may ask for
+MAX_FORK = 64
+
+
+def _fork(session: _Session, manager: SessionManager, data: Any) -> dict[str, Any]:
+    """Copy the session's episode into ``data["n"]`` parked sessions; their ids."""
+    n = data.get("n", 1) if isinstance(data, dict) else None
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_FORK:
+        raise ConfigError(f"fork takes {{'n': 1 to {MAX_FORK}}}, the number of copies; got {n!r}")
+    if session.env is None or session.task_id is None or session.done:
+        raise EpisodeError("fork needs an episode under way: reset first, before it ends")
+    children = manager.open_many(n)
+    for child in children:
+        child.forming = True
+    try:
+        copies = session.env.fork(n)
+    except BaseException:
+        for child in children:
+            manager.close(child, force=True)
+        raise
+    for child, env in zip(children, copies, strict=True):
+        with child.close_lock:
+            child.env, child.task_id, child.steps = env, session.task_id, session.steps
+            child.episode_id, child.done, child.parked = uuid.uuid4().hex, False, True
+            child.last_active, child.forming = time.monotonic(), False
+        if child.closed:  # the server stopped meanwhile: its close found no env yet
+            _close_env(child)
+    return {"sessions": [c.id for c in children], "episode_ids": [c.episode_id for c in children]}
 
 
 def _step(session: _Session, action: Any) -> dict[str, Any]:
@@ -505,10 +571,13 @@ def build_app(config: ServerConfig) -> Any:
                 return json.dumps({"type": "observation", "data": payload})
             if kind == "state":
                 return json.dumps({"type": "state", "data": session.state()})
+            if kind == "fork":
+                forked = await run(session, _fork, session, manager, data)
+                return json.dumps({"type": "forked", "data": forked})
             if kind == "close":
                 return None
             return _error(
-                f"Unknown message type: {str(kind)[:100]!r}; use reset, step, state or close",
+                f"Unknown message type: {str(kind)[:100]!r}; use reset, step, state, fork or close",
                 "UNKNOWN_TYPE",
             )
         except Exception as e:  # noqa: BLE001 - told to the client, with its code
@@ -540,8 +609,13 @@ def build_app(config: ServerConfig) -> Any:
 
     async def ws_endpoint(websocket: WebSocket) -> None:
         await websocket.accept()
+        taken = websocket.query_params.get("session")
         try:
-            session = manager.open()
+            session = manager.take(taken) if taken else manager.open()
+        except EpisodeError as e:
+            await websocket.send_text(_error(str(e), "SESSION_ERROR"))
+            await websocket.close(code=1008)
+            return
         except _Capacity as e:
             await websocket.send_text(
                 _error(str(e), "CAPACITY_REACHED", active_sessions=len(manager.sessions),
@@ -582,7 +656,8 @@ def build_app(config: ServerConfig) -> Any:
             await asyncio.sleep(tick)
             now = time.monotonic()
             for session in list(manager.sessions.values()):
-                if not session.busy and now - session.last_active > config.idle_timeout:
+                idle = now - session.last_active > config.idle_timeout
+                if not session.busy and not session.forming and idle:
                     why = (
                         f"the session was idle for over {config.idle_timeout:g} s and was "
                         "closed; open a new one"
