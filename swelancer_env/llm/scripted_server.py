@@ -244,14 +244,21 @@ def load_scripts(path: str | os.PathLike[str]) -> list[Script]:
         raise ConfigError(f"{path}: {err}") from err
 
 
-def _text(content: Any) -> str:
-    """The text of a message's content: a string, or the text parts of a list of parts."""
+def _text(content: Any, sep: str = "\n", image: str | None = None) -> str:
+    """The text of a message's content: a string, or the text parts of a list of parts joined
+    by ``sep`` (an image part as ``image``, left out when None)."""
     if isinstance(content, str):
         return content
-    if isinstance(content, list):
-        parts = [p.get("text") for p in content if isinstance(p, dict)]
-        return "\n".join(p for p in parts if isinstance(p, str))
-    return ""
+    if not isinstance(content, list):
+        return ""
+    out = []
+    for part in content:
+        if isinstance(part, dict) and part.get("type") == "image_url":
+            if image is not None:
+                out.append(image)
+        elif isinstance(part, dict) and isinstance(part.get("text"), str):
+            out.append(part["text"])
+    return sep.join(out)
 
 
 def _conversation_key(body: Mapping[str, Any]) -> str:
@@ -314,23 +321,9 @@ CHAT_TEMPLATE: dict[str, str] = {
 }
 
 
-def _content_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        out = []
-        for part in content:
-            if isinstance(part, dict) and part.get("type") == "image_url":
-                out.append(_IMAGE)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                out.append(part["text"])
-        return "".join(out)
-    return ""
-
-
 def _body_pieces(content: Any, tool_calls: Any) -> list[str]:
     """The body of a message in the chat template, as the pieces tokenized one by one."""
-    pieces = [_content_text(content)]
+    pieces = [_text(content, sep="", image=_IMAGE)]
     for call in tool_calls or []:
         function = call.get("function", {}) if isinstance(call, dict) else {}
         blob = json.dumps({"name": function.get("name"), "arguments": function.get("arguments")})
