@@ -6,7 +6,11 @@ import json
 import re
 from typing import Any
 
-__all__ = ["HOW_TO_ACT", "env_kwargs", "parse_text_action"]
+from swelancer_env.actions import offered_tools
+from swelancer_env.prompt import task_prompt
+from swelancer_env.tasks import load_task
+
+__all__ = ["HOW_TO_ACT", "env_kwargs", "parse_text_action", "reset_text"]
 
 #: the observation a text that is no action gets (and the end of the first prompt)
 HOW_TO_ACT = (
@@ -113,3 +117,21 @@ def parse_text_action(text: str) -> tuple[dict[str, Any] | str | None, str]:
         if action is not None and "__bad_arguments__" not in action:
             return action, ""
     return None, ""
+
+
+def reset_text(task_id: str, env_kwargs: dict[str, Any] | None = None) -> str:
+    """The text of ``SWELancerEnv.reset``'s observation for the task, without making a
+    sandbox (the same function reset uses)."""
+    kw = env_kwargs or {}
+    task = load_task(task_id)
+    tools = offered_tools(task.variant, kw.get("tools"))
+    if task.official is not None:
+        tools = [t for t in tools if t != "user_tool"]
+    max_steps = kw.get("max_steps") or task.limits.max_steps
+    text = task_prompt(task, max_steps, tools)
+    if task.official is not None:
+        from swelancer_env.official.trees import TEXT_ONLY_NOTE, is_text_only
+
+        if is_text_only(task):
+            text = f"{text}\n\n{TEXT_ONLY_NOTE}"
+    return text

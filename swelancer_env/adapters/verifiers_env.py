@@ -39,9 +39,8 @@ from typing import Any
 import verifiers as vf
 from datasets import Dataset
 
-from swelancer_env.actions import offered_tools
+from swelancer_env.adapters.common import reset_text
 from swelancer_env.env import SWELancerEnv
-from swelancer_env.prompt import task_prompt
 from swelancer_env.tasks import load_task
 from swelancer_env.tasks.loader import list_tasks
 
@@ -52,24 +51,6 @@ NO_TOOL_CALL = (
     "Your reply had no tool call. Act through the tools: one tool call per action; end a manager "
     "task with choose_proposal, an IC task with submit."
 )
-
-
-def reset_text(task_id: str, env_kwargs: dict[str, Any] | None = None) -> str:
-    """The text of ``SWELancerEnv.reset``'s observation for the task, without making a
-    sandbox (the same function reset uses)."""
-    kw = env_kwargs or {}
-    task = load_task(task_id)
-    tools = offered_tools(task.variant, kw.get("tools"))
-    if task.official is not None:
-        tools = [t for t in tools if t != "user_tool"]
-    max_steps = kw.get("max_steps") or task.limits.max_steps
-    text = task_prompt(task, max_steps, tools)
-    if task.official is not None:
-        from swelancer_env.official.trees import TEXT_ONLY_NOTE, is_text_only
-
-        if is_text_only(task):
-            text = f"{text}\n\n{TEXT_ONLY_NOTE}"
-    return text
 
 
 def _tool_defs(schemas: list[dict[str, Any]]) -> list[dict[str, Any]]:

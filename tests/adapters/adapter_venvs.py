@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 VERIFIERS_VERSION = "0.3.1"
 SKYRL_GYM_VERSION = "0.4.0"
+INSPECT_VERSION = "0.3.285"
 
 
 def _cache() -> Path:
@@ -74,6 +75,12 @@ def verifiers_venv() -> Path:
 def skyrl_venv() -> Path:
     return framework_venv(
         "skyrl-gym", f"skyrl-gym=={SKYRL_GYM_VERSION}", SKYRL_GYM_VERSION, "import skyrl_gym"
+    )
+
+
+def inspect_venv() -> Path:
+    return framework_venv(
+        "inspect-ai", f"inspect-ai=={INSPECT_VERSION}", INSPECT_VERSION, "import inspect_ai"
     )
 
 
