@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scripted_eval import results_by_task, run_eval, script
 
 from swelancer_env.cli import main
 from swelancer_env.evaluation.records import STOP_REASONS, EpisodeResult, StepRecord
@@ -40,23 +41,6 @@ def _choose(task_id: str) -> dict[str, Any]:
     }
 
 
-def _script(task_id: str, *replies: dict[str, Any]) -> dict[str, Any]:
-    return {"match": job_heading(load_task(task_id)), "replies": list(replies)}
-
-
-def _eval(server: ScriptedOpenAIServer, out: Path, tasks: list[str], *extra: str) -> int:
-    return main([
-        "eval", "--agent", "llm", "--model", "scripted-model", "--base-url", server.base_url,
-        "--api-key-env", "SCRIPTED_KEY", "--tasks", *tasks, "--out", str(out), "--no-progress",
-        "--max-retries", "0", "--retries", "0", *extra,
-    ])  # fmt: skip
-
-
-def _results(out: Path) -> dict[str, EpisodeResult]:
-    lines = (out / "results.jsonl").read_text().splitlines()
-    return {r.task_id: r for r in map(EpisodeResult.model_validate_json, lines)}
-
-
 def _steps(out: Path, result: EpisodeResult) -> list[StepRecord]:
     assert result.trajectory is not None
     _header, steps, _torn = read_trajectory(out / result.trajectory)
@@ -67,21 +51,21 @@ def test_tokens_steps_and_long_replies_each_end_their_episode(tmp_path: Path) ->
     tokens, steps, long, recovers = MANAGER[:4]
     scripts = [
         # 600 tokens in the first call: over 500, so no second call is made
-        _script(tokens, _shell(usage={"prompt_tokens": 400, "completion_tokens": 200}),
+        script(tokens, _shell(usage={"prompt_tokens": 400, "completion_tokens": 200}),
                 _choose(tokens)),
-        _script(steps, _shell(), _shell(), _shell(), _choose(steps)),
-        _script(long, *[{"content": LONG, "usage": SMALL}] * 3),
-        _script(recovers, {"content": LONG, "usage": SMALL}, _choose(recovers)),
+        script(steps, _shell(), _shell(), _shell(), _choose(steps)),
+        script(long, *[{"content": LONG, "usage": SMALL}] * 3),
+        script(recovers, {"content": LONG, "usage": SMALL}, _choose(recovers)),
     ]  # fmt: skip
     out = tmp_path / "run"
     with ScriptedOpenAIServer(scripts) as server:
-        code = _eval(
+        code = run_eval(
             server, out, [tokens, steps, long, recovers],
             "--max-tokens-per-episode", "500", "--max-steps", "3", "--max-reply-chars", "300",
         )  # fmt: skip
         sent = [r["body"]["messages"] for r in server.requests]
     assert code == 0
-    results = _results(out)
+    results = results_by_task(out)
 
     r = results[tokens]
     assert (r.outcome, r.stop_reason, r.model_calls) == ("agent_error", "token_limit", 1)
@@ -125,15 +109,15 @@ def test_tokens_steps_and_long_replies_each_end_their_episode(tmp_path: Path) ->
 def test_the_env_time_limit_counts_the_envs_own_time(tmp_path: Path) -> None:
     slow, thinking = MANAGER[:2]
     scripts = [
-        _script(slow, _shell("sleep 3"), _choose(slow)),
+        script(slow, _shell("sleep 3"), _choose(slow)),
         # the model takes 3 s to answer: its time is not the env's
-        _script(thinking, {**_shell(), "delay_s": 3.0}, _choose(thinking)),
+        script(thinking, {**_shell(), "delay_s": 3.0}, _choose(thinking)),
     ]
     out = tmp_path / "run"
     with ScriptedOpenAIServer(scripts) as server:
-        code = _eval(server, out, [slow, thinking], "--time-limit", "2.5")
+        code = run_eval(server, out, [slow, thinking], "--time-limit", "2.5")
     assert code == 0
-    results = _results(out)
+    results = results_by_task(out)
     r = results[slow]
     assert (r.outcome, r.stop_reason, r.steps) == ("agent_error", "time_limit", 1)
     assert (results[thinking].outcome, results[thinking].stop_reason) == ("passed", "submitted")
@@ -147,34 +131,34 @@ def test_a_cost_limit_ends_the_episode_and_needs_a_price(
     prices.write_text(json.dumps({"scripted-model": {"input": 2.0, "output": 8.0}}))
     pricey = {"prompt_tokens": 1_000, "completion_tokens": 100}  # $0.0028
     out = tmp_path / "run"
-    with ScriptedOpenAIServer([_script(task, _shell(usage=pricey), _choose(task))]) as server:
-        code = _eval(
+    with ScriptedOpenAIServer([script(task, _shell(usage=pricey), _choose(task))]) as server:
+        code = run_eval(
             server, out, [task], "--prices", str(prices), "--max-cost-per-episode", "0.002"
         )
     assert code == 0
-    r = _results(out)[task]
+    r = results_by_task(out)[task]
     assert (r.outcome, r.stop_reason, r.model_calls) == ("agent_error", "cost_limit", 1)
     assert r.cost == pytest.approx(0.0028)
 
     # without a price for the model, a cost limit cannot be kept: the run stops and says how
     out = tmp_path / "unpriced"
-    with ScriptedOpenAIServer([_script(task, _shell(), _choose(task))]) as server:
-        code = _eval(server, out, [task], "--max-cost-per-episode", "0.002")
+    with ScriptedOpenAIServer([script(task, _shell(), _choose(task))]) as server:
+        code = run_eval(server, out, [task], "--max-cost-per-episode", "0.002")
     assert code == 2
     assert "--prices" in capsys.readouterr().err
-    assert _results(out)[task].outcome == "config_error"
+    assert results_by_task(out)[task].outcome == "config_error"
 
 
 def test_append_only_ends_at_the_first_long_reply(tmp_path: Path) -> None:
     task = MANAGER[0]
     out = tmp_path / "run"
-    with ScriptedOpenAIServer([_script(task, {"content": LONG}, _choose(task))]) as server:
-        code = _eval(
+    with ScriptedOpenAIServer([script(task, {"content": LONG}, _choose(task))]) as server:
+        code = run_eval(
             server, out, [task], "--max-reply-chars", "300",
             "--agent-option", "context=append_only",
         )  # fmt: skip
     assert code == 0
-    r = _results(out)[task]
+    r = results_by_task(out)[task]
     assert (r.outcome, r.stop_reason, r.model_calls) == ("agent_error", "reply_too_long", 1)
     assert "append_only" in (r.agent_error or "")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scripted_eval import results_by_task, run_eval, script
 
 from swelancer_env.cli import main
 from swelancer_env.evaluation.records import EpisodeResult
@@ -41,25 +42,6 @@ def _choose(task_id: str) -> dict[str, Any]:
     return {"tool_calls": [{"name": "choose_proposal", "arguments": {"proposal_id": proposal}}]}
 
 
-def _script(task_id: str, *replies: dict[str, Any]) -> dict[str, Any]:
-    return {"match": job_heading(load_task(task_id)), "replies": list(replies)}
-
-
-def _eval(server: ScriptedOpenAIServer, out: Path, tasks: list[str], *extra: str) -> int:
-    return main([
-        "eval", "--agent", "llm", "--model", "scripted-model", "--base-url", server.base_url,
-        "--api-key-env", "SCRIPTED_KEY", "--tasks", *tasks, "--out", str(out), "--no-progress",
-        "--max-retries", "0", "--retries", "0", *extra,
-    ])  # fmt: skip
-
-
-def _results(out: Path) -> dict[str, EpisodeResult]:
-    lines = (out / "results.jsonl").read_text().splitlines()
-    results = [EpisodeResult.model_validate_json(line) for line in lines]  # every line whole
-    assert len({r.key for r in results}) == len(results)  # one line per episode
-    return {r.task_id: r for r in results}
-
-
 def _requests(server: ScriptedOpenAIServer, task_id: str) -> int:
     heading = job_heading(load_task(task_id))
     return sum(
@@ -71,12 +53,12 @@ def _requests(server: ScriptedOpenAIServer, task_id: str) -> int:
 def test_a_context_overflow_is_the_agents_failure(tmp_path: Path) -> None:
     good, over = MANAGER[:2]
     out = tmp_path / "run"
-    scripts = [_script(good, _choose(good)), _script(over, OVERFLOW)]
+    scripts = [script(good, _choose(good)), script(over, OVERFLOW)]
     with ScriptedOpenAIServer(scripts) as server:
-        code = _eval(server, out, [good, over])
+        code = run_eval(server, out, [good, over])
         assert _requests(server, over) == 1  # a 400 is not retried
     assert code == 0  # no infra error
-    results = _results(out)
+    results = results_by_task(out)
     assert (results[good].outcome, results[good].stop_reason) == ("passed", "submitted")
     r = results[over]
     assert (r.outcome, r.stop_reason) == ("agent_error", "context_overflow")
@@ -103,14 +85,14 @@ def test_a_vllm_overflow_and_a_refusing_model_are_agent_errors(tmp_path: Path) -
         "code": 400,
     }
     scripts = [
-        _script(vllm, {"status": 400, "body": vllm_body}),
-        _script(refusing, *[{"refusal": "I can't help with that."}] * 2),
+        script(vllm, {"status": 400, "body": vllm_body}),
+        script(refusing, *[{"refusal": "I can't help with that."}] * 2),
     ]
     out = tmp_path / "run"
     with ScriptedOpenAIServer(scripts) as server:
-        code = _eval(server, out, [vllm, refusing], "--agent-option", "max_idle_replies=2")
+        code = run_eval(server, out, [vllm, refusing], "--agent-option", "max_idle_replies=2")
     assert code == 0
-    results = _results(out)
+    results = results_by_task(out)
     assert (results[vllm].outcome, results[vllm].stop_reason) == ("agent_error", "context_overflow")
     assert (results[refusing].outcome, results[refusing].stop_reason) == ("agent_error", "refusal")
     assert "2 times in a row" in (results[refusing].agent_error or "")
@@ -124,13 +106,13 @@ def test_a_wrong_key_stops_the_run_after_its_first_episode(
     out = tmp_path / "run"
     wrong_key = {"status": 401, "code": "invalid_api_key", "message": "Incorrect API key."}
     with ScriptedOpenAIServer([wrong_key] * 3) as server:
-        code = _eval(server, out, MANAGER[:3], "--max-retries", "2")
+        code = run_eval(server, out, MANAGER[:3], "--max-retries", "2")
         assert len(server.requests) == 1  # neither retried nor tried on the next task
     assert code == 2
     err = capsys.readouterr().err
     assert "refused the key (HTTP 401" in err and "set SCRIPTED_KEY" in err
     assert "--resume" in err
-    [r] = _results(out).values()
+    [r] = results_by_task(out).values()
     assert r.task_id == MANAGER[0]
     assert (r.outcome, r.stop_reason) == ("config_error", "config_error")
     assert r.config_error and "SCRIPTED_KEY" in r.config_error
@@ -139,10 +121,10 @@ def test_a_wrong_key_stops_the_run_after_its_first_episode(
     assert summary["overall"]["outcomes"]["config_error"] == 1
     assert summary["overall"]["pass@1"] is None  # nothing graded
     # with the key fixed, --resume runs that episode again and the rest
-    scripts = [_script(t, _choose(t)) for t in MANAGER[:3]]
+    scripts = [script(t, _choose(t)) for t in MANAGER[:3]]
     with ScriptedOpenAIServer(scripts) as server:
-        assert _eval(server, out, MANAGER[:3], "--resume") == 0
-    results = _results(out)
+        assert run_eval(server, out, MANAGER[:3], "--resume") == 0
+    results = results_by_task(out)
     assert sorted(results) == MANAGER[:3]
     assert all(r.outcome == "passed" for r in results.values())
 
@@ -152,12 +134,12 @@ def test_infra_errors_in_a_row_stop_the_run(
 ) -> None:
     out = tmp_path / "run"
     with ScriptedOpenAIServer([{"status": 503, "message": "the GPUs are on fire"}] * 9) as server:
-        code = _eval(server, out, MANAGER[:7])
+        code = run_eval(server, out, MANAGER[:7])
         assert len(server.requests) == 5
     assert code == 2
     err = capsys.readouterr().err
     assert "5 infra errors in a row" in err and "the GPUs are on fire" in err
-    results = _results(out)
+    results = results_by_task(out)
     assert sorted(results) == MANAGER[:5]
     assert {(r.outcome, r.stop_reason) for r in results.values()} == {
         ("infra_error", "model_error")
@@ -171,16 +153,16 @@ def test_an_agent_error_breaks_a_run_of_infra_errors(tmp_path: Path) -> None:
     tasks = MANAGER[:4]
     failing = {"status": 500}
     scripts = [
-        _script(tasks[0], failing),
-        _script(tasks[1], OVERFLOW),  # the agent's: the streak starts again
-        _script(tasks[2], failing),
-        _script(tasks[3], failing),
+        script(tasks[0], failing),
+        script(tasks[1], OVERFLOW),  # the agent's: the streak starts again
+        script(tasks[2], failing),
+        script(tasks[3], failing),
     ]
     out = tmp_path / "run"
     with ScriptedOpenAIServer(scripts) as server:
-        code = _eval(server, out, tasks, "--stop-after-infra-errors", "2")
+        code = run_eval(server, out, tasks, "--stop-after-infra-errors", "2")
     assert code == 2
-    results = _results(out)
+    results = results_by_task(out)
     assert [results[t].outcome for t in tasks] == [
         "infra_error", "agent_error", "infra_error", "infra_error"
     ]  # fmt: skip
@@ -189,17 +171,17 @@ def test_an_agent_error_breaks_a_run_of_infra_errors(tmp_path: Path) -> None:
 def test_resume_runs_the_infra_errors_again_and_nothing_else(tmp_path: Path) -> None:
     good, flaky, over = MANAGER[:3]
     out = tmp_path / "run"
-    first = [_script(good, _choose(good)), _script(flaky, {"status": 500}), _script(over, OVERFLOW)]
+    first = [script(good, _choose(good)), script(flaky, {"status": 500}), script(over, OVERFLOW)]
     with ScriptedOpenAIServer(first) as server:
-        assert _eval(server, out, [good, flaky, over]) == 2  # an infra error: exit 2
-    before = _results(out)
+        assert run_eval(server, out, [good, flaky, over]) == 2  # an infra error: exit 2
+    before = results_by_task(out)
     assert before[flaky].outcome == "infra_error"
     assert json.loads((out / "summary.json").read_text())["overall"]["pass@1"] == 0.5
-    second = [_script(t, _choose(t)) for t in (good, flaky, over)]
+    second = [script(t, _choose(t)) for t in (good, flaky, over)]
     with ScriptedOpenAIServer(second) as server:
-        assert _eval(server, out, [good, flaky, over], "--resume") == 0
+        assert run_eval(server, out, [good, flaky, over], "--resume") == 0
         assert [_requests(server, t) for t in (good, flaky, over)] == [0, 1, 0]
-    after = _results(out)
+    after = results_by_task(out)
     assert after[good] == before[good] and after[over] == before[over]  # kept as they were
     assert after[flaky].outcome == "passed"
     lines = (out / "results.jsonl").read_text().splitlines()
@@ -216,7 +198,7 @@ def test_the_step_limit_is_the_agents_failure(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert main(["eval", "--agent", "noop", "--tasks", MANAGER[0], "--out", str(out),
                  "--no-progress"]) == 0  # fmt: skip
-    [r] = _results(out).values()
+    [r] = results_by_task(out).values()
     assert (r.outcome, r.stop_reason) == ("agent_error", "max_steps") and r.truncated
 
 
@@ -288,12 +270,12 @@ def test_a_config_error_with_workers_stops_and_keeps_every_result_whole(
     tasks = MANAGER[:4]
     out = tmp_path / "run"
     with ScriptedOpenAIServer([{"status": 403, "message": "no access to this model"}]) as server:
-        code = _eval(server, out, tasks, "--workers", "2")
+        code = run_eval(server, out, tasks, "--workers", "2")
     assert code == 2
     assert "denied access (HTTP 403" in capsys.readouterr().err
-    results = _results(out)  # the episodes that were running ended and were kept, whole
+    results = results_by_task(out)  # the episodes that were running ended and were kept, whole
     assert 1 <= len(results) <= 2
     assert all(r.outcome == "config_error" for r in results.values())
-    with ScriptedOpenAIServer([_script(t, _choose(t)) for t in tasks]) as server:
-        assert _eval(server, out, tasks, "--workers", "2", "--resume") == 0
-    assert sorted(_results(out)) == tasks
+    with ScriptedOpenAIServer([script(t, _choose(t)) for t in tasks]) as server:
+        assert run_eval(server, out, tasks, "--workers", "2", "--resume") == 0
+    assert sorted(results_by_task(out)) == tasks
