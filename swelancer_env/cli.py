@@ -169,14 +169,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
 
-    # the human agent shows each observation itself, whole: not a second time here
+    # the human agent shows each observation itself, whole: here only the action as parsed
     echo = args.agent != "human"
 
     def on_step(
         n: int, action: Any, obs: dict[str, Any], reward: float, info: dict[str, Any]
     ) -> None:
-        if echo:
-            _print_step(n, action, obs)
+        _print_step(n, action, obs, echo)
         if shots and "user_tool" in info:
             for i, step in enumerate(info["user_tool"].get("steps", [])):
                 src = step.get("screenshot_host")
@@ -186,10 +185,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"      reward: {_money(reward)}")
         sys.stdout.flush()
 
-    def _print_step(n: int, action: Any, obs: dict[str, Any]) -> None:
+    def _print_step(n: int, action: Any, obs: dict[str, Any], output: bool) -> None:
         print(
             f"[{n:>3}] {_describe_action(action)}  -> exit {int(obs['exit_code'])}  ({env.timings.get('step_s', 0):.2f} s)"
         )
+        if not output:
+            return
         text = obs["output"].rstrip()
         lines = text.splitlines()
         shown = (
