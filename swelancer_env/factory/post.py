@@ -16,6 +16,7 @@ post with a model, as a reporter would word it (:func:`rewrite`).
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,6 +285,13 @@ class _Reader:
                     for k in node.keywords:
                         if k.arg:
                             bound[k.arg] = self.value(k.value, env)
+                    # the parameters left out take their defaults (``email=ADA``)
+                    given = set(params[: len(node.args)]) | {k.arg for k in node.keywords}
+                    defaults = helper.args.defaults
+                    for name, d in zip(params[len(params) - len(defaults) :], defaults, strict=True):
+                        if name not in given:
+                            with contextlib.suppress(_Unknown):
+                                bound[name] = self.value(d, self.constants)
                     self.run(helper, bound, depth + 1)
                     return ("locator", "page", [])
                 return None
@@ -342,7 +350,7 @@ class _Reader:
         elif method in ("wait_for", "wait_for_url", "wait_for_timeout", "wait_for_load_state"):
             return None
         else:
-            return ("locator", root, [*calls, (method, args, {})])
+            return ("locator", root, [*calls, (method, args, kwargs)])
         return None
 
 

@@ -185,3 +185,30 @@ def test_the_llm_writer_rewords_the_post_through_the_openai_client(tmp_path: Pat
     assert out.user_tool == post.user_tool and out.price == post.price
     assert sent[1]["content"] == post.issue  # the model sees the post, never the patch
     assert "setDraft" not in str(sent)
+
+
+def test_a_helpers_default_arguments_are_used() -> None:
+    """``open_issue(login, "WEB-2")`` with ``email=ADA`` left to its default: the sign-in and
+    the page are read (a board task's user tool once started on the wrong page without them)."""
+    source = (
+        "def open_issue(login, key, email=ADA):\n"
+        "    page = login(email, path=f'/issues/{key}')\n"
+        "    return page\n\n"
+        "def test_relation(login):\n"
+        "    email = 'not-this@board.test'\n"
+        "    page = open_issue(login, 'WEB-2')\n"
+        "    page.get_by_test_id('relation-issue').fill('nonsense')\n"
+        "    other = open_issue(login, 'WEB-3', email='eve@board.test')\n"
+        "    row = page.get_by_test_id('relations').locator('li').filter(has_text='WEB-10')\n"
+        "    row.get_by_role('button').click()\n"
+    )
+    r = read_test(source, "test_relation", "ADA = 'ada@board.test'\n")
+    assert [s.text for s in r.steps] == [
+        "Sign in as ada@board.test and open /issues/WEB-2",
+        "Type “nonsense” into the “relation issue” element",
+        "Sign in as eve@board.test and open /issues/WEB-3",
+        "Click the button",
+    ]
+    # a locator kept in a name keeps its keyword arguments (the row with WEB-10, not any row)
+    assert "filter(has_text='WEB-10')" in r.steps[-1].code
+    assert r.exact
