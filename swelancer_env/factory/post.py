@@ -288,7 +288,9 @@ class _Reader:
                     # the parameters left out take their defaults (``email=ADA``)
                     given = set(params[: len(node.args)]) | {k.arg for k in node.keywords}
                     defaults = helper.args.defaults
-                    for name, d in zip(params[len(params) - len(defaults) :], defaults, strict=True):
+                    for name, d in zip(
+                        params[len(params) - len(defaults) :], defaults, strict=True
+                    ):
                         if name not in given:
                             with contextlib.suppress(_Unknown):
                                 bound[name] = self.value(d, self.constants)
