@@ -184,3 +184,13 @@ def test_validate_leaves_out_each_gold_hunk_but_a_redundant_one(
     checks = {c.name: c for c in validate_task(load_task_dir(folder), workers=2)}
     untested = checks["gold without server.py:1 (untested)"]
     assert untested.ok and untested.expected == "pass"
+
+
+@pytest.mark.browser
+def test_a_generated_tasks_reproduction_is_proven_on_the_fixed_tree() -> None:
+    """A generated reproduction is its failing test's steps: on the starting state it stops
+    where the bug shows (here the bulk-solve button never appears), so ``validate`` runs it on
+    the gold fix, where every step must work (it once counted the bug showing as "wrong")."""
+    task = load_task("desk-synth-7dd0445de1")
+    [check] = [c for c in validate_task(task) if c.name == "user tool"]
+    assert check.ok and "on the gold fix" in check.detail, check
