@@ -423,11 +423,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from swelancer_env.evaluation.report import load_runs, paired_differences, write_compare
+    from swelancer_env.evaluation.report import compare_runs
 
-    path = write_compare([Path(d) for d in args.dirs], Path(args.out))
+    path, differences = compare_runs([Path(d) for d in args.dirs], Path(args.out))
     rows = []
-    for d in paired_differences(load_runs([Path(x) for x in args.dirs])):
+    for d in differences:
         p, e = d["pass@1"], d["earned"]
         if not p["tasks"]:
             rows.append([d["b"], d["a"], 0, "-", "-", "-", "-", "-", "no shared task"])

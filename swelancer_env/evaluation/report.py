@@ -38,12 +38,19 @@ from swelancer_env.evaluation.records import (
     ModelCall,
     RunInfo,
     StepRecord,
+    TrajectoryEnd,
     TrajectoryHeader,
 )
 from swelancer_env.evaluation.summary import summarize
-from swelancer_env.evaluation.trajectory import read_trajectory_end
 
-__all__ = ["load_run", "load_runs", "paired_differences", "write_compare", "write_report"]
+__all__ = [
+    "compare_runs",
+    "load_run",
+    "load_runs",
+    "paired_differences",
+    "write_compare",
+    "write_report",
+]
 
 _EXTRA = "the report needs the \"report\" extra: pip install 'swelancer-env[report]'"
 VARIANT_NAMES = {"ic_swe": "IC SWE", "swe_manager": "SWE Manager", "overall": "overall"}
@@ -188,21 +195,25 @@ def _trajectory_path(run: _Run, r: EpisodeResult) -> Path | None:
     return path if path.is_relative_to(run.folder.resolve()) and path.is_file() else None
 
 
-def _read_trajectory(path: Path) -> tuple[TrajectoryHeader | None, list[StepRecord], int]:
-    header, steps, bad = None, [], 0
+def _read_trajectory(
+    path: Path,
+) -> tuple[TrajectoryHeader | None, list[StepRecord], TrajectoryEnd | None, int]:
+    """The header, steps and end line of a trajectory file (read once), and how many lines
+    could not be read (skipped: the page shows what is there)."""
+    header, steps, end, bad = None, [], None, 0
     for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines()):
         if not line.strip():
             continue
         try:
             if i == 0:
                 header = TrajectoryHeader.model_validate_json(line)
-            elif line.startswith('{"kind":"end"'):
-                continue  # the end line: its calls are in the episode's result
+            elif line.startswith('{"kind":"end"'):  # how the writer dumps it: kind first
+                end = TrajectoryEnd.model_validate_json(line)
             else:
                 steps.append(StepRecord.model_validate_json(line))
         except ValueError:
             bad += 1
-    return header, steps, bad
+    return header, steps, end, bad
 
 
 # ---------------------------------------------------------------- pieces of the page
@@ -288,7 +299,7 @@ def _trajectory_views(
         if path is None:
             yield {**view, "missing": True}
             continue
-        header, steps, bad = _read_trajectory(path)
+        header, steps, end, bad = _read_trajectory(path)
         if header and header.title and not run.tasks[r.task_id].title:
             run.tasks[r.task_id].title = header.title
         shot_steps = [s.step for s in steps if s.screenshot]
@@ -329,10 +340,6 @@ def _trajectory_views(
                 }
             )
         reset_obs, reset_cut = _clip(header.observation, max_chars) if header else ("", 0)
-        try:
-            end = read_trajectory_end(path)
-        except (ValueError, OSError):
-            end = None
         yield {
             **view,
             "missing": False,
@@ -748,9 +755,15 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
         ConfigError: no run given, a folder holds no ``results.jsonl``, or Jinja2 or matplotlib
             is missing.
     """
+    return compare_runs(run_dirs, out)[0]
+
+
+def compare_runs(run_dirs: list[Path], out: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """:func:`write_compare`, and the paired differences it shows (each run read once)."""
     env = _env()
     plots = _Plots()
     runs = load_runs(run_dirs)
+    differences = paired_differences(runs)
     variants = _variant_order(
         {v for r in runs for v in r.summary.get("variants", {})}
         | {t.variant for r in runs for t in r.tasks.values()}
@@ -792,7 +805,7 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
         }
     html = env.get_template("compare.html.j2").render(
         runs=runs,
-        differences=paired_differences(runs),
+        differences=differences,
         columns=columns,
         group=group,
         task_ids=task_ids,
@@ -802,4 +815,4 @@ def write_compare(run_dirs: list[Path], out: Path) -> Path:
         figures=figures,
         generated=_now(),
     )
-    return write_text_atomic(Path(out), html)
+    return write_text_atomic(Path(out), html), differences
