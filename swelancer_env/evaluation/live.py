@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from swelancer_env.errors import ConfigError
+from swelancer_env.evaluation.atomic import write_text_atomic
 
 __all__ = ["LiveReport"]
 
@@ -93,7 +94,7 @@ class LiveReport:
         if seen is None:
             if self._seen is None and not (self.run_dir / "report.html").exists():
                 page = _WAITING.format(refresh=self.refresh_s, run=html.escape(str(self.run_dir)))
-                (self.run_dir / "report.html").write_text(page, encoding="utf-8")
+                write_text_atomic(self.run_dir / "report.html", page)  # served while written
             return False
         try:
             write_report(self.run_dir, refresh_s=self.refresh_s)
