@@ -321,11 +321,7 @@ class LLMAgentBase:
             return "cost_limit"
         return None
 
-    @property
-    def out_of_turns(self) -> bool:
-        return self.limit_reached() is not None
-
-    def _out_of_turns(self, ic: bool) -> Any:
+    def _at_limit(self, ic: bool) -> Any:
         """The last action when a limit is spent (model calls, tokens, dollars): an IC job is
         submitted as it stands; a manager job ends unanswered rather than with a guess."""
         from swelancer_env.actions import SubmitAction

@@ -96,8 +96,8 @@ class LLMPythonAgent(LLMAgentBase):
         elif action is None and "agent_error" in info:  # e.g. a manager id the env refused
             self._outputs.append(obs["output"])
         while not self._queue:
-            if self.out_of_turns:
-                return self._out_of_turns(self._task is None or self._task.variant == "ic_swe")
+            if self.limit_reached():
+                return self._at_limit(self._task is None or self._task.variant == "ic_swe")
             self._check_idle()
             self._next_reply()
             if self._queue:

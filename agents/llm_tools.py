@@ -71,8 +71,8 @@ class LLMToolAgent(LLMAgentBase):
                     continue
                 self._pending = call_id
                 return action
-            if self.out_of_turns:
-                return self._out_of_turns(self._variant == "ic_swe")
+            if self.limit_reached():
+                return self._at_limit(self._variant == "ic_swe")
             self._check_idle()
             self._next_reply()
 
