@@ -52,7 +52,7 @@ class Journal:
             c = Candidate(tuple(_mutation(m) for m in d["mutations"]), d["patch"], d["id"])
             out[c.id] = Proof(c, d["status"], d["fail_to_pass"], d["pass_to_pass"],
                               d["failures"], d["covering"], d["gradings"], d["seconds"],
-                              d.get("detail", ""))  # fmt: skip
+                              d.get("detail", ""), d.get("alone"))  # fmt: skip
         return list(out.values())
 
     def add(self, proof: Proof) -> None:
@@ -62,7 +62,7 @@ class Journal:
             "status": proof.status, "fail_to_pass": proof.fail_to_pass,
             "pass_to_pass": proof.pass_to_pass, "failures": proof.failures,
             "covering": proof.covering, "gradings": proof.gradings, "seconds": proof.seconds,
-            "detail": proof.detail,
+            "detail": proof.detail, "alone": proof.alone,
         }  # fmt: skip
         line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock, self.path.open("a", encoding="utf-8") as f:

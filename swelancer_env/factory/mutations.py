@@ -33,6 +33,7 @@ __all__ = [
     "combine",
     "find_mutations",
     "language_of",
+    "mutations_patch",
     "sample",
     "source_files",
 ]
@@ -485,7 +486,7 @@ def find_mutations(root: Path, files: list[str] | None = None) -> list[Mutation]
 # -- candidates ---------------------------------------------------------------------------------
 
 
-def _patch(root: Path, mutations: tuple[Mutation, ...]) -> str | None:
+def mutations_patch(root: Path, mutations: tuple[Mutation, ...]) -> str | None:
     """The git-style patch the mutations make on the clean tree (None when two overlap)."""
     out = []
     for path in sorted({m.path for m in mutations}):
@@ -509,7 +510,7 @@ def _patch(root: Path, mutations: tuple[Mutation, ...]) -> str | None:
 
 
 def _candidate(root: Path, app: str, mutations: tuple[Mutation, ...]) -> Candidate | None:
-    patch = _patch(root, mutations)
+    patch = mutations_patch(root, mutations)
     if patch is None:
         return None
     digest = hashlib.sha256(patch.encode()).hexdigest()[:10]

@@ -10,7 +10,10 @@ prove a candidate (:func:`prove`):
    fail-to-pass tests, the rest its pass-to-pass tests;
 2. the same fail-to-pass tests twice more (and the pass-to-pass ones) on the buggy tree: the
    verdict must be the same every time (flake 0);
-3. all of them on the clean tree: every one passes.
+3. all of them on the clean tree: every one passes;
+4. for a combination, each of its mutations alone (the others reverted) on the fail-to-pass
+   tests, twice: each must break one of them every time, or a fix of the others alone would be paid (a
+   mutation the others mask, or one the chosen tests do not see).
 
 A candidate that no test runs, that every run test survives, that breaks more than
 ``most_failing`` tests (not one job but the whole app), that stops the app from building or
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from swelancer_env.appdeps import build_env, prepare
 from swelancer_env.backends.local.grader import LocalGrader
-from swelancer_env.factory.mutations import Candidate
+from swelancer_env.factory.mutations import Candidate, mutations_patch
 from swelancer_env.grading.coverage import Coverage, changed_lines
 from swelancer_env.grading.result import GradeResult
 from swelancer_env.sandbox.worktree import StartingState, apply_patch
@@ -49,6 +52,7 @@ REJECTIONS = {
     "clean_fails": "a chosen test fails on the clean tree too",
     "no_start": "the app does not build or start with it",
     "infra": "the harness failed (not the candidate's doing)",
+    "masked": "a mutation of the combination alone breaks none of its tests",
     "duplicate": "another candidate breaks the same tests the same way",
 }
 
@@ -80,6 +84,9 @@ class Proof:
     gradings: int = 0
     seconds: float = 0.0
     detail: str = ""
+    #: for a combination, the fail-to-pass tests each mutation alone breaks (in its order);
+    #: None until that is proved (a single's is None)
+    alone: list[list[str]] | None = None
 
     @property
     def signature(self) -> tuple:
@@ -258,6 +265,34 @@ class Probe:
             proof.status = "infra" if clean.infra_error else "clean_fails"
             proof.detail = clean.infra_error or clean.reason
             return
+        if len(proof.candidate.mutations) > 1:
+            self.prove_alone(proof)
+
+    def prove_alone(self, proof: Proof) -> None:
+        """Step 4 for a combination proved by steps 1-3 (also one proved before step 4 was
+        part of the proof): each mutation alone on the fail-to-pass tests; ``status`` becomes
+        "masked" when one breaks none of them."""
+        proof.alone = []
+        for m in proof.candidate.mutations:
+            patch = mutations_patch(self.app.root, (m,))
+            assert patch is not None  # one mutation of a candidate that was made
+            # twice: a test it breaks only now and then would let a partial fix be paid
+            result = self._grade(proof, proof.fail_to_pass, patch, repeat=2)
+            if result.infra_error:
+                proof.status, proof.detail = _start_or_infra(result)
+                proof.alone = None
+                return
+            outcomes = self._outcomes(result)
+            broken = [t for t in proof.fail_to_pass
+                      if (runs := outcomes.get(suite_test_of(t), []))
+                      and all(o != "passed" for o, _ in runs)]  # fmt: skip
+            proof.alone.append(broken)
+            if not broken:
+                proof.status = "masked"
+                proof.detail = (
+                    f"{m.site} alone breaks none of {len(proof.fail_to_pass)} failing tests"
+                )
+                return
 
 
 def _first_line(message: str) -> str:

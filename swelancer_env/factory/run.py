@@ -4,7 +4,9 @@
    single-mutation candidates drawn by ``seed``, spread over the kinds;
 2. each proved by real gradings (:mod:`~swelancer_env.factory.probe`) on ``workers`` threads,
    each result kept in the journal at once (a stopped run resumes);
-3. ``combos`` candidates of two or three proved singles in different files, proved too;
+3. ``combos`` candidates of two or three proved singles in different files, proved too, each
+   mutation of one also alone (a combination proved before that step was part of the proof
+   gets it in the next run);
 4. the validated ones, de-duplicated, get a job post, a user tool, a price and a category
    (:mod:`~swelancer_env.factory.post`) and go to the store of generated tasks
    (:mod:`swelancer_env.tasks.synth`), in split ``synth-train`` or ``synth-val`` by the
@@ -17,7 +19,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,19 +74,28 @@ class FactoryRun:
 
 
 def _prove_all(
-    app: str, suite: Path, coverage: Coverage, candidates: list[Candidate], journal: Journal,
-    workers: int, progress: Callable[[Proof], None] | None, chromium: str | None,
+    app: str, suite: Path, coverage: Coverage, candidates: Sequence[Candidate | Proof],
+    journal: Journal, workers: int, progress: Callable[[Proof], None] | None,
+    chromium: str | None,
 ) -> list[Proof]:  # fmt: skip
+    """Prove each candidate; a proof given instead is a validated combination whose mutations
+    are proved alone (:meth:`Probe.prove_alone`)."""
     local = threading.local()
     probes: list[Probe] = []
     lock = threading.Lock()
 
-    def prove(c: Candidate) -> Proof:
+    def prove(c: Candidate | Proof) -> Proof:
         if not hasattr(local, "probe"):
             local.probe = Probe(app, suite, coverage, chromium=chromium)
             with lock:
                 probes.append(local.probe)
-        proof = local.probe.prove(c)
+        if isinstance(c, Proof):
+            proof = c
+            started = time.perf_counter()
+            local.probe.prove_alone(proof)
+            proof.seconds = round(proof.seconds + time.perf_counter() - started, 2)
+        else:
+            proof = local.probe.prove(c)
         journal.add(proof)
         if progress is not None:
             progress(proof)
@@ -145,6 +156,11 @@ def make(
             made += combine(app_root, app, pool, share, seed)
         done = {p.candidate.id for p in j.read()}
         _prove_all(app, suite, coverage, [c for c in made if c.id not in done], j, workers, progress, chromium)  # fmt: skip
+    unproved_alone: list[Candidate | Proof] = [
+        p for p in j.read()
+        if p.status == "validated" and len(p.candidate.mutations) > 1 and p.alone is None
+    ]  # fmt: skip
+    _prove_all(app, suite, coverage, unproved_alone, j, workers, progress, chromium)
     run = FactoryRun(app, j.read(), len(mutations))
     run.seconds = time.perf_counter() - started
     run.cpu_seconds = _cpu() - cpu

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from swelancer_env.factory.mutations import Candidate, mutations_patch
+from swelancer_env.factory.probe import Probe
 from swelancer_env.factory.run import make, write_tasks
 from swelancer_env.grading.canary import CANARY
-from swelancer_env.grading.coverage import record
+from swelancer_env.grading.coverage import Coverage, record
+from swelancer_env.grading.regression import suite_folder
 from swelancer_env.tasks.loader import load_app, load_task
 from swelancer_env.validation import validate_task
 
@@ -231,3 +234,42 @@ def test_the_factory_makes_validated_tasks_of_an_app_of_ones_own(byo_root: Path)
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert record_.id in listed and "notes" in listed
+
+
+def test_a_combination_is_kept_only_if_each_mutation_alone_breaks_its_tests(byo_root: Path) -> None:
+    """The gold fix minus one mutation's revert must fail: a combination with a mutation no
+    failing test sees alone (masked by the others, or unseen) would pay a partial fix."""
+    record("notes")
+    run = make("notes", count=14, seed=1, workers=1, journal=byo_root.parent / "proofs.jsonl")
+    validated = [p for p in run.proofs if p.status == "validated"]
+    unseen = [p for p in run.proofs if p.status in ("not_run", "survived")]
+    assert len(validated) >= 2 and unseen, [(p.candidate.id, p.status) for p in run.proofs]
+    root = load_app("notes").root
+
+    def combo(*singles) -> Candidate:
+        mutations = tuple(p.candidate.mutations[0] for p in singles)
+        patch = mutations_patch(root, mutations)
+        assert patch is not None
+        return Candidate(mutations, patch, "notes-synth-combo")
+
+    # two proved singles that break different tests: each alone still breaks one
+    first = validated[0]
+    other = next(p for p in validated[1:]
+                 if set(p.fail_to_pass) != set(first.fail_to_pass)
+                 and mutations_patch(root, (first.candidate.mutations[0], p.candidate.mutations[0])))  # fmt: skip
+    suite = suite_folder("notes")
+    assert suite is not None
+    with Probe("notes", suite, Coverage.load(suite)) as probe:  # type: ignore[arg-type]
+        both = probe.prove(combo(first, other))
+        assert both.status == "validated", (both.status, both.detail)
+        assert both.alone is not None and len(both.alone) == 2 and all(both.alone), both.alone
+        # a proved single with a mutation no test sees: the combination is the single's job
+        # plus a change an agent may leave in place
+        masked = next(
+            probe.prove(combo(first, u))
+            for u in unseen
+            if mutations_patch(root, (first.candidate.mutations[0], u.candidate.mutations[0]))
+        )
+        assert masked.status == "masked", (masked.status, masked.detail)
+        assert masked.alone is not None and len(masked.alone) == 2, masked.alone
+        assert masked.alone[0] and masked.alone[1] == [], masked.alone
