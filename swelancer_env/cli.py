@@ -450,6 +450,26 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "harbor":
+        if args.dir:
+            raise ConfigError(
+                "--format harbor exports tasks, not a run: drop the folder and choose tasks "
+                "with --tasks or --split (and the destination with --out)"
+            )
+        from swelancer_env.adapters.harbor_tasks import export_harbor
+
+        tasks = _selected_tasks(args.tasks, args.split)
+        if not tasks:
+            raise ConfigError("no task chosen: name some with --tasks or --split")
+        out = Path(args.out or "harbor-tasks")
+        written = export_harbor(tasks, out)
+        print(f"wrote {len(written)} Harbor task folders under {out} "
+              f"(run one: harbor run --path {written[0]} --agent oracle)")  # fmt: skip
+        return 0
+    if args.tasks or args.split:
+        raise ConfigError("--tasks and --split choose tasks for --format harbor")
+    if not args.dir:
+        raise ConfigError("--format atif exports a run: name its folder (an eval's --out)")
     from swelancer_env.evaluation.atif import export_run
 
     paths = export_run(Path(args.dir), Path(args.out) if args.out else None)
@@ -926,10 +946,14 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--out", default="compare.html")
     cp.set_defaults(func=cmd_compare)
 
-    ex = sub.add_parser("export", help="trajectories in another format")
-    ex.add_argument("dir")
-    ex.add_argument("--format", choices=["atif"], default="atif")
-    ex.add_argument("--out", help="folder (default DIR/atif)")
+    ex = sub.add_parser(
+        "export", help="a run's trajectories as ATIF, or tasks as Harbor task folders"
+    )
+    ex.add_argument("dir", nargs="?", help="--format atif: the run's folder (an eval's --out)")
+    ex.add_argument("--format", choices=["atif", "harbor"], default="atif")
+    ex.add_argument("--out", help="folder (default DIR/atif; with harbor: harbor-tasks)")
+    ex.add_argument("--tasks", nargs="+", help="--format harbor: task ids")
+    ex.add_argument("--split", choices=SPLITS, help="--format harbor: the tasks of this split")
     ex.set_defaults(func=cmd_export)
 
     from swelancer_env.evaluation.replay import add_replay_parser

@@ -4,6 +4,7 @@ tests/serving/serve_kit.py does for OpenEnv). The tests run their scripts there 
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VERIFIERS_VERSION = "0.3.1"
 SKYRL_GYM_VERSION = "0.4.0"
 INSPECT_VERSION = "0.3.285"
+#: the Harbor release the ATIF export and the Harbor task export are tested with
+HARBOR_VERSION = "0.26.0"
 
 
 def _cache() -> Path:
@@ -99,3 +102,75 @@ def run_script(venv: Path, script: str, *args: str, timeout: float = 600) -> str
             pytrace=False,
         )
     return proc.stdout
+
+
+def _is_py312(python: str) -> bool:
+    try:
+        proc = subprocess.run([python, "-c", "import sys; print(sys.version_info >= (3, 12))"],
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+    except OSError:
+        return False
+    return proc.returncode == 0 and proc.stdout.strip() == "True"
+
+
+def harbor_python() -> str:
+    """A Python >= 3.12 for Harbor: $SWELANCER_HARBOR_PYTHON, python3.13 or python3.12 on PATH,
+    else a pyenv one; fails (not skips) with how to provide one."""
+    given = os.environ.get("SWELANCER_HARBOR_PYTHON")
+    if given:
+        if not _is_py312(given):
+            pytest.fail(
+                f"SWELANCER_HARBOR_PYTHON={given} is not a working Python >= 3.12; point it at "
+                "one (Harbor needs 3.12), e.g. /root/.pyenv/versions/3.12.1/bin/python3.12",
+                pytrace=False,
+            )
+        return given
+    candidates = [shutil.which(n) for n in ("python3.13", "python3.12")]
+    candidates += sorted(glob.glob("/root/.pyenv/versions/3.1[2-9]*/bin/python3.1*"))
+    for c in candidates:
+        if c and not c.endswith("-config") and _is_py312(c):
+            return c
+    pytest.fail(
+        "Harbor needs Python >= 3.12 and none was found (tried python3.13, python3.12 and "
+        "/root/.pyenv/versions/3.1[2-9]*). Install one (e.g. `uv python install 3.12`) and set "
+        "SWELANCER_HARBOR_PYTHON=/path/to/python3.12.",
+        pytrace=False,
+    )
+
+
+def harbor_venv() -> Path:
+    """A venv with harbor==HARBOR_VERSION and its dependencies (about 470 MB, 2-4 minutes once;
+    not this project: Harbor runs the exported tasks and reads the exported trajectories on its
+    own), cached across runs, built aside and renamed into place: run it as ``bin/python -m``
+    (its scripts name the folder it was built in)."""
+    venv = _cache() / f"harbor-venv-{HARBOR_VERSION}"
+    check = "import harbor.cli.main, harbor.models.trajectories"
+    python = venv / "bin" / "python"
+    ok = lambda: python.exists() and subprocess.run(  # noqa: E731
+        [str(python), "-c", check], capture_output=True, check=False
+    ).returncode == 0  # fmt: skip
+    if ok():
+        return venv
+    base = harbor_python()
+    _cache().mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=_cache(), prefix=f".{venv.name}."))
+    try:
+        subprocess.run([base, "-m", "venv", str(tmp)], check=True, capture_output=True)
+        proc = subprocess.run(
+            [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
+             "--disable-pip-version-check", f"harbor=={HARBOR_VERSION}"],
+            capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            pytest.fail(f"pip install harbor=={HARBOR_VERSION} failed (needs PyPI):\n"
+                        f"{proc.stderr[-3000:]}", pytrace=False)  # fmt: skip
+        shutil.rmtree(venv, ignore_errors=True)
+        try:
+            tmp.rename(venv)
+        except OSError:  # another run got there first
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if not ok():
+        pytest.fail(f"the venv {venv} was built but `{check}` fails in it", pytrace=False)
+    return venv

@@ -3,14 +3,9 @@ Harbor's own models (``harbor.models.trajectories``) in a Python >= 3.12 of thei
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +24,9 @@ from swelancer_env.evaluation.records import (
     TrajectoryHeader,
 )
 
-#: the Harbor release the export is validated against
-HARBOR_VERSION = "0.26.0"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
+from adapter_venvs import HARBOR_VERSION, harbor_venv  # noqa: E402
+
 SYSTEM = "You are a freelance software engineer. Act with the tools."
 TOOLS = [{"type": "function", "function": {"name": n, "parameters": {}}} for n in ("shell",)]
 
@@ -442,88 +438,6 @@ for name in sys.argv[1:]:
         row["error"] = f"{type(e).__name__}: {e}"
     print(json.dumps(row))
 """
-
-
-def _is_py312(python: str) -> bool:
-    try:
-        proc = subprocess.run(
-            [python, "-c", "import sys; print(sys.version_info >= (3, 12))"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except OSError:
-        return False
-    return proc.returncode == 0 and proc.stdout.strip() == "True"
-
-
-def harbor_python() -> str:
-    """A Python >= 3.12 for Harbor: $SWELANCER_HARBOR_PYTHON, python3.13 or python3.12 on PATH,
-    else a pyenv one; fails (not skips) with how to provide one."""
-    given = os.environ.get("SWELANCER_HARBOR_PYTHON")
-    if given:
-        if not _is_py312(given):
-            pytest.fail(
-                f"SWELANCER_HARBOR_PYTHON={given} is not a working Python >= 3.12; point it at "
-                "one (Harbor needs 3.12), e.g. /root/.pyenv/versions/3.12.1/bin/python3.12",
-                pytrace=False,
-            )
-        return given
-    candidates = [shutil.which(n) for n in ("python3.13", "python3.12")]
-    candidates += sorted(glob.glob("/root/.pyenv/versions/3.1[2-9]*/bin/python3.1*"))
-    for c in candidates:
-        if c and not c.endswith("-config") and _is_py312(c):
-            return c
-    pytest.fail(
-        "Harbor's ATIF models need Python >= 3.12 and none was found (tried python3.13, "
-        "python3.12 and /root/.pyenv/versions/3.1[2-9]*). Install one (e.g. `uv python install "
-        "3.12`) and set SWELANCER_HARBOR_PYTHON=/path/to/python3.12.",
-        pytrace=False,
-    )
-
-
-def harbor_venv() -> Path:
-    """A venv with harbor==HARBOR_VERSION, cached across runs; built in a temporary folder next
-    to its place and renamed into it, so a killed run leaves no half-built venv (the venv is
-    only ever run as ``bin/python -m``, which survives the rename)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
-    venv = cache / f"harbor-models-venv-{HARBOR_VERSION}"
-    if _is_py312(str(venv / "bin" / "python")):
-        return venv
-    python = harbor_python()
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
-    try:
-        subprocess.run([python, "-m", "venv", str(tmp)], check=True, capture_output=True)
-        started = time.monotonic()
-        pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
-               "--disable-pip-version-check"]  # fmt: skip
-        # the trajectory models need pydantic only: harbor's own dependencies (litellm, fastapi,
-        # ...: 470 MB, 4 minutes) are left out
-        proc = subprocess.run(
-            [*pip, "--no-deps", f"harbor=={HARBOR_VERSION}"],
-            capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
-        if proc.returncode == 0:
-            proc = subprocess.run(
-                [*pip, "pydantic>=2.10"], capture_output=True, text=True, timeout=900
-            )
-        if proc.returncode != 0:
-            pytest.fail(
-                f"pip install harbor=={HARBOR_VERSION} failed (needs PyPI):\n{proc.stderr[-3000:]}",
-                pytrace=False,
-            )
-        print(f"harbor venv built in {time.monotonic() - started:.0f} s: {venv}", file=sys.stderr)
-        if venv.exists() and not _is_py312(str(venv / "bin" / "python")):
-            shutil.rmtree(venv)  # its base interpreter is gone: replace it
-        try:
-            tmp.rename(venv)
-        except OSError:  # another run got there first
-            if not _is_py312(str(venv / "bin" / "python")):
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return venv
 
 
 @pytest.mark.slow
