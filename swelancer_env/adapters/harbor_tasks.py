@@ -175,7 +175,8 @@ def _verifier_spec(task: Task, app: App) -> dict[str, object]:
             **{k: v for k, v in task.clock.reading().items() if k != "now_at"},
         },  # fmt: skip
         "pytest_argv": [a.replace(RUN, RUN_MARK) for a in _pytest_argv(stop_early=True)],
-        "pytest_env": {k: v.replace(RUN, RUN_MARK) for k, v in _PYTEST_ENV.items()},
+        "pytest_env": {k: v.replace(RUN, RUN_MARK) for k, v in _PYTEST_ENV.items()}
+        | {"SWELANCER_WARM_BROWSER": "1"},
         "plugin": PLUGIN_MODULE,
     }
 

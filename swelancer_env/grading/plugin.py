@@ -218,9 +218,20 @@ def _start_browser(report: bool = True) -> tuple[Any, Any]:
 _prestarted: tuple[Any, Any] | None = None
 
 
+def _try_start_browser() -> tuple[Any, Any] | None:
+    try:
+        return _start_browser(report=False)
+    except Exception:  # noqa: BLE001 - the browser fixture tries again, and tells why
+        return None
+
+
 def run_when_told(args: list[str] | None = None) -> int:
     """Start Playwright and Chromium, wait for the harness's line on stdin, then run pytest with
     ``args`` (default: ``sys.argv[1:]``) and return its exit code; EOF first: return 0 at once.
+
+    With ``SWELANCER_WARM_BROWSER=0`` only Python, pytest and Playwright's module are loaded
+    while it waits (about 40 MB instead of 250: Playwright's driver and Chromium are the rest);
+    they start once told, while the harness starts the app the tests wait for.
 
     The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit),
     ``now``, ``now_at`` and ``timezone`` set ``SWELANCER_NOW``, ``SWELANCER_NOW_AT`` and
@@ -228,13 +239,16 @@ def run_when_told(args: list[str] | None = None) -> int:
     """
     global _prestarted
     args = sys.argv[1:] if args is None else args
-    try:
-        _prestarted = _start_browser(report=False)
-    except Exception:  # noqa: BLE001 - the browser fixture tries again, and tells why
-        _prestarted = None
+    warm_browser = os.environ.get("SWELANCER_WARM_BROWSER", "1") != "0"
+    if warm_browser:
+        _prestarted = _try_start_browser()
+    else:
+        import playwright.sync_api  # noqa: F401 - loaded while it waits; started when told
     line = sys.stdin.readline()
     if not line.strip():
         return 0
+    if not warm_browser:
+        _prestarted = _try_start_browser()
     settings = json.loads(line)
     # the app's regression tests chosen for this grading (node ids), after the hidden tests
     args = [*args, *[str(a) for a in settings.get("extra_args", [])]]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -87,23 +89,48 @@ def test_the_next_gradings_pytest_waits_warm_and_serves_one_grading(mini_task: T
     grader = LocalGrader()
     try:
         grader.warm_up(mini_task)
-        spare = grader._spare[0]
+        pool = grader._spares()
+        spare = pool.spares[0]
         pid, folder = spare.proc.pid, spare.folder  # type: ignore[union-attr]
         assert grader.grade(mini_task, gold_diff(mini_task)).passed
         assert _gone(pid) and not folder.exists()  # used once, then ended and removed
-        (after,) = grader._spare  # the next one, already waiting
+        (after,) = pool.spares  # the next one, already waiting
         assert after is not spare and after.alive() and after.folder.exists()
         assert not grader.grade(mini_task, "").passed
     finally:
         grader.close()
-    assert not grader._spare and not after.folder.exists() and after.proc is None
+    assert not pool.spares and not after.folder.exists() and after.proc is None
+
+
+def test_the_graders_of_one_process_share_one_waiting_pytest(mini_task: Task) -> None:
+    """N envs in a rollout worker hold one idle Python, Node and Chromium, not N; the last
+    grader to close ends it, and two gradings at once both run (the second starts its own)."""
+    first, second = LocalGrader(), LocalGrader()
+    try:
+        first.warm_up(mini_task)
+        second.warm_up(mini_task)
+        pool = first._spares()
+        assert second._spares() is pool and len(pool.spares) == 1
+        (spare,) = pool.spares
+        with ThreadPoolExecutor(2) as ex:
+            both = list(ex.map(lambda g: g.grade(mini_task, gold_diff(mini_task)), (first, second)))
+        assert all(r.passed for r in both), [r.summary() for r in both]
+        assert spare.proc is None and len(pool.spares) == 1  # one used, one waiting again
+        (waiting,) = pool.spares
+        first.close()
+        assert waiting.alive(), "the other grader still uses it"
+    finally:
+        first.close()
+        second.close()
+    assert not pool.spares and waiting.proc is None and not waiting.folder.exists()
 
 
 def test_a_dropped_grader_leaves_no_pytest(mini_task: Task) -> None:
     grader = LocalGrader()
     grader.warm_up(mini_task)
-    pid, folder = grader._spare[0].proc.pid, grader._spare[0].folder  # type: ignore[union-attr]
-    del grader
+    (spare,) = grader._spares().spares
+    pid, folder = spare.proc.pid, spare.folder  # type: ignore[union-attr]
+    del grader, spare
     gc.collect()
     assert _gone(pid) and not folder.exists()
 
@@ -112,7 +139,7 @@ def test_a_waiting_pytest_that_died_is_replaced(mini_task: Task) -> None:
     grader = LocalGrader()
     try:
         grader.warm_up(mini_task)
-        spare = grader._spare[0]
+        spare = grader._spares().spares[0]
         os.killpg(spare.proc.pid, signal.SIGKILL)  # type: ignore[union-attr]
         spare.proc.wait()  # type: ignore[union-attr]
         result = grader.grade(mini_task, gold_diff(mini_task))
@@ -145,7 +172,7 @@ def test_without_warm_no_pytest_waits(mini_task: Task) -> None:
     assert grader.warm is False
     grader.warm_up(mini_task)
     assert grader.grade(mini_task, gold_diff(mini_task)).passed
-    assert not grader._spare
+    assert grader._pool is None  # never joined a pool of spares
 
 
 def test_parse_junit_reads_outcomes(tmp_path: Path) -> None:
@@ -309,3 +336,46 @@ def test_a_grading_the_submission_breaks_is_a_fail_when_the_starting_state_grade
 def test_a_harness_that_cannot_grade_at_all_stays_an_infra_error(mini_task: Task) -> None:
     result = LocalGrader(chromium="/nonexistent/chromium").grade(mini_task, gold_diff(mini_task))
     assert result.infra_error and not result.passed and result.earned == 0.0
+
+
+def _descendants_cmdlines(root: int) -> list[str]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grew = {root}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    out = []
+    for pid in tree - {root}:
+        with contextlib.suppress(OSError):
+            out.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return out
+
+
+@pytest.mark.parametrize("warm_browser", [False, True])
+def test_a_lean_spare_waits_without_the_browser(mini_task: Task, warm_browser: bool) -> None:
+    """By default the waiting pytest holds Python and pytest alone (about 40 MB): Playwright's
+    driver and Chromium start once it is told to run; ``warm_browser`` starts them ahead."""
+    grader = LocalGrader(warm_browser=warm_browser)
+    try:
+        grader.warm_up(mini_task)
+        (spare,) = grader._spares().spares
+        deadline = time.monotonic() + 30
+        seen = False
+        while time.monotonic() < deadline and not seen:
+            seen = any("chrom" in c for c in _descendants_cmdlines(spare.proc.pid))  # type: ignore[union-attr]
+            time.sleep(0.5)
+            if not warm_browser and time.monotonic() > deadline - 22:
+                break  # 8 s without a browser: it is not coming
+        assert seen is warm_browser
+        assert grader.grade(mini_task, gold_diff(mini_task)).passed
+    finally:
+        grader.close()

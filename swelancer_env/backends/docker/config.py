@@ -53,6 +53,10 @@ class DockerConfig(BackendConfig):
             and Chromium waiting (from reset on, and after each grading); each serves one
             grading. Off: the container starts at the submission (about 0.5 s more per
             grading, and no idle container per env).
+        warm_browser: with ``warm_grading``, the waiting pytest has Playwright's driver and
+            Chromium started too (about 250 MB idle instead of 40); off (the default), they
+            start at the submission while the app starts (a few tenths of a second more on a
+            quiet machine).
         settle_early: a failing assertion of the hidden tests stops waiting once the page has
             settled (nothing loading, no timer, frame or animation due before its timeout, no
             change in the document for 0.5 s) instead of Playwright's whole 5 s; a passing one
@@ -81,6 +85,7 @@ class DockerConfig(BackendConfig):
     workdir: str = Field("/work/app", pattern=r"^/")
     hide: tuple[str, ...] = ()
     warm_grading: bool = True
+    warm_browser: bool = False
     regression_tests: bool = True
     settle_early: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"

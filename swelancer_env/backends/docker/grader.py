@@ -393,6 +393,7 @@ class _Launch:
 
         # the thread keeps no hold on the grader
         config, run_id, stop_early = grader.config, grader.run_id, not grader.partial_credit
+        env = {**_PYTEST_ENV, "SWELANCER_WARM_BROWSER": "1" if config.warm_browser else "0"}
 
         def run() -> None:
             try:
@@ -402,7 +403,7 @@ class _Launch:
                 )  # fmt: skip
                 box.put(GRADE_DIR, _run_folder())
                 self._pytest = box.start(
-                    _pytest_argv(stop_early), user="0", env=_PYTEST_ENV, workdir=RUN, stdin=True
+                    _pytest_argv(stop_early), user="0", env=env, workdir=RUN, stdin=True
                 )
                 self._appctl = box.start_appctl()
             except BaseException as exc:  # handed to wait()

@@ -45,6 +45,7 @@ class LocalBackend(Backend):
             chromium=self.config.chromium,
             partial_credit=partial_credit,
             warm=self.config.warm_grading,
+            warm_browser=self.config.warm_browser,
             regression=self.config.regression_tests,
             settle=self.config.settle_early,
         )

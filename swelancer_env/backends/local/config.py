@@ -35,6 +35,10 @@ class LocalConfig(BackendConfig):
             reset on, and after each grading), so that a grading waits for the app and the
             tests alone; each serves one grading. Off: they start at the submission (about
             1 s more per grading, and no idle Python, Node and Chromium per env).
+        warm_browser: with ``warm_grading``, the waiting pytest has Playwright's driver and
+            Chromium started too (about 250 MB idle instead of 40); off (the default), they
+            start at the submission while the app starts (a few tenths of a second more on a
+            quiet machine).
         settle_early: a failing assertion of the hidden tests stops waiting once the page has
             settled (nothing loading, no timer, frame or animation due before its timeout, no
             change in the document for 0.5 s) instead of Playwright's whole 5 s; a passing one
@@ -58,6 +62,7 @@ class LocalConfig(BackendConfig):
     temp_root: str | None = None
     chromium: str | None = None
     warm_grading: bool = True
+    warm_browser: bool = False
     regression_tests: bool = True
     settle_early: bool = True
     user_tool_trace: Literal["off", "actions", "snapshots", "full"] = "actions"

@@ -12,6 +12,10 @@ The hidden tests' pytest starts before it is needed: it starts Playwright and Ch
 (the plugin's ``run_when_told``) for the harness to put the tests in its run folder and say go.
 After each grading (and at :meth:`LocalGrader.warm_up`, which the env calls at reset) the next
 one starts, so that a grading waits for the app and the tests alone; each serves one grading.
+The waiting ones are the process's, not an env's: the graders of one process with the same
+settings share one (:class:`_SparePool`), so N envs in a rollout worker hold one idle Python,
+Node and Chromium (about 200 MB) rather than N; when two of them grade at once, the second
+starts its own.
 
 Layout::
 
@@ -37,6 +41,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +150,64 @@ class _PytestRun:
             force_rmtree(self.folder)
 
 
-def _discard_spare(spare: list[_PytestRun]) -> None:
-    while spare:
-        spare.pop().discard()
+class _SparePool:
+    """The waiting pytest runs of one process for graders of the same settings: at most
+    :attr:`size` wait at once, whatever the number of graders (envs) using it. Emptied when the
+    last of its graders closes (or is dropped, or at the interpreter's exit)."""
+
+    size = 1
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+        self.pid = os.getpid()
+        self.spares: list[_PytestRun] = []
+        self.users: set[int] = set()
+        self.lock = threading.Lock()
+
+    def join(self, user: int) -> None:
+        with self.lock:
+            self.users.add(user)
+
+    def leave(self, user: int) -> None:
+        """``user`` is done with the pool; the last one out ends the spares."""
+        if os.getpid() != self.pid:  # a forked child's copy: the spares are the parent's
+            return
+        with self.lock:
+            self.users.discard(user)
+            if self.users:
+                return
+            spares, self.spares = self.spares, []
+            with _pools_lock:
+                if _pools.get(self.key) is self:
+                    del _pools[self.key]
+        for spare in spares:
+            spare.discard()
+
+    def fill(self, start: Callable[[], _PytestRun]) -> None:
+        """Start a spare if fewer than :attr:`size` wait (one that died is replaced)."""
+        with self.lock:
+            for dead in [s for s in self.spares if not s.alive()]:
+                self.spares.remove(dead)
+                dead.discard()
+            if len(self.spares) < self.size:
+                self.spares.append(start())
+
+    def take(self) -> _PytestRun | None:
+        with self.lock:
+            return self.spares.pop(0) if self.spares else None
+
+
+#: this process's pools by their graders' settings
+_pools: dict[tuple[Any, ...], _SparePool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(key: tuple[Any, ...]) -> _SparePool:
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None or pool.pid != os.getpid():
+            pool = _pools[key] = _SparePool(key)
+        return pool
 
 
 class LocalGrader(Grader):
@@ -161,7 +221,11 @@ class LocalGrader(Grader):
         warm: keep the next grading's pytest, Playwright and Chromium started (a spare): after
             each grading, and from :meth:`warm_up`. A grading then waits only for the app and
             the tests themselves. A spare is used once, and costs an idle Python, Node and
-            Chromium (about 200 MB of memory of its own) until :meth:`close`.
+            Chromium (about 200 MB of memory of its own); the graders of one process with the
+            same settings share one (see the module's docstring) until the last one closes.
+        warm_browser: the waiting pytest has Playwright's driver and Chromium started too
+            (about 250 MB idle instead of 40); off, they start once it is told to run, while
+            the app starts.
         regression: also run the app's regression tests that the diff's lines touch (see
             :meth:`Grader.regression_tests`).
     """
@@ -175,6 +239,7 @@ class LocalGrader(Grader):
         regression: bool = True,
         max_failures: int | None = None,
         settle: bool = True,
+        warm_browser: bool = False,
     ):
         super().__init__(partial_credit=partial_credit, regression=regression, settle=settle)
         #: with partial credit: stop the run at that many tests not passed
@@ -182,25 +247,36 @@ class LocalGrader(Grader):
         self.chromium = chromium
         self.isolate = isolate
         self.warm = warm
-        self._spare: list[_PytestRun] = []  # at most one; a list for the finalizer to empty
-        self._spare_lock = threading.Lock()  # gradings may run in several threads at once
-        # a grader dropped without close(), or alive at the interpreter's exit: no spare is left
-        self._spare_finalizer = weakref.finalize(self, _discard_spare, self._spare)
+        self.warm_browser = warm_browser
+        self._pool: _SparePool | None = None
+        self._finalizer: weakref.finalize | None = None
+
+    def _spares(self) -> _SparePool:
+        """The pool of this process for this grader's settings (joined on first use)."""
+        key = (self.chromium, self.partial_credit, self.max_failures, self.isolate,
+               self.warm_browser)  # fmt: skip
+        pool = self._pool
+        if pool is None or pool.pid != os.getpid():
+            pool = self._pool = _pool(key)
+            pool.join(id(self))
+            # a grader dropped without close(), or alive at the interpreter's exit, leaves it
+            self._finalizer = weakref.finalize(self, pool.leave, id(self))
+        return pool
 
     def close(self) -> None:
-        """End the spare pytest (see ``warm``) and wait for the clean-up of finished gradings
-        (see :meth:`_discard`). The grader stays usable; safe to call twice."""
-        _discard_spare(self._spare)
+        """Leave the pool of spares (the last grader out ends them; see ``warm``). The grader
+        stays usable; safe to call twice."""
+        if self._finalizer is not None:
+            self._finalizer()  # pool.leave, once
+        self._pool = self._finalizer = None
 
     def warm_up(self, task: Task) -> None:
         """Start what a grading of ``task`` will need, in the background, unless it is ready
         (the env calls it at reset: the spare warms while the agent works)."""
         if not self.warm:
             return
-        with self._spare_lock:
-            if not self._spare:
-                with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told later
-                    self._spare.append(self._start_pytest())
+        with contextlib.suppress(InfrastructureError, BrowserNotFoundError):  # told later
+            self._spares().fill(self._start_pytest)
 
     def _grade_in(self, tmp: Path, task: Task, diff: str, result: GradeResult) -> None:
         try:
@@ -274,8 +350,7 @@ class LocalGrader(Grader):
             BrowserNotFoundError: no Chromium.
         """
         check_interpreter()
-        with self._spare_lock:
-            spare = self._spare.pop() if self._spare else None
+        spare = self._spares().take() if self.warm else None
         if spare is not None and spare.alive():
             return spare
         if spare is not None:  # it died while it waited: a new one tells why, if it does again
@@ -307,6 +382,7 @@ class LocalGrader(Grader):
             "SWELANCER_APP_URL_FILE": str(run / APP_URL_FILE),
             "SWELANCER_CHROMIUM": chromium,
             "SWELANCER_INFRA_FILE": str(run / "infra.txt"),
+            "SWELANCER_WARM_BROWSER": "1" if self.warm_browser else "0",
             **isolation.passed_env(),
         }
         if "PLAYWRIGHT_BROWSERS_PATH" in os.environ:
