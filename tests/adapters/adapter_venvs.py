@@ -27,36 +27,33 @@ def _cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
 
 
-def _usable(venv: Path, check: str) -> bool:
+def _runs(venv: Path, check: str) -> bool:
     python = venv / "bin" / "python"
-    if not python.exists():
-        return False
-    # the framework imports, and swelancer_env is this checkout's (an editable install)
-    code = f"{check}\nimport swelancer_env, sys; print(swelancer_env.__file__)"
-    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
-    return proc.returncode == 0 and proc.stdout.strip().startswith(str(ROOT))
+    return python.exists() and subprocess.run(
+        [str(python), "-c", check], capture_output=True, check=False
+    ).returncode == 0  # fmt: skip
 
 
-def framework_venv(name: str, requirement: str, version: str, check: str) -> Path:
-    """A venv with ``requirement`` (from PyPI) and this project (``pip install -e``), cached as
-    ``<name>-venv-<version>``; ``check``: Python that must run in it. Fails the test, with pip's
-    message, when it cannot be built (no PyPI)."""
-    cache = _cache()
-    venv = cache / f"{name}-venv-{version}"
-    if _usable(venv, check):
+def cached_venv(name: str, installs: list[list[str]], check: str, python: str = sys.executable) -> Path:  # fmt: skip
+    """A venv ``<cache>/<name>`` made by ``python`` with each of ``installs`` pip-installed in
+    turn (from PyPI), cached while ``check`` (Python) runs in it. Built aside and renamed into
+    place, so a killed run leaves no half-built venv: run it as ``bin/python -m`` (its scripts
+    name the folder it was built in). Fails the test, with pip's message, when it cannot be
+    built."""
+    venv = _cache() / name
+    if _runs(venv, check):
         return venv
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
+    _cache().mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=_cache(), prefix=f".{venv.name}."))
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, capture_output=True)
+        subprocess.run([python, "-m", "venv", str(tmp)], check=True, capture_output=True)
         pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
                "--disable-pip-version-check"]  # fmt: skip
-        # one resolve: the framework's requirements and this project's together
-        args = [requirement, "-e", str(ROOT)]
-        proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=1800)
-        if proc.returncode != 0:
-            pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
-                        pytrace=False)  # fmt: skip
+        for args in installs:
+            proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=1800)
+            if proc.returncode != 0:
+                pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
+                            pytrace=False)  # fmt: skip
         shutil.rmtree(venv, ignore_errors=True)
         try:
             tmp.rename(venv)
@@ -64,9 +61,18 @@ def framework_venv(name: str, requirement: str, version: str, check: str) -> Pat
             pass
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if not _usable(venv, check):
+    if not _runs(venv, check):
         pytest.fail(f"the venv {venv} was built but `{check}` fails in it", pytrace=False)
     return venv
+
+
+def framework_venv(name: str, requirement: str, version: str, check: str) -> Path:
+    """A venv with ``requirement`` and this project (``pip install -e``, one resolve of both),
+    cached as ``<name>-venv-<version>``; ``check``: Python that must run in it."""
+    # the framework imports, and swelancer_env is this checkout's (an editable install)
+    mine = f"import swelancer_env; assert swelancer_env.__file__.startswith({str(ROOT)!r})"
+    return cached_venv(f"{name}-venv-{version}", [[requirement, "-e", str(ROOT)]],
+                       f"{check}\n{mine}")  # fmt: skip
 
 
 def verifiers_venv() -> Path:
@@ -142,36 +148,6 @@ def harbor_python() -> str:
 def harbor_venv() -> Path:
     """A venv with harbor==HARBOR_VERSION and its dependencies (about 470 MB, 2-4 minutes once;
     not this project: Harbor runs the exported tasks and reads the exported trajectories on its
-    own), cached across runs, built aside and renamed into place: run it as ``bin/python -m``
-    (its scripts name the folder it was built in)."""
-    venv = _cache() / f"harbor-venv-{HARBOR_VERSION}"
-    check = "import harbor.cli.main, harbor.models.trajectories"
-    python = venv / "bin" / "python"
-    ok = lambda: python.exists() and subprocess.run(  # noqa: E731
-        [str(python), "-c", check], capture_output=True, check=False
-    ).returncode == 0  # fmt: skip
-    if ok():
-        return venv
-    base = harbor_python()
-    _cache().mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=_cache(), prefix=f".{venv.name}."))
-    try:
-        subprocess.run([base, "-m", "venv", str(tmp)], check=True, capture_output=True)
-        proc = subprocess.run(
-            [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
-             "--disable-pip-version-check", f"harbor=={HARBOR_VERSION}"],
-            capture_output=True, text=True, timeout=1800,
-        )  # fmt: skip
-        if proc.returncode != 0:
-            pytest.fail(f"pip install harbor=={HARBOR_VERSION} failed (needs PyPI):\n"
-                        f"{proc.stderr[-3000:]}", pytrace=False)  # fmt: skip
-        shutil.rmtree(venv, ignore_errors=True)
-        try:
-            tmp.rename(venv)
-        except OSError:  # another run got there first
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if not ok():
-        pytest.fail(f"the venv {venv} was built but `{check}` fails in it", pytrace=False)
-    return venv
+    own), in a Python >= 3.12."""
+    return cached_venv(f"harbor-venv-{HARBOR_VERSION}", [[f"harbor=={HARBOR_VERSION}"]],
+                       "import harbor.cli.main, harbor.models.trajectories", harbor_python())  # fmt: skip

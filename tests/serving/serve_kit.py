@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,9 +15,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from swelancer_env.serving.wire import TOKEN_ENV
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
+from adapter_venvs import cached_venv  # noqa: E402
 
 OPENENV_VERSION = "0.10.0"
 
@@ -94,31 +94,11 @@ def processes_with(marker: str) -> list[int]:
 
 
 def openenv_venv() -> Path:
-    """A venv with OpenEnv's package, cached across runs, built aside and renamed into place.
-    Its client needs only part of OpenEnv's dependencies (gradio and the rest: left out)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swelancer-env"
-    venv = cache / f"openenv-venv-{OPENENV_VERSION}"
-    check = "from openenv.core.generic_client import GenericEnvClient"
-    if subprocess.run([str(venv / "bin" / "python"), "-c", check], capture_output=True,
-                      check=False).returncode == 0 if (venv / "bin" / "python").exists() else False:  # fmt: skip
-        return venv
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache, prefix=f".{venv.name}."))
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, capture_output=True)
-        pip = [str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet",
-               "--disable-pip-version-check"]  # fmt: skip
-        for args in (["--no-deps", f"openenv=={OPENENV_VERSION}"],
-                     ["websockets", "pydantic", "fastapi", "fastmcp<4", "requests"]):  # fmt: skip
-            proc = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=900)
-            if proc.returncode != 0:
-                pytest.fail(f"pip install {args} failed (needs PyPI):\n{proc.stderr[-3000:]}",
-                            pytrace=False)  # fmt: skip
-        shutil.rmtree(venv, ignore_errors=True)
-        try:
-            tmp.rename(venv)
-        except OSError:  # another run got there first
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return venv
+    """A venv with OpenEnv's package, cached across runs. Its client needs only part of
+    OpenEnv's dependencies (gradio and the rest: left out)."""
+    return cached_venv(
+        f"openenv-venv-{OPENENV_VERSION}",
+        [["--no-deps", f"openenv=={OPENENV_VERSION}"],
+         ["websockets", "pydantic", "fastapi", "fastmcp<4", "requests"]],
+        "from openenv.core.generic_client import GenericEnvClient",
+    )  # fmt: skip
