@@ -4,7 +4,7 @@
 Run (after ``bash .ci/setup``; Docker needs ``DOCKER_HOST``)::
 
     python benchmarks/bench_grading.py [--backend local|docker] [--repeat 1] [--tasks ID ...]
-        [--idle S] [--cold] [--no-settle]
+        [--idle S] [--cold] [--warm-browser] [--no-settle]
 
 Grades every bundled IC task's gold fix ``--repeat`` times (after one warm-up grading that
 builds the starting states and, on Docker, starts the image once), and its starting state once.
@@ -46,6 +46,11 @@ def main() -> None:
     p.add_argument("--idle", type=float, default=0.0, help="seconds before each grading")
     p.add_argument("--cold", action="store_true", help="warm_grading=False")
     p.add_argument(
+        "--warm-browser", action="store_true",
+        help="warm_browser=True: the waiting pytest has Playwright's driver and Chromium up "
+        "(the default starts them at the submission, about 40 MB idle instead of 250)",
+    )  # fmt: skip
+    p.add_argument(
         "--no-settle", action="store_true",
         help="settle_early=False: a failing assertion waits Playwright's whole 5 s",
     )  # fmt: skip
@@ -62,6 +67,7 @@ def main() -> None:
     config = {
         "type": args.backend,
         "warm_grading": not args.cold,
+        "warm_browser": args.warm_browser,
         "settle_early": not args.no_settle,
     }
     grader = make_backend(config).grader()
@@ -104,6 +110,7 @@ def main() -> None:
         worst, worst_id = slowest[app]
         print(
             f"| {app} | {args.backend}{' (cold)' if args.cold else ''}"
+            f"{' (warm browser)' if args.warm_browser else ''}"
             f"{' (no settle)' if args.no_settle else ''} | {args.idle:g} s | "
             f"{len(failing[app])} | "
             f"{statistics.median(times):.2f} s | {percentile(times, 0.9):.2f} s | "
