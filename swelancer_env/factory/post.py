@@ -445,7 +445,11 @@ def observed(message: str) -> str:
         if actual.startswith("None") or not actual:
             return f"{element} never shows up" if element else "the element never shows up"
         if "to have count" in message:
-            return f"the page has {actual} of them"
+            return (
+                f"the page shows {actual} of {element}"
+                if element
+                else f"the page shows {actual} of them"
+            )
         if re.search(r"to be (visible|hidden|enabled|disabled|checked|focused)", message):
             return f"{element or 'the element'} is {actual}"
         return f"{element} shows “{actual[:160]}”" if element else f"it shows “{actual[:160]}”"

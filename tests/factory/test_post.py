@@ -136,7 +136,9 @@ def test_observed_never_repeats_the_expected_value() -> None:
         observed("Locator expected to have text 'X' Actual value: Y Call log: ...")
         == "it shows “Y”"
     )
-    assert observed("Locator expected to have count '0' Actual value: 2") == "the page has 2 of them"  # fmt: skip
+    assert observed("Locator expected to have count '0' Actual value: 2") == "the page shows 2 of them"  # fmt: skip
+    chip = ' [waiting for get_by_test_id("tag-chip")]'
+    assert observed("Locator expected to have count '0' Actual value: 2" + chip) == "the page shows 2 of the “tag chip” element"  # fmt: skip
     assert observed("Locator expected to be visible Actual value: None Error: element(s) not found") == "the element never shows up"  # fmt: skip
     assert observed("AssertionError: searching 'x' answered 500: {}") == "the server answers 500"
     # the element a failed wait looked for (the probe keeps it from Playwright's call log)
