@@ -12,7 +12,10 @@ Example:
 from __future__ import annotations
 
 import copy
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import gymnasium as gym
@@ -37,6 +40,32 @@ from swelancer_env.tasks.loader import load_task
 from swelancer_env.tasks.model import Task
 
 __all__ = ["SWELancerEnv"]
+
+_prefetcher: tuple[int, ThreadPoolExecutor] | None = None
+_prefetcher_lock = threading.Lock()
+
+
+def _prefetch(task_id: str) -> None:
+    """Lay out ``task_id`` and build its starting state in this process's background thread (a
+    generated task's first draw: about 100 ms); a failure is left to the reset that draws it."""
+    global _prefetcher
+    with _prefetcher_lock:
+        if _prefetcher is None or _prefetcher[0] != os.getpid():  # a forked child makes its own
+            _prefetcher = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="swl-prefetch"))
+        pool = _prefetcher[1]
+
+    def build() -> None:
+        from swelancer_env.sandbox.worktree import StartingState
+
+        try:
+            task = load_task(task_id)
+            if task.official is None:
+                StartingState.get(task)
+        except Exception:  # noqa: BLE001 - the reset that draws it tells what failed
+            pass
+
+    pool.submit(build)
+
 
 Obs = dict[str, Any]
 
@@ -198,6 +227,7 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
         task_id = options.pop("task_id", None) or self.task_id
         if options:
             raise ConfigError(f"unknown reset options {sorted(options)}; the only one is 'task_id'")
+        ids: list[str] = []
         if task_id is None:  # drawn from the split with the env's seeded generator
             ids = self._split_ids()
             task_id = ids[int(self.np_random.integers(len(ids)))]
@@ -232,6 +262,10 @@ class SWELancerEnv(AsyncEnvMethods, gym.Env[Obs, Any]):
             "proposal_ids": [p.id for p in task.proposals],
             "tools": self.offered_tools,
         }
+        if ids:  # the next draw (a copy of the generator: this one is not moved) is made
+            # ready while the agent works, unless a seed or a task id changes it
+            ahead = copy.deepcopy(self.np_random)
+            _prefetch(ids[int(ahead.integers(len(ids)))])
         self.timings = {"reset_s": time.perf_counter() - started}
         if self.info_timings:
             info["timings"] = dict(self.timings)
