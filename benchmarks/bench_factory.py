@@ -11,7 +11,9 @@ app's store. ``throughput``: a fresh run of ``--count`` candidates with each num
 and CPU seconds (this process and its children: apps, pytest, Chromium) per validated task.
 ``resets``: a store of ``--size`` generated tasks (copies of the first app's records under new
 ids, in a temporary tasks root), then ``gym.make(split="synth-train")`` resets: the index read
-once, each reset laying out only the task it draws.
+once, each reset laying out only the task it draws: seeded resets (each draws a task never laid
+out, built at the reset), unseeded ones ``--episode-s`` apart (the env makes its next draw ready
+meanwhile, as during an agent's episode), and resets of tasks laid out before.
 """
 
 from __future__ import annotations
@@ -106,13 +108,18 @@ def cmd_resets(args: argparse.Namespace) -> None:
         env = gym.make("swelancer/SWELancer-v0", split="synth-train")
         made = time.perf_counter() - started
         env.reset(seed=0)  # the app's starting state is built once (as for every task)
-        cold, warm = [], []
+        cold, ahead, warm = [], [], []
         rng = random.Random(1)
         try:
             for _ in range(args.resets):
                 t = time.perf_counter()
                 env.reset(seed=rng.randrange(1 << 30))
                 cold.append(time.perf_counter() - t)
+            for _ in range(args.resets):  # unseeded: the draw made ready during the episode
+                time.sleep(args.episode_s)
+                t = time.perf_counter()
+                env.reset()
+                ahead.append(time.perf_counter() - t)
             for _ in range(args.resets):  # the same draws again: laid out already
                 t = time.perf_counter()
                 env.reset(options={"task_id": env.unwrapped.task.id})
@@ -123,7 +130,10 @@ def cmd_resets(args: argparse.Namespace) -> None:
         print(f"store: {args.size} tasks, {size_mb:.1f} MB of JSONL; gym.make with the split: {made * ms:.0f} ms")  # fmt: skip
         print("| reset | median | p90 | max | n |")
         print("| --- | ---: | ---: | ---: | ---: |")
-        for name, xs in (("a task drawn for the first time (laid out now)", cold), ("a task laid out before", warm)):  # fmt: skip
+        rows = (("a task drawn for the first time, seeded (laid out now)", cold),
+                (f"a task drawn for the first time, unseeded, {args.episode_s:g} s after the last reset (made ready meanwhile)", ahead),
+                ("a task laid out before", warm))  # fmt: skip
+        for name, xs in rows:
             xs = sorted(xs)
             print(f"| {name} | {statistics.median(xs) * ms:.0f} ms | {xs[int(len(xs) * 0.9)] * ms:.0f} ms | {xs[-1] * ms:.0f} ms | {len(xs)} |")  # fmt: skip
     finally:
@@ -146,6 +156,8 @@ def main() -> None:
     r.add_argument("--app", default="desk")
     r.add_argument("--size", type=int, default=5000)
     r.add_argument("--resets", type=int, default=30)
+    r.add_argument("--episode-s", type=float, default=1.0,
+                   help="seconds between unseeded resets (an episode; the next draw is made ready meanwhile)")  # fmt: skip
     r.set_defaults(func=cmd_resets)
     args = p.parse_args()
     args.func(args)
