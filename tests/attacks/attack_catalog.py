@@ -39,6 +39,7 @@ import os
 import shlex
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from attack_kit import (
@@ -900,8 +901,15 @@ def _waiting_run(ctx: Ctx) -> Path:
         spares = list(grader._spares.values())
         assert spares, "no grading container was started at reset"
         return spares[0].folder / "grade" / "run"
-    assert grader._spare, "no pytest of the grader was started at reset"
-    return grader._spare[0].run
+    # the process's waiting pytest is shared by its envs: another episode's grading may have
+    # just taken it (a new one then starts), so the attack aims at whichever waits now
+    for _ in range(100):
+        grader.warm_up(ctx.task)
+        spares = list(grader._spares().spares)
+        if spares:
+            return spares[0].run
+        time.sleep(0.1)
+    raise AssertionError("no pytest of the grader waits")
 
 
 def warm_grader_actions(ctx: Ctx) -> list[dict]:
