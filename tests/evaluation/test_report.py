@@ -442,6 +442,10 @@ def test_compare_renders_in_chromium(runs: dict[str, Path], browser: Any) -> Non
         "gpt-test, all tools",
         "local model",
     ]
+    # each run's pass@1 with its bootstrap interval, as its summary has it
+    iv = json.loads((runs["compare"].parent / "a" / "summary.json").read_text())["overall"]["intervals"]["pass@1"]  # fmt: skip
+    first = page.locator("#runs tbody tr").first.inner_text()
+    assert f"{iv['low']:.1%} to {iv['high']:.1%}" in first, first
     boxes = _svg_boxes(page)
     assert len(boxes) == 3 and all(b and b["width"] > 100 and b["height"] > 50 for b in boxes)
     assert page.locator("#plot-cost").inner_text().strip().endswith("cost unknown: local model.")
