@@ -118,7 +118,9 @@ def test_the_graders_of_one_process_share_one_waiting_pytest(mini_task: Task) ->
         assert spare.proc is None and len(pool.spares) == 1  # one used, one waiting again
         (waiting,) = pool.spares
         first.close()
-        assert waiting.alive(), "the other grader still uses it"
+        # not ended: the other grader still uses it (whether it still runs is not the pool's
+        # doing: a spare that died on its own is replaced when taken, see below)
+        assert waiting.proc is not None and waiting in pool.spares
     finally:
         first.close()
         second.close()
