@@ -81,6 +81,8 @@ def app_image(app: App) -> str:
     Raises:
         SandboxError: the engine is unreachable or the build failed.
     """
+    import docker
+
     from swelancer_env.appdeps import prepare
     from swelancer_env.backends.docker.config import DEPS_AT
     from swelancer_env.backends.docker.engine import docker_client
@@ -99,7 +101,7 @@ def app_image(app: App) -> str:
     try:
         client.images.get(tag)
         return tag
-    except Exception:  # noqa: BLE001 - docker.errors.ImageNotFound: build it
+    except docker.errors.ImageNotFound:
         pass
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w") as tar:
@@ -112,7 +114,7 @@ def app_image(app: App) -> str:
     try:
         client.images.build(fileobj=context, custom_context=True, tag=tag, rm=True,
                             forcerm=True, network_mode="none")  # fmt: skip
-    except Exception as e:  # noqa: BLE001 - docker.errors.BuildError, APIError
+    except (docker.errors.BuildError, docker.errors.APIError) as e:
         raise SandboxError(f"building {tag} for the Harbor export failed: {e}") from e
     return tag
 
@@ -148,10 +150,10 @@ def _verifier_spec(task: Task, app: App) -> dict[str, object]:
     from swelancer_env.adapters.harbor_verifier import RUN_MARK
     from swelancer_env.backends.docker.container import start_request
     from swelancer_env.backends.docker.grader import (
-        _PYTEST_ENV,
         PLUGIN_MODULE,
+        PYTEST_ENV,
         RUN,
-        _pytest_argv,
+        pytest_argv,
     )
 
     limit = task.limits.grading_timeout_s
@@ -174,8 +176,8 @@ def _verifier_spec(task: Task, app: App) -> dict[str, object]:
             "settle": True,
             **{k: v for k, v in task.clock.reading().items() if k != "now_at"},
         },  # fmt: skip
-        "pytest_argv": [a.replace(RUN, RUN_MARK) for a in _pytest_argv(stop_early=True)],
-        "pytest_env": {k: v.replace(RUN, RUN_MARK) for k, v in _PYTEST_ENV.items()}
+        "pytest_argv": [a.replace(RUN, RUN_MARK) for a in pytest_argv(stop_early=True)],
+        "pytest_env": {k: v.replace(RUN, RUN_MARK) for k, v in PYTEST_ENV.items()}
         | {"SWELANCER_WARM_BROWSER": "1"},
         "plugin": PLUGIN_MODULE,
     }

@@ -48,12 +48,22 @@ class InfraError(Exception):
     """The harness failed: no verdict."""
 
 
+def put_log(name: str, data: bytes) -> None:
+    """Write ``LOGS/name`` whole: made in a root-only folder and renamed into place, so a link
+    the agent left at that name (``/logs/verifier`` may be its to write) is replaced, never
+    followed."""
+    aside = Path(tempfile.mkdtemp(prefix="swelancer-log-"))
+    try:
+        (aside / name).write_bytes(data)
+        os.replace(aside / name, LOGS / name)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 def write_verdict(reward: float, dollars: float, detail: dict) -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
-    (LOGS / "verdict.json").write_text(json.dumps(detail, indent=2, ensure_ascii=False))
-    tmp = LOGS / ".reward.json.tmp"
-    tmp.write_text(json.dumps({"reward": reward, "dollars": dollars}))
-    os.replace(tmp, LOGS / "reward.json")  # whole or not at all
+    put_log("verdict.json", json.dumps(detail, indent=2, ensure_ascii=False).encode())
+    put_log("reward.json", json.dumps({"reward": reward, "dollars": dollars}).encode())
 
 
 def read_agents_file(path: str, limit: int = 65536) -> bytes | None:
@@ -162,7 +172,7 @@ def run_tests(spec: dict, base: Path, url: str, now_at: float) -> tuple[list[dic
                 outcome, message = child.tag, (child.get("message") or child.text or "")[:2000]
                 break
         cases.append({"name": case.get("name", ""), "outcome": outcome, "message": message})
-    shutil.copy(junit, LOGS / "junit.xml")
+    put_log("junit.xml", junit.read_bytes())
     return cases, ""
 
 

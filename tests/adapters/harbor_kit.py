@@ -10,7 +10,8 @@ the exported tasks unchanged.
 
 :class:`SquatterAgent` applies a fix it is given (a knowing agent) and leaves a server on the
 app's port behind it, in a session of its own: the verifier must kill it, or the app cannot
-start and the right fix earns nothing. With ``fifo=1`` it leaves a FIFO where a manager's
+start and the right fix earns nothing. It also leaves links where the verifier writes its
+verdict, which the verifier must replace, not follow. With ``fifo=1`` it leaves a FIFO where a manager's
 choice goes, which a careless verifier would block on.
 """
 
@@ -146,6 +147,12 @@ class SquatterAgent(BaseAgent):
             assert "applied" in (done.stdout or ""), done
         if self.fifo:
             await environment.exec("mkfifo /app/manager_decision.json")
+        # links where the verifier writes its verdict (the agent may write /logs/verifier): a
+        # verifier that followed them would fail to write, or write where the agent chose
+        await environment.exec(
+            "for f in verdict.json junit.xml reward.json; do "
+            "ln -sf /nonexistent/agent-chose/$f /logs/verifier/$f; done"
+        )
         # a server on the app's port, in a session of its own, outliving this exec
         await environment.exec(
             "setsid nohup python3 -m http.server 8000 >/dev/null 2>&1 < /dev/null & sleep 1"

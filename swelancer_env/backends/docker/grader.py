@@ -77,7 +77,7 @@ from swelancer_env.tasks.loader import app_of
 from swelancer_env.tasks.model import Task
 from swelancer_env.tempdirs import force_rmtree, make_temp_dir, temp_dir
 
-__all__ = ["DockerGrader"]
+__all__ = ["PYTEST_ENV", "DockerGrader", "pytest_argv"]
 
 _removals_pool: tuple[int, ThreadPoolExecutor] | None = None
 
@@ -106,7 +106,7 @@ def _start_request(grader: Any, task: Task, limit: float) -> dict[str, Any]:
     return request
 
 
-_PYTEST_ENV = {
+PYTEST_ENV = {
     "HOME": f"{RUN}/home",
     "TMPDIR": f"{RUN}/tmp",
     "LANG": "C.UTF-8",
@@ -134,7 +134,7 @@ def _run_folder() -> list[PutEntry]:
     ]
 
 
-def _pytest_argv(stop_early: bool) -> list[str]:
+def pytest_argv(stop_early: bool) -> list[str]:
     """pytest started warm (see the plugin's ``run_when_told``): it waits for its line."""
     args = pytest_args(
         f"{RUN}/out/junit.xml", f"{RUN}/pytest.ini", RUN, PLUGIN_MODULE, stop_early=stop_early
@@ -393,7 +393,7 @@ class _Launch:
 
         # the thread keeps no hold on the grader
         config, run_id, stop_early = grader.config, grader.run_id, not grader.partial_credit
-        env = {**_PYTEST_ENV, "SWELANCER_WARM_BROWSER": "1" if config.warm_browser else "0"}
+        env = {**PYTEST_ENV, "SWELANCER_WARM_BROWSER": "1" if config.warm_browser else "0"}
 
         def run() -> None:
             try:
@@ -403,7 +403,7 @@ class _Launch:
                 )  # fmt: skip
                 box.put(GRADE_DIR, _run_folder())
                 self._pytest = box.start(
-                    _pytest_argv(stop_early), user="0", env=env, workdir=RUN, stdin=True
+                    pytest_argv(stop_early), user="0", env=env, workdir=RUN, stdin=True
                 )
                 self._appctl = box.start_appctl()
             except BaseException as exc:  # handed to wait()
