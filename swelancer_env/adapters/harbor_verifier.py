@@ -18,12 +18,14 @@ backend contains it, by users and fresh folders rather than by checks:
    ``verdict.json`` the tests' outcomes and messages.
 
 An infrastructure failure (the browser did not start, pytest wrote no report) writes no reward:
-the script exits 2 and says why, so Harbor records an error, not a reward of 0. The app not
-starting from the agent's tree is the agent's failure: reward 0.
+the script exits 2 and says why, so Harbor records an error, not a reward of 0. What the agent's
+own code causes is its failure, reward 0 with the reason: the app not starting from its tree, its
+processes outliving every kill, the app ending the keeper (they share a user) before it answers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -46,6 +48,11 @@ RUN_MARK = "@RUN@"
 
 class InfraError(Exception):
     """The harness failed: no verdict."""
+
+
+class AgentFault(Exception):
+    """The agent's own code kept the grading from happening (its processes, which share the
+    app's user): a failure, reward 0, with this reason."""
 
 
 def put_log(name: str, data: bytes) -> None:
@@ -89,7 +96,9 @@ def kill_agents_processes() -> None:
         if subprocess.run(["pgrep", "-u", AGENT[0]], capture_output=True, check=False).returncode:
             return
         time.sleep(0.1)
-    raise InfraError("the agent's processes could not all be killed")
+    raise AgentFault(
+        "the agent's processes could not all be killed (they fork faster than they die)"
+    )
 
 
 def grade_manager(spec: dict) -> tuple[bool, dict]:
@@ -136,7 +145,8 @@ def start_app(spec: dict, base: Path, now_at: float) -> dict:
         return {"ok": False, "error": f"did not start within {limit:.0f} s"}
     lines = [line for line in out.splitlines() if line.strip().startswith("{")]
     if not lines:
-        raise InfraError(f"the app keeper gave no answer: {out[-1000:]}")
+        # it runs as the agent's user, as the app does: the app can end it before it answers
+        raise AgentFault(f"the app keeper gave no answer (the app shares its user): {out[-1000:]}")
     return json.loads(lines[-1])
 
 
@@ -194,7 +204,8 @@ def grade_ic(spec: dict) -> tuple[bool, dict]:
         reason = "" if passed else "hidden tests did not pass" if cases else "no test ran in time"
         return passed, {"reason": reason, "tests": cases}
     finally:
-        kill_agents_processes()  # the app, and whatever it started
+        with contextlib.suppress(AgentFault):  # the verdict is in; main() kills again first
+            kill_agents_processes()  # the app, and whatever it started
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -205,6 +216,8 @@ def main() -> int:
         kill_agents_processes()
         grade = grade_manager if spec["variant"] == "swe_manager" else grade_ic
         passed, detail = grade(spec)
+    except AgentFault as e:
+        passed, detail = False, {"reason": str(e)}
     except InfraError as e:
         print(f"swelancer verifier: infrastructure error, no verdict: {e}", file=sys.stderr)
         return 2

@@ -160,3 +160,24 @@ class SquatterAgent(BaseAgent):
         up = await environment.exec("python3 -c \"import urllib.request as u; "
                                     "print(u.urlopen('http://127.0.0.1:8000').status)\"")  # fmt: skip
         assert "200" in (up.stdout or ""), up
+
+
+class KeeperKillerAgent(BaseAgent):
+    """Changes the tally app so that, once started, it kills the app keeper (which runs as the
+    same user) before it can answer: the agent's own doing, so a reward of 0, not a harness
+    error."""
+
+    @staticmethod
+    def name() -> str:
+        return "keeper-killer"
+
+    def version(self) -> str:
+        return "1"
+
+    async def setup(self, environment: BaseEnvironment) -> None:
+        return
+
+    async def run(self, instruction: str, environment: BaseEnvironment, context: Any) -> None:
+        line = "import subprocess; subprocess.run(['pkill', '-KILL', '-f', 'keeper inside a harness'])"  # fmt: skip
+        done = await environment.exec(f'sed -i "1i {line}" server/main.py && echo changed')
+        assert "changed" in (done.stdout or ""), done

@@ -118,3 +118,12 @@ def test_what_the_agent_leaves_behind_is_contained(exported: Path, tmp_path: Pat
                        "--ak", "fifo=1", "-i", MANAGER)  # fmt: skip
     r = fifo[MANAGER]
     assert r["exception_info"] is None and r["verifier_result"]["rewards"]["reward"] == 0.0
+
+
+def test_an_app_that_kills_the_keeper_fails_the_agent_not_the_harness(exported: Path, tmp_path: Path) -> None:  # fmt: skip
+    """The app runs as the keeper's user and can end it before it answers: that is the
+    submission's doing, a reward of 0 with the reason, never an infrastructure error."""
+    r = _harbor_run(exported, tmp_path / "killer", "harbor_kit:KeeperKillerAgent", "-i", IC)[IC]
+    assert r["exception_info"] is None, r["exception_info"]
+    assert r["verifier_result"]["rewards"] == {"reward": 0.0, "dollars": 0.0}, r["verdict"]
+    assert "keeper gave no answer" in r["verdict"]["reason"], r["verdict"]
