@@ -10,7 +10,11 @@ grading (reward 0, a reason), never ``infra_error``, on both backends:
 - ``hang``: the reset never answers;
 - ``crash``: the app exits at its first request;
 - ``not_http``: the app answers its readiness check with bytes that are not HTTP (found: the
-  start's poll raised ``BadStatusLine`` out of the grading, a crash of the harness).
+  start's poll raised ``BadStatusLine`` out of the grading, a crash of the harness);
+- ``kill_keeper``: the app, as it starts, kills the Docker backend's app keeper, which runs as
+  the same user, before it answers ("the app keeper exited 137": the grader grades the starting
+  state, which passes, and blames the change; the Harbor export's verifier had no such check and
+  reported it as an infrastructure error until this attack's twin in its test).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ RAW = {
     "not_http": ("server/desk/web.py", DO_GET, DO_GET + '        if self.path == "/api/health":\n'
                  '            self.wfile.write(b"Content-Type: text/plain\\r\\n\\r\\nready")\n'
                  "            return\n"),
+    "kill_keeper": ("server/desk/web.py", "import json\n", "import json\nimport subprocess\n"
+                    "subprocess.run(['pkill', '-KILL', '-f', 'keeper inside a harness'])\n"),
 }  # fmt: skip
 ATTACKS = {
     "flood": HANDLE + '        if request.path == "/api/dev/reset":\n'
