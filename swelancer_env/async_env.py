@@ -33,7 +33,8 @@ class AsyncEnvMethods:
     def _pool(self) -> ThreadPoolExecutor:
         with self._async_lock:
             if self._async_pool is None:
-                self._async_pool = ThreadPoolExecutor(1, thread_name_prefix="swelancer-env")
+                name = f"swelancer-env-{id(self):x}"
+                self._async_pool = ThreadPoolExecutor(1, thread_name_prefix=name)
             return self._async_pool
 
     async def _in_thread(self, call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -50,14 +51,20 @@ class AsyncEnvMethods:
 
     async def aclose(self) -> None:
         """:meth:`close`, awaited (and the env's thread ended)."""
+        pool = self._pool()
         try:
             await self._in_thread(self.close)  # type: ignore[attr-defined]
         finally:
             self._end_async_pool()
+            # close ended the pool from its own thread, which cannot wait for itself: wait here,
+            # in the loop's thread, for that thread to be gone (its last call has returned)
+            pool.shutdown(wait=True)
 
     def _end_async_pool(self) -> None:
         """End the env's thread (``close`` calls it: a sync close leaves no thread behind)."""
         with self._async_lock:
             pool, self._async_pool = self._async_pool, None
         if pool is not None:
-            pool.shutdown(wait=False)
+            # wait for the thread to end, unless this is that thread (close called by aclose)
+            own = threading.current_thread().name.startswith(f"swelancer-env-{id(self):x}_")
+            pool.shutdown(wait=not own)

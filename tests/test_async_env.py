@@ -72,7 +72,6 @@ def test_a_sync_close_ends_the_envs_thread_too() -> None:
     asyncio.run(env.areset(options={"task_id": MANAGER[0].id}))
     assert _env_threads() == before + 1
     env.close()
-    time.sleep(0.2)
     assert _env_threads() == before
 
 
