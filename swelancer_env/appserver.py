@@ -75,6 +75,9 @@ class AppServer:
             Unused without isolation.
         clock: the task's clock: the app gets its zone as ``TZ`` and its instant as
             ``SWELANCER_NOW`` (and ``SWELANCER_TIMEZONE``); None: ``TZ`` is UTC.
+        defer_check: :meth:`start` returns once the app answers, its check (a type check)
+            still running; :meth:`finish_check` waits for it (a grading whose tests failed
+            needs no check: its verdict is known). By default the start waits for both.
     """
 
     def __init__(
@@ -87,8 +90,10 @@ class AppServer:
         limits: ResourceLimits | None = _DEFAULT_LIMITS,
         browser_socket: socket.socket | None = None,
         clock: Clock | None = None,
+        defer_check: bool = False,
     ):
         self.app = app
+        self.defer_check = defer_check
         self.tree = Path(tree)
         self.isolate = isolate
         self.port = 0
@@ -178,7 +183,8 @@ class AppServer:
             self._build(prefix, env)  # a failure stops the app too
         try:
             self._wait_ready()
-            self._finish_check()
+            if not self.defer_check:
+                self.finish_check()
         except BaseException:
             self.stop()
             raise
@@ -199,8 +205,9 @@ class AppServer:
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
 
-    def _finish_check(self) -> None:
-        """Wait for the check started with the app; its failure fails the start.
+    def finish_check(self) -> None:
+        """Wait for the check started with the app (at once if it is over or there is none);
+        its failure fails the start (``defer_check``: call it after :meth:`start`).
 
         Raises:
             AppStartError: the check failed or took longer than the build may.

@@ -133,13 +133,25 @@ def apply_submission(
 
 
 def blame_start_failure(
-    result: GradeResult, error: str, diff: str, starting_state_starts: Callable[[], bool]
-) -> None:
-    """The app did not start: the agent's fail if its change broke it, else infrastructure's."""
+    result: GradeResult, error: str, diff: str, starting_state_starts: Callable[[], bool],
+    what: str = "the app did not start",
+) -> None:  # fmt: skip
+    """The app did not start (``what``: or what else of its start failed): the agent's fail if
+    its change broke it, else infrastructure's."""
     if diff.strip() and starting_state_starts():
-        result.reason = f"the app did not start with the submitted change: {error}"
+        result.reason = f"{what} with the submitted change: {error}"
     else:
         result.infra_error = error
+
+
+def check_decides(result: GradeResult, partial_credit: bool) -> bool:
+    """Whether the app's check (a type check), run alongside the hidden tests, can still change
+    the verdict the tests gave: only if they would pay something (a failed check pays nothing).
+    A failing grading does not wait for it."""
+    if result.infra_error is not None or result.reason or not result.tests:
+        return False
+    ok = sum(t.outcome == "passed" for t in result.tests)
+    return ok > 0 and (partial_credit or ok == len(result.tests))
 
 
 def pytest_args(

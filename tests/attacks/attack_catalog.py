@@ -22,7 +22,9 @@ Families (an attack's ``family``):
     bundler, dropping a file beside it, so that another episode's build would run the agent's;
 13. the grader's pytest, started at reset and waiting while the agent works: a pass-everything
     ``conftest.py`` planted in its run folder (at its host path, as if guessed), its processes
-    found in ``/proc`` and stopped.
+    found in ``/proc`` and stopped;
+14. the gold fix with a file beside it that does not type-check (the app's check runs
+    alongside the hidden tests, and a grading whose tests pass waits for it).
 
 Add one: an :class:`~attack_kit.Attack` in :data:`ATTACKS` (its name, family, a group of
 :data:`GROUPS`, its actions, and if it aims at something on the host, a ``setup`` that makes the
@@ -58,6 +60,8 @@ from attack_kit import (
 )
 
 from swelancer_agents.oracle import edit_actions
+from swelancer_env.grading.gold import gold_changes
+from swelancer_env.tasks.loader import app_of, load_task
 
 # -- the groups: which attacks share an episode ---------------------------------------------------
 
@@ -83,6 +87,9 @@ def narrowed_tasks_root(root: Path) -> Path:
     return root
 
 
+#: the attacked IC tasks whose app type-checks (app.toml's ``check``)
+TYPE_CHECKED_TASKS = tuple(t for t in IC_TASKS if app_of(load_task(t, BUNDLED)).check is not None)
+
 GROUPS = {
     g.name: g
     for g in (
@@ -91,6 +98,7 @@ GROUPS = {
         Group("user_tool_swaps", (MAIN_TASK,)),
         Group("outside_acceptable", (MAIN_TASK,), tasks_root=narrowed_tasks_root, given_gold=True),
         Group("huge", (MAIN_TASK,)),
+        Group("type_check", TYPE_CHECKED_TASKS[:1], given_gold=True),
     )
 }
 
@@ -853,6 +861,23 @@ def outside_actions(ctx: Ctx) -> list[dict]:
     return gold + OUTSIDE
 
 
+def type_error_actions(ctx: Ctx) -> list[dict]:
+    """The task's real gold fix, and beside its first TypeScript file one that does not
+    type-check (the app's check runs alongside the hidden tests: it must still fail them)."""
+    gold = [{**a.model_dump(), "expect": "ok"} for a in edit_actions(ctx.task)]
+    typed = sorted(p for p in gold_changes(ctx.task) if p.endswith((".ts", ".tsx")))
+    assert typed, f"{ctx.task.id}'s gold fix changes no TypeScript file"
+    beside = str(Path(typed[0]).parent / "zz_attack_types.ts")
+    return [*gold, create(beside, "export const broken: string = 42;\n", expect="ok")]
+
+
+def check_type_error(ctx: Ctx, rec: AttackRecord) -> None:
+    submit = rec.episode.submit if rec.episode else None
+    assert submit is not None, "no submission"
+    reason = str((submit.info.get("grade") or {}).get("reason", ""))
+    assert "check" in reason and "TS2322" in reason, f"not failed by the type check: {reason}"
+
+
 def check_outside(ctx: Ctx, rec: AttackRecord) -> None:
     assert ctx.task.acceptable_paths == NARROWED, ctx.task.acceptable_paths
     submit = rec.episode.submit if rec.episode else None
@@ -977,6 +1002,14 @@ ATTACKS = [
         check=check_huge,
     ),
     Attack("huge_submission", 11, "huge", HUGE, check=check_huge),
+    # the gold fix with a type error beside it: the check runs alongside the hidden tests
+    Attack(
+        "gold_fix_that_does_not_type_check",
+        14,
+        "type_check",
+        type_error_actions,
+        check=check_type_error,
+    ),  # fmt: skip
     Attack("poison_shared_npm_deps", 12, "huge", POISON_DEPS, setup_poison_deps, check_poison_deps),
 ]
 

@@ -55,6 +55,7 @@ from swelancer_env.grading.grader import (
     Grader,
     apply_submission,
     blame_start_failure,
+    check_decides,
     pytest_args,
     read_report,
     regression_args,
@@ -313,6 +314,7 @@ class LocalGrader(Grader):
                 app, tree, isolate=self.isolate,
                 listener=link.tcp if link is not None else None,
                 browser_socket=link.unix if link is not None else None, clock=task.clock,
+                defer_check=True,
             ).start()  # fmt: skip
         except AppStartError as e:
             tests_run.kill()
@@ -323,6 +325,17 @@ class LocalGrader(Grader):
             url_file.with_suffix(".tmp").write_text(server.url + "\n")
             url_file.with_suffix(".tmp").rename(url_file)
             tests_run.finish(result)
+            # the app's check (a type check) ran alongside the tests: it is waited for only
+            # if it can still fail a grading whose tests passed
+            if check_decides(result, self.partial_credit):
+                try:
+                    server.finish_check()
+                except AppStartError as e:
+                    result.tests = []
+                    blame_start_failure(
+                        result, str(e), diff, lambda: self._starting_state_starts(task),
+                        "the app's check failed",
+                    )  # fmt: skip
         finally:
             server.stop()
 
