@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import shlex
+import time
 from collections import deque
 from typing import Any
 
@@ -19,6 +20,7 @@ from swelancer_env.actions import (
     StrReplaceAction,
     SubmitAction,
 )
+from swelancer_env.errors import ConfigError
 from swelancer_env.grading.gold import gold_changes
 from swelancer_env.tasks.model import Task
 
@@ -55,9 +57,18 @@ def edit_actions(task: Task) -> list[Any]:
 
 
 class OracleAgent:
+    """Args:
+    think_s: seconds to wait before each action, standing in for a policy's sampling time
+        (a served model's, spent on another machine): rollout benchmarks use it to measure
+        the env's throughput when the env is not busy every second.
+    """
+
     name = "oracle"
 
-    def __init__(self) -> None:
+    def __init__(self, think_s: float = 0.0) -> None:
+        if think_s < 0:
+            raise ConfigError(f"the oracle's think_s must be 0 or more, not {think_s}")
+        self.think_s = think_s
         self._plan: deque[Any] = deque()
 
     def reset(self, task: Task, obs: dict[str, Any], info: dict[str, Any]) -> None:
@@ -67,4 +78,6 @@ class OracleAgent:
             self._plan = deque([*edit_actions(task), SubmitAction()])
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> Any:
+        if self.think_s:
+            time.sleep(self.think_s)
         return self._plan.popleft() if self._plan else SubmitAction()

@@ -2,6 +2,7 @@
 server (``swelancer-env serve``) with 1 and 2 workers (or client sessions).
 
     .venv/bin/python benchmarks/bench_scaling.py [--attempts 1] [--tasks ID ...]
+        [--ways process ray server] [--think S]
 
 For each way: ``eval --agent oracle`` over the bundled tasks, wall time (start-up included:
 the pool's spawn, Ray's local cluster, the server's first env), episodes a minute and the
@@ -9,6 +10,11 @@ speed-up of 2 over 1. Then, from the 1-worker process run's trajectories: where 
 time goes (reset, steps, user tool, grading). While each run goes, the machine's CPU is sampled
 (``/proc/stat``; 2 workers on 2 cores saturate when it stays near 100 %) and the memory (PSS)
 of this process and everything it started (workers, Ray, the server, apps, Chromium, pytest).
+
+``--think S``: the oracle waits S seconds before each action (``think_s``), standing in for a
+policy whose sampling runs elsewhere (a served model): an RL rollout's env is then idle part of
+the time, which a second worker fills. Without it every episode is grading and edits back to
+back, and one worker already keeps about three-quarters of 2 cores busy.
 
 Prints markdown tables. Run on an idle machine.
 """
@@ -99,9 +105,12 @@ class CpuSampler:
 
 
 def run(
-    out: Path, tasks: list[str], attempts: int, workers: int, **extra: object
+    out: Path, tasks: list[str], attempts: int, workers: int, think: float = 0.0, **extra: object
 ) -> tuple[float, float, float]:
-    config = EvalConfig(agent="oracle", tasks=tasks, attempts=attempts, workers=workers, **extra)
+    config = EvalConfig(
+        agent="oracle", agent_options={"think_s": think} if think else {}, tasks=tasks,
+        attempts=attempts, workers=workers, **extra,
+    )  # fmt: skip
     with CpuSampler() as cpu:
         started = time.perf_counter()
         evaluate(config, out, progress=False)
@@ -130,7 +139,7 @@ class Server:
 
 def time_shares(out: Path) -> dict[str, float]:
     """Seconds in reset (and the agent, ~0 for the oracle), plain steps, user tool, grading."""
-    shares = {"reset": 0.0, "steps": 0.0, "user tool": 0.0, "grading": 0.0}
+    shares = {"reset and the agent": 0.0, "steps": 0.0, "user tool": 0.0, "grading": 0.0}
     for result in read_results(out / "results.jsonl"):
         stepped = 0.0
         lines = (out / result.trajectory).read_text().splitlines()[1:] if result.trajectory else []
@@ -142,7 +151,7 @@ def time_shares(out: Path) -> dict[str, float]:
             key = ("grading" if kind in ("submit", "choose_proposal")
                    else "user tool" if kind == "user_tool" else "steps")  # fmt: skip
             shares[key] += seconds
-        shares["reset"] += max(0.0, result.seconds - stepped)
+        shares["reset and the agent"] += max(0.0, result.seconds - stepped)
     return shares
 
 
@@ -150,34 +159,40 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--attempts", type=int, default=1)
     p.add_argument("--tasks", nargs="+")
+    p.add_argument("--ways", nargs="+", default=["process", "ray", "server"])
+    p.add_argument("--think", type=float, default=0.0, help="seconds before each oracle action")
     args = p.parse_args()
     tasks = args.tasks or [t.id for t in list_tasks()]
     n = len(tasks) * args.attempts
     rows, figures = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for way in ("process", "ray", "server"):
+        for way in args.ways:
             for workers in (1, 2):
                 out = root / f"{way}-{workers}"
                 if way == "server":
                     server = Server(workers)
                     try:
                         seconds, cpu, mem = run(
-                            out, tasks, args.attempts, workers, server=server.url
+                            out, tasks, args.attempts, workers, args.think, server=server.url
                         )
                     finally:
                         server.stop()
                 elif way == "ray":
-                    seconds, cpu, mem = run(out, tasks, args.attempts, workers, executor="ray")
+                    seconds, cpu, mem = run(
+                        out, tasks, args.attempts, workers, args.think, executor="ray"
+                    )
                 else:
-                    seconds, cpu, mem = run(out, tasks, args.attempts, workers)
+                    seconds, cpu, mem = run(out, tasks, args.attempts, workers, args.think)
                 figures[(way, workers)] = seconds
                 rows.append((way, workers, seconds, 60 * n / seconds, cpu, mem))
                 print(f"{way} x{workers}: {seconds:.1f} s, CPU {cpu:.0%}, {mem:.0f} MB",
                       file=sys.stderr)  # fmt: skip
-        shares = time_shares(root / "process-1")
+        shares = time_shares(root / f"{args.ways[0]}-1")
     baseline = tree_pss_mb(os.getpid())
-    print(f"oracle, {len(tasks)} tasks x {args.attempts} attempt(s) = {n} episodes per run\n")
+    think = f", {args.think:g} s before each action" if args.think else ""
+    print(f"oracle{think}, {len(tasks)} tasks x {args.attempts} attempt(s) = {n} episodes per "
+          "run\n")  # fmt: skip
     print("| way | workers | wall s | episodes/min | speed-up 2 vs 1 | machine CPU busy "
           "| peak memory of the run's processes |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
@@ -186,7 +201,7 @@ def main() -> None:
         print(f"| {way} | {workers} | {seconds:.1f} | {rate:.1f} | {speed} | {cpu:.0%} "
               f"| {mem:.0f} MB |")  # fmt: skip
     total = sum(shares.values())
-    print("\n| share of an episode's time (1 worker, process) | seconds | share |")
+    print(f"\n| share of an episode's time (1 worker, {args.ways[0]}) | seconds | share |")
     print("|---|---|---|")
     for key, value in shares.items():
         print(f"| {key} | {value:.1f} | {value / total:.0%} |")

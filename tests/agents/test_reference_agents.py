@@ -85,3 +85,17 @@ def test_random_agent_is_seeded_and_ends() -> None:
         env.close()
     assert first.steps == second.steps == 6
     assert first.earned == second.earned
+
+
+def test_the_oracle_can_stand_in_for_a_policy_that_takes_time() -> None:
+    """``think_s``: the oracle waits that long before each action (rollout benchmarks)."""
+    import time
+
+    from swelancer_env.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="think_s"):
+        make_agent("oracle", think_s=-1)
+    agent = make_agent("oracle", think_s=0.3)
+    started = time.monotonic()
+    agent.act({}, {})
+    assert time.monotonic() - started >= 0.3
