@@ -21,7 +21,9 @@ Fixtures: ``app_url``, ``browser``, ``page`` (a fresh context per test at 1280 Ã
 reset (``POST /api/dev/reset``) before every test.
 
 Started as ``python -c 'import swelancer_grading_plugin as p; p.run_when_told()' ARGS`` (the
-grader's warm start), it starts Playwright and Chromium first, then waits for one line on stdin
+grader's warm start), it starts Playwright and Chromium first (with
+``SWELANCER_WARM_BROWSER=0``: later, for the first test that needs a page), then waits for one
+line on stdin
 (JSON: ``{"app_wait_s": ..., "now": ..., "timezone": ..., "extra_args": [...]}``) and only then runs ``pytest ARGS``: the harness can start it before
 a grading and hand it the tests when they are in place (EOF instead of the line: it ends).
 """
@@ -181,7 +183,7 @@ class Api:
 
 @pytest.fixture(autouse=True)
 def _reset_app(request: pytest.FixtureRequest) -> None:
-    if "page" in request.fixturenames:
+    if {"page", "browser"} & set(request.fixturenames):
         request.getfixturevalue("browser")  # Chromium starts while the app may still start
     app_url = request.getfixturevalue("app_url")
     status, body = Api(app_url).post("/api/dev/reset")
@@ -231,7 +233,9 @@ def run_when_told(args: list[str] | None = None) -> int:
 
     With ``SWELANCER_WARM_BROWSER=0`` only Python, pytest and Playwright's module are loaded
     while it waits (about 40 MB instead of 250: Playwright's driver and Chromium are the rest);
-    they start once told, while the harness starts the app the tests wait for.
+    they start with the first test that needs a page (its set-up asks for the browser before
+    the app's address, so they start while the harness starts the app), never for a run whose
+    tests use the API only or whose first test fails before it needs one.
 
     The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit),
     ``now``, ``now_at`` and ``timezone`` set ``SWELANCER_NOW``, ``SWELANCER_NOW_AT`` and
@@ -247,8 +251,6 @@ def run_when_told(args: list[str] | None = None) -> int:
     line = sys.stdin.readline()
     if not line.strip():
         return 0
-    if not warm_browser:
-        _prestarted = _try_start_browser()
     settings = json.loads(line)
     # the app's regression tests chosen for this grading (node ids), after the hidden tests
     args = [*args, *[str(a) for a in settings.get("extra_args", [])]]

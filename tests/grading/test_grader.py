@@ -357,3 +357,42 @@ def test_a_lean_spare_waits_without_the_browser(mini_task: Task, warm_browser: b
         assert grader.grade(mini_task, gold_diff(mini_task)).passed
     finally:
         grader.close()
+
+
+def test_a_lean_run_starts_no_browser_for_tests_that_need_none(
+    mini_task: Task, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mini task's hidden tests use the API only: by default its grading never launches
+    Chromium (here one that marks its run folder and cannot start), and pays; a run that needs
+    a page launches it, and says why it could not."""
+    from swelancer_env.backends.local import grader as local_grader
+
+    broken = tmp_path / "chromium"
+    broken.write_text(
+        '#!/bin/sh\ntouch "${TMPDIR:-$HOME}/launched"\necho "this Chromium cannot start" >&2\n'
+        "exit 1\n"
+    )
+    broken.chmod(0o755)
+    launched: list[Path] = []  # marks found in the run folders the grader removes
+    remove = local_grader.force_rmtree
+
+    def looked_at_then_removed(path: Path) -> None:
+        launched.extend(Path(path).rglob("launched"))
+        remove(path)
+
+    monkeypatch.setattr(local_grader, "force_rmtree", looked_at_then_removed)
+    grader = LocalGrader(chromium=str(broken))
+    try:
+        result = grader.grade(mini_task, gold_diff(mini_task))
+        assert result.passed and result.infra_error is None, result.summary()
+        assert not launched
+        # a test that needs a page, first (the starting state's grading, the infra ceiling's
+        # control, must meet it too before its failing greeting test)
+        (mini_task.tests_dir / "test_a_page.py").write_text(
+            "def test_page(page, app_url):\n    page.goto(app_url + '/api/health')\n"
+        )
+        result = grader.grade(mini_task, gold_diff(mini_task))
+        assert not result.passed and "Chromium could not start" in (result.infra_error or "")
+        assert launched  # the mark is found when it is made
+    finally:
+        grader.close()
