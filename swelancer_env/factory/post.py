@@ -445,11 +445,9 @@ def observed(message: str) -> str:
         if actual.startswith("None") or not actual:
             return f"{element} never shows up" if element else "the element never shows up"
         if "to have count" in message:
-            return (
-                f"the page shows {actual} of {element}"
-                if element
-                else f"the page shows {actual} of them"
-            )
+            if element:
+                return f"the page shows {actual} of {element}"
+            return f"the page shows {actual} matching item{'' if actual == '1' else 's'}"
         if re.search(r"to be (visible|hidden|enabled|disabled|checked|focused)", message):
             return f"{element or 'the element'} is {actual}"
         return f"{element} shows “{actual[:160]}”" if element else f"it shows “{actual[:160]}”"

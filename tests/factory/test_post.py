@@ -136,7 +136,8 @@ def test_observed_never_repeats_the_expected_value() -> None:
         observed("Locator expected to have text 'X' Actual value: Y Call log: ...")
         == "it shows “Y”"
     )
-    assert observed("Locator expected to have count '0' Actual value: 2") == "the page shows 2 of them"  # fmt: skip
+    assert observed("Locator expected to have count '0' Actual value: 2") == "the page shows 2 matching items"  # fmt: skip
+    assert observed("Locator expected to have count '3' Actual value: 1") == "the page shows 1 matching item"  # fmt: skip
     chip = ' [waiting for get_by_test_id("tag-chip")]'
     assert observed("Locator expected to have count '0' Actual value: 2" + chip) == "the page shows 2 of the “tag chip” element"  # fmt: skip
     assert observed("Locator expected to be visible Actual value: None Error: element(s) not found") == "the element never shows up"  # fmt: skip
