@@ -181,10 +181,33 @@ class Api:
         return body["user"]
 
 
+#: whether a test of this run needs a page (set once the tests are collected)
+_run_needs_browser = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    global _run_needs_browser
+    _run_needs_browser = any(
+        {"page", "browser"} & set(getattr(item, "fixturenames", ())) for item in items
+    )
+
+
+def _app_not_up_yet() -> bool:
+    """Whether the harness is still starting the app (its address not yet in the file)."""
+    if os.environ.get("SWELANCER_APP_URL"):
+        return False
+    path = os.environ.get("SWELANCER_APP_URL_FILE")
+    return path is not None and not os.path.exists(path)
+
+
 @pytest.fixture(autouse=True)
 def _reset_app(request: pytest.FixtureRequest) -> None:
-    if {"page", "browser"} & set(request.fixturenames):
-        request.getfixturevalue("browser")  # Chromium starts while the app may still start
+    # Chromium starts while the app may still start: for a test that needs a page, or for an
+    # API test that would wait for the app anyway when a later test of the run needs a page
+    if {"page", "browser"} & set(request.fixturenames) or (
+        _run_needs_browser and _app_not_up_yet()
+    ):
+        request.getfixturevalue("browser")
     app_url = request.getfixturevalue("app_url")
     status, body = Api(app_url).post("/api/dev/reset")
     if status != 200:
@@ -233,9 +256,9 @@ def run_when_told(args: list[str] | None = None) -> int:
 
     With ``SWELANCER_WARM_BROWSER=0`` only Python, pytest and Playwright's module are loaded
     while it waits (about 40 MB instead of 250: Playwright's driver and Chromium are the rest);
-    they start with the first test that needs a page (its set-up asks for the browser before
-    the app's address, so they start while the harness starts the app), never for a run whose
-    tests use the API only or whose first test fails before it needs one.
+    they start with the first test that needs a page, or while the app starts if any test of
+    the run needs one (so that they start while the harness starts the app), never for a run
+    whose tests use the API only.
 
     The line is JSON; ``app_wait_s`` sets ``SWELANCER_APP_WAIT_S`` (the task's own limit),
     ``now``, ``now_at`` and ``timezone`` set ``SWELANCER_NOW``, ``SWELANCER_NOW_AT`` and
