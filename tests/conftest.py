@@ -173,6 +173,19 @@ def _leftover_containers() -> set[str]:
     return {c.id for c in found if c.labels.get("swelancer-env.run", "").startswith(session)}
 
 
+#: each temporary folder of the session's, and the test after which it was first seen
+_first_seen_after: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _note_new_folders(request: pytest.FixtureRequest):
+    """Remember which test a folder appeared in, so that a leak found at the end names it."""
+    before = _leftover_dirs()
+    yield
+    for name in _leftover_dirs() - before:
+        _first_seen_after.setdefault(name, request.node.nodeid)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _nothing_left_behind():
     """After the whole suite: no temporary folder (in the session's own ``TMPDIR``, see
@@ -181,7 +194,10 @@ def _nothing_left_behind():
     yield
     new_dirs = _leftover_dirs() - dirs
     new_containers = _leftover_containers() - containers
-    assert not new_dirs, f"temporary folders left behind: {sorted(new_dirs)}"
+    assert not new_dirs, "temporary folders left behind: " + ", ".join(
+        f"{name} (first seen after {_first_seen_after.get(name, 'a module or session fixture')})"
+        for name in sorted(new_dirs)
+    )
     assert not new_containers, f"containers left behind: {sorted(new_containers)}"
     session_tmp = os.environ.get("SWELANCER_TEST_TMPDIR")
     if session_tmp:
