@@ -61,11 +61,21 @@ def start_time(pid: int) -> int | None:
         return None
 
 
+#: folders :func:`make_temp_dir` has made and is still marking: a signal that stops it while
+#: its marker is half written (empty) must not leave the folder for want of a readable owner
+_marking: set[Path] = set()
+
+
 def make_temp_dir(prefix: str, dir: str | os.PathLike[str] | None = None) -> Path:
     """``tempfile.mkdtemp(prefix=prefix, dir=dir)``, marked as this process's."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
-    owner = {"pid": os.getpid(), "start": start_time(os.getpid()), "host": socket.gethostname()}
-    (path / MARKER).write_text(json.dumps(owner), encoding="utf-8")
+    _marking.add(path)
+    try:
+        owner = {"pid": os.getpid(), "start": start_time(os.getpid()),
+                 "host": socket.gethostname()}  # fmt: skip
+        (path / MARKER).write_text(json.dumps(owner), encoding="utf-8")
+    finally:
+        _marking.discard(path)
     return path
 
 
@@ -97,7 +107,7 @@ def remove_own_temp_dirs(root: str | os.PathLike[str] | None = None) -> int:
     me = (os.getpid(), start_time(os.getpid()), socket.gethostname())
     removed = 0
     for folder in _ours(base):
-        if _owner(folder) == me:
+        if _owner(folder) == me or folder in _marking:
             removed += force_rmtree(folder)
     return removed
 

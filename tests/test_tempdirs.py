@@ -37,3 +37,24 @@ def test_the_harness_folders_are_scrubbed_from_what_the_agent_reads() -> None:
     report.error = f"Chromium could not start: see {tmp}/swelancer-usertool-abc123/worker.log"
     assert "swelancer-usertool" not in report.text()
     assert "swelancer-usertool" not in str(report.info()["error"])
+
+
+def test_a_folder_whose_marker_a_signal_cut_short_is_still_removed(tmp_path: Path) -> None:
+    """A worker's SIGTERM handler removes its folders and exits: one that came while
+    ``make_temp_dir`` was writing the marker found it empty (a sandbox's root was left so in
+    CI, after the kill -9 of an evaluation). The folder being marked is known as ours."""
+    from swelancer_env import tempdirs
+
+    cut = tmp_path / "swelancer-cut-short"
+    cut.mkdir()
+    (cut / MARKER).write_text("")  # opened, not yet written
+    tempdirs._marking.add(cut)
+    try:
+        assert remove_own_temp_dirs(tmp_path) == 1
+        assert not cut.exists()
+    finally:
+        tempdirs._marking.discard(cut)
+    other = tmp_path / "swelancer-empty-marker-of-another"
+    other.mkdir()
+    (other / MARKER).write_text("")
+    assert remove_own_temp_dirs(tmp_path) == 0 and other.exists()  # not known as ours
