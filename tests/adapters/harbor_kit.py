@@ -125,7 +125,17 @@ class DockerCli(BaseEnvironment):
         await _checked("cp", f"{self._name}:{source_dir}/.", str(target_dir))
 
 
-class SquatterAgent(BaseAgent):
+class _TestAgent(BaseAgent):
+    """A hostile agent of the tests: nothing to install, one version."""
+
+    def version(self) -> str:
+        return "1"
+
+    async def setup(self, environment: BaseEnvironment) -> None:
+        return
+
+
+class SquatterAgent(_TestAgent):
     def __init__(self, *args: Any, patch: str = "", fifo: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.patch, self.fifo = patch, fifo
@@ -133,12 +143,6 @@ class SquatterAgent(BaseAgent):
     @staticmethod
     def name() -> str:
         return "squatter"
-
-    def version(self) -> str:
-        return "1"
-
-    async def setup(self, environment: BaseEnvironment) -> None:
-        return
 
     async def run(self, instruction: str, environment: BaseEnvironment, context: Any) -> None:
         if self.patch:
@@ -162,7 +166,7 @@ class SquatterAgent(BaseAgent):
         assert "200" in (up.stdout or ""), up
 
 
-class KeeperKillerAgent(BaseAgent):
+class KeeperKillerAgent(_TestAgent):
     """Changes the tally app so that, once started, it kills the app keeper (which runs as the
     same user) before it can answer: the agent's own doing, so a reward of 0, not a harness
     error."""
@@ -170,12 +174,6 @@ class KeeperKillerAgent(BaseAgent):
     @staticmethod
     def name() -> str:
         return "keeper-killer"
-
-    def version(self) -> str:
-        return "1"
-
-    async def setup(self, environment: BaseEnvironment) -> None:
-        return
 
     async def run(self, instruction: str, environment: BaseEnvironment, context: Any) -> None:
         line = "import subprocess; subprocess.run(['pkill', '-KILL', '-f', 'keeper inside a harness'])"  # fmt: skip
